@@ -1,0 +1,12 @@
+import { Column, ColumnOptions, CreateDateColumn, UpdateDateColumn } from 'typeorm';
+import { parseDatabaseUrl } from '../config/app-config';
+
+// No single timestamp type works on both drivers (FIELD-NOTES): chosen once, when entities load.
+export const isPostgres = (): boolean => parseDatabaseUrl(process.env.DATABASE_URL).type === 'postgres';
+
+const timestampType = () => (isPostgres() ? 'timestamptz' : 'datetime');
+
+export const TimestampColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column({ type: timestampType(), ...options });
+export const CreatedAtColumn = () => CreateDateColumn({ name: 'created_at', type: timestampType() });
+export const UpdatedAtColumn = () => UpdateDateColumn({ name: 'updated_at', type: timestampType() });
+export const JsonColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'jsonb', ...options });

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+
+// Compiled (dist/migrations/*.js) or, under ts-jest/ts-node, the sources.
+const MIGRATIONS = [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')];
+
+export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: boolean } = {}): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS.map((p) => (__filename.endsWith('.ts') ? p.replace('{js,ts}', 'ts') : p.replace('{js,ts}', 'js'))),
+    migrationsRun: opts.migrationsRun ?? false,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: ['error'] as ('error')[],
+  };
+  if (db.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: db.url,
+      uuidExtension: 'pgcrypto',
+      installExtensions: false,
+      poolSize: db.poolSize,
+      extra: { max: db.poolSize, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+      migrationsTransactionMode: 'each',
+    } as DataSourceOptions;
+  }
+  if (db.database !== ':memory:') mkdirSync(dirname(db.database), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.database,
+    enableWAL: true,
+    // Concurrent writers wait for the lock instead of failing with SQLITE_BUSY.
+    timeout: 10000,
+    prepareDatabase: (conn: { pragma: (s: string) => unknown }) => {
+      conn.pragma('foreign_keys = ON');
+      conn.pragma('synchronous = NORMAL');
+      conn.pragma('busy_timeout = 10000');
+    },
+    migrationsTransactionMode: 'each',
+  } as DataSourceOptions;
+}
