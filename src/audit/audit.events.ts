@@ -1,0 +1,46 @@
+import { RequestMetadata } from '../common/principal';
+
+/** Event name every module emits (through @nestjs/event-emitter's EventEmitter2) to record a security event. */
+export const SECURITY_EVENT = 'security.event';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export enum SecurityEventType {
+  UserRegistered = 'user_registered',
+  LoginSucceeded = 'login_succeeded',
+  LoginFailed = 'login_failed',
+  SuspiciousLogin = 'suspicious_login',
+  AccountLocked = 'account_locked',
+  AccountUnlocked = 'account_unlocked',
+  Logout = 'logout',
+  TokenRefreshed = 'token_refreshed',
+  RefreshTokenReuse = 'refresh_token_reuse',
+  PasswordChanged = 'password_changed',
+  PasswordReset = 'password_reset',
+  ProfileUpdated = 'profile_updated',
+  ApiKeyRegenerated = 'api_key_regenerated',
+  ServiceKeyCreated = 'service_key_created',
+  ServiceKeyRevealed = 'service_key_revealed',
+  ServiceKeyDeleted = 'service_key_deleted',
+  SessionRevoked = 'session_revoked',
+  RateLimited = 'rate_limited',
+  AdminUserCreated = 'admin_user_created',
+  AdminUserUpdated = 'admin_user_updated',
+  AdminUserDeleted = 'admin_user_deleted',
+  AdminUserSuspended = 'admin_user_suspended',
+  AdminUserUnsuspended = 'admin_user_unsuspended',
+  AdminSessionsRevoked = 'admin_sessions_revoked',
+  AdminBulkAction = 'admin_bulk_action',
+}
+
+export interface SecurityEventInput {
+  type: SecurityEventType;
+  severity?: Severity;
+  /** The user the event is about. */
+  userId?: string | null;
+  /** Who acted (admin actions); defaults to userId. */
+  actorId?: string | null;
+  meta?: Partial<RequestMetadata>;
+  /** Never a secret. */
+  details?: Record<string, unknown>;
+}
