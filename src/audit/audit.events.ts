@@ -44,3 +44,17 @@ export interface SecurityEventInput {
   /** Never a secret. */
   details?: Record<string, unknown>;
 }
+
+/** Emitted (awaited, with emitAsync) for every password/refresh login attempt; the audit module writes login_history. */
+export const LOGIN_ATTEMPT = 'auth.login_attempt';
+
+export interface LoginAttemptInput {
+  userId: string | null;
+  usernameAttempted: string | null;
+  success: boolean;
+  failureReason?: 'unknown_user' | 'bad_password' | 'account_locked' | 'inactive' | 'suspended' | null;
+  method: 'password' | 'oauth2_password' | 'refresh';
+  meta: Partial<RequestMetadata>;
+  sessionId?: string | null;
+  jwtJti?: string | null;
+}

@@ -67,6 +67,11 @@ export function toProblem(err: unknown, req: FastifyRequest): { problem: Problem
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     detail = status === 404 ? `Route ${req.method} ${req.url.split('?')[0]} not found` : Array.isArray(message) ? message.join('; ') : String(message ?? err.message);
+    // Nest's own 400s here come from body parsing (JSON syntax); validation failures are AppErrors.
+    if (status === 400) {
+      code = ErrorCode.MalformedBody;
+      detail = `Malformed request body: ${detail.slice(0, 200)}`;
+    }
   } else if (isDatabaseUnavailable(err)) {
     status = 503;
     code = ErrorCode.ServiceUnavailable;

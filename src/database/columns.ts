@@ -10,3 +10,8 @@ export const TimestampColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Co
 export const CreatedAtColumn = () => CreateDateColumn({ name: 'created_at', type: timestampType() });
 export const UpdatedAtColumn = () => UpdateDateColumn({ name: 'updated_at', type: timestampType() });
 export const JsonColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'jsonb', ...options });
+
+/** A Date as the driver stores it, for raw SQL comparisons (SQLite keeps UTC text 'YYYY-MM-DD HH:MM:SS.SSS'). */
+export function toDbTime(date: Date, postgres: boolean): Date | string {
+  return postgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -90,7 +90,8 @@ export class User {
   usageTts: number;
 
   @JsonColumn({ nullable: true })
-  settings: Record<string, unknown> | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary client JSON
+  settings: Record<string, any> | null;
 
   @CreatedAtColumn()
   createdAt: Date;

@@ -1,0 +1,112 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import { registerAdminUi } from './admin/admin-ui';
+import { AppModule } from './app.module';
+import { createRootLogger, PinoNestLogger, redactUrl } from './common/logger';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+import { VERSION } from './version';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** `/api/x` → `/x`, and no trailing slash, so every route answers at both paths either way (CONTRACT §2). */
+export function rewriteUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q);
+  if (path === '/api' || path.startsWith('/api/')) path = path.slice(4) || '/';
+  if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '') || '/';
+  return path + query;
+}
+
+export interface CreateAppOptions {
+  /** Where structured logs go (tests capture them to scan for secrets). */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(config: AppConfig, opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const root = createRootLogger(config.logLevel, opts.logDestination);
+  const adapter = new FastifyAdapter({
+    loggerInstance: root,
+    disableRequestLogging: true,
+    trustProxy: config.trustProxy as boolean | string[], // Fastify also accepts a hop count at run time
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(root),
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
+    req.log.info(
+      { req_id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, user_id: principal?.user.id },
+      'request',
+    );
+    done();
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 31536000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  if (config.corsOrigins.length)
+    await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Total-Count'] });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  setupOpenApi(app);
+  await registerOptionalUi(app, config);
+  return app;
+}
+
+function setupOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Voicegate')
+      .setDescription('User management and authentication for speech apps. Every route also answers under /api.')
+      .setVersion(VERSION)
+      .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: {} } } }, 'oauth2')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    swaggerOptions: { persistAuthorization: false },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Swagger UI needs its own scripts and styles; every other response keeps the strict API policy.
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (req.url === '/docs' || req.url.startsWith('/docs/'))
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
+    done(null, payload);
+  });
+}
+
+/** The admin dashboard (admin-ui/), when its module is present. */
+async function registerOptionalUi(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await registerAdminUi(app, config);
+}

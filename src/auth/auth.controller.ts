@@ -1,0 +1,144 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiAuth } from '../common/api-auth.decorator';
+import { CurrentUser, Public, RequestMeta } from '../common/decorators';
+import { AppError, ErrorCode } from '../common/errors';
+import { Principal, RequestMetadata } from '../common/principal';
+import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
+import { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { ChangePasswordDto, isGrantType, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenRequestDto, UpdateProfileDto } from './dto/auth.dto';
+import { LocalAuthGuard } from './guards/local-auth.guard';
+import { ProfileService } from './profile.service';
+import { TokenPair } from './token.service';
+
+const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+const wireTokens = (t: TokenPair) => ({ access_token: t.access_token, token_type: t.token_type, expires_in: t.expires_in, refresh_token: t.refresh_token });
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly profile: ProfileService,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @AuthRateLimit()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create an account; returns the user and their personal API key (shown once)' })
+  async register(@Body() dto: RegisterDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { user, apiKey } = await this.users.create({ email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name }, meta);
+    noStore(reply);
+    return { ...this.users.toOut(user), api_key: apiKey };
+  }
+
+  @Post('token')
+  @Public()
+  @AuthRateLimit()
+  @HttpCode(200)
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOperation({ summary: 'OAuth2 token endpoint (RFC 6749): password and refresh_token grants' })
+  async token(@Req() req: FastifyRequest, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    const body = (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    const grant = str('grant_type') ?? 'password';
+    noStore(reply);
+    if (!isGrantType(grant))
+      throw new AppError(ErrorCode.UnsupportedGrantType, `Unsupported grant_type "${grant.slice(0, 64)}"`, { extensions: { error: 'unsupported_grant_type' } });
+    if (grant === 'refresh_token') {
+      const rt = str('refresh_token');
+      if (!rt) throw this.invalidRequest('refresh_token');
+      return wireTokens((await this.auth.refresh(rt, meta)).tokens);
+    }
+    const username = str('username');
+    const password = str('password');
+    if (!username || !password) throw this.invalidRequest(!username ? 'username' : 'password');
+    const user = await this.auth.verifyPassword(username, password, meta, 'oauth2_password');
+    const { tokens } = await this.auth.startSession(user, meta, { method: 'oauth2_password', login: username, deviceName: str('client_id') ?? null });
+    return wireTokens(tokens);
+  }
+
+  @Post('login')
+  @Public()
+  @AuthRateLimit()
+  @UseGuards(LocalAuthGuard)
+  @HttpCode(200)
+  @ApiBody({ type: LoginDto })
+  @ApiOperation({ summary: 'Sign in with username or email and password; returns the user, tokens and session id' })
+  async login(@Req() req: FastifyRequest & { user: User }, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    const body = req.body as LoginDto;
+    const { session, tokens } = await this.auth.startSession(req.user, meta, { method: 'password', login: body.username, deviceName: body.device_name ?? null });
+    noStore(reply);
+    return { success: true, user: this.users.toOut(req.user), tokens: wireTokens(tokens), session_id: session.id };
+  }
+
+  @Post('refresh')
+  @Public()
+  @AuthRateLimit()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate a refresh token: new access and refresh tokens; the old refresh token dies' })
+  async refresh(@Body() dto: RefreshDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { tokens, session } = await this.auth.refresh(dto.refresh_token, meta);
+    noStore(reply);
+    return { success: true, tokens: wireTokens(tokens), session_id: session.id, ...wireTokens(tokens) };
+  }
+
+  @Post('logout')
+  @ApiAuth()
+  @HttpCode(204)
+  @ApiOperation({ summary: "End this session (or every session with all_devices); its tokens stop working at once" })
+  async logout(@CurrentUser() principal: Principal, @Body() dto: LogoutDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+    await this.auth.logout(principal, dto?.all_devices === true, meta);
+  }
+
+  @Get('me')
+  @ApiAuth()
+  @ApiOperation({ summary: 'The current user' })
+  async me(@CurrentUser() principal: Principal) {
+    return this.users.toOut(await this.users.getById(principal.user.id));
+  }
+
+  @Get('profile')
+  @ApiAuth()
+  @ApiOperation({ summary: 'The current user (seed 002 name)' })
+  profileGet(@CurrentUser() principal: Principal) {
+    return this.me(principal);
+  }
+
+  @Put('profile')
+  @ApiAuth()
+  @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
+  async profileUpdate(@CurrentUser() principal: Principal, @Body() dto: UpdateProfileDto, @RequestMeta() meta: RequestMetadata) {
+    return this.users.toOut(await this.profile.update(principal, dto, meta));
+  }
+
+  @Post('change-password')
+  @ApiAuth()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change the password; every other session ends' })
+  async changePassword(@CurrentUser() principal: Principal, @Body() dto: ChangePasswordDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+    await this.auth.changePassword(principal, dto.current_password, dto.new_password, meta);
+  }
+
+  @Post('regenerate-api-key')
+  @ApiAuth()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the personal API key (shown once); the old key stops working at once' })
+  async regenerateApiKey(@CurrentUser() principal: Principal, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+    noStore(reply);
+    return this.auth.regenerateApiKey(principal, meta);
+  }
+
+  private invalidRequest(field: string): AppError {
+    return new AppError(ErrorCode.BadRequest, `Missing required parameter: ${field}`, {
+      extensions: { error: 'invalid_request', error_description: `${field} is required` },
+      errors: [{ field, message: 'is required' }],
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AppError, ErrorCode } from '../../common/errors';
+import { IS_PUBLIC } from '../../common/decorators';
+import { Principal } from '../../common/principal';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { UsageBuffer } from '../../users/usage-buffer.service';
+import { AuthStateService, VerifiedCredential } from '../../sessions/auth-state.service';
+import { CredentialRequest, extractCredential } from '../credentials';
+
+type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknown };
+
+/**
+ * Default-deny authentication (first of the global guards). Passport (jwt, api-key) is the authority on a
+ * cache miss; a verified credential is then cached until it expires, and every request still resolves the
+ * user and session through AuthStateService, whose invalidation keeps revocation immediate.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly state: AuthStateService,
+    private readonly usage: UsageBuffer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const req = context.switchToHttp().getRequest<GuardedRequest>();
+    const credential = extractCredential(req, this.config.allowApiKeyQuery);
+    if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
+
+    let verified = this.state.getVerified(credential.value);
+    if (!verified) {
+      await super.canActivate(context);
+      verified = req.user as VerifiedCredential;
+      this.state.rememberVerified(credential.value, verified);
+    }
+    const principal = await this.state.resolve(verified);
+    req.principal = principal;
+    this.usage.recordRequest(principal.user.id);
+    if (principal.via === 'api_key') this.usage.touchApiKey(principal.user.id);
+    else if (principal.sessionId) this.usage.touchSession(principal.sessionId);
+    return true;
+  }
+
+  override getAuthenticateOptions() {
+    return { session: false };
+  }
+
+  override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
+    if (err instanceof AppError) throw err;
+    if (err || !user) {
+      const kind = context.switchToHttp().getRequest<GuardedRequest>().credential?.kind;
+      throw kind === 'api_key'
+        ? new AppError(ErrorCode.InvalidApiKey, 'Invalid API key')
+        : new AppError(ErrorCode.InvalidToken, 'Invalid or expired token');
+    }
+    return user;
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { KeyObject } from 'node:crypto';
+import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { VerifiedCredential } from '../../sessions/auth-state.service';
+import { CredentialRequest } from '../credentials';
+import { JWT_KEY, TokenClaims } from '../token.service';
+
+/** Access tokens only; the algorithm is pinned and the secret is a KeyObject (~12 µs per verify, FIELD-NOTES). */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(JWT_KEY) key: KeyObject, clock: Clock) {
+    const options: StrategyOptionsWithoutRequest = {
+      jwtFromRequest: (req: CredentialRequest) => (req.credential?.kind === 'jwt' ? req.credential.value : null),
+      secretOrKey: key as unknown as string, // passport-jwt's types reject KeyObject, its runtime accepts it
+      algorithms: [config.jwt.algorithm],
+      issuer: config.jwt.issuer,
+      jsonWebTokenOptions: {
+        // Read on every verify, so the injected clock decides expiry.
+        get clockTimestamp() {
+          return Math.floor(clock.now() / 1000);
+        },
+      },
+    };
+    super(options);
+  }
+
+  validate(claims: TokenClaims): VerifiedCredential | false {
+    if (claims.type !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
+    return { via: 'jwt', userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, exp: claims.exp };
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { KeyObject, randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { AppError, ErrorCode } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Role } from '../users/users.enums';
+
+export const JWT_KEY = Symbol('JWT_KEY');
+
+export interface TokenClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  type: 'access' | 'refresh';
+  role: Role;
+  iat: number;
+  exp: number;
+  iss: string;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  accessJti: string;
+  refreshJti: string;
+}
+
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JWT_KEY) private readonly key: KeyObject,
+  ) {}
+
+  issuePair(user: { id: string; role: Role }, sessionId: string, refreshJti: string = randomUUID()): TokenPair {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const accessJti = randomUUID();
+    const base = { sub: user.id, sid: sessionId, role: user.role, iat, iss: this.config.jwt.issuer };
+    const sign = (payload: object) =>
+      this.jwt.sign(payload, { secret: this.key as unknown as string, algorithm: this.config.jwt.algorithm });
+    return {
+      access_token: sign({ ...base, jti: accessJti, type: 'access', exp: iat + this.config.jwt.accessTtlSeconds }),
+      refresh_token: sign({ ...base, jti: refreshJti, type: 'refresh', exp: iat + this.config.jwt.refreshTtlSeconds }),
+      token_type: 'bearer',
+      expires_in: this.config.jwt.accessTtlSeconds,
+      accessJti,
+      refreshJti,
+    };
+  }
+
+  /** Verifies a refresh token (signature, pinned algorithm, issuer, expiry, type). */
+  verifyRefresh(token: unknown): TokenClaims {
+    if (typeof token !== 'string' || token.length > 4096) throw this.invalidRefresh();
+    let claims: TokenClaims;
+    try {
+      claims = this.jwt.verify<TokenClaims>(token, {
+        secret: this.key as unknown as string,
+        algorithms: [this.config.jwt.algorithm],
+        issuer: this.config.jwt.issuer,
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
+      });
+    } catch {
+      throw this.invalidRefresh();
+    }
+    if (claims.type !== 'refresh' || !claims.sid || !claims.sub || !claims.jti) throw this.invalidRefresh();
+    return claims;
+  }
+
+  private invalidRefresh(): AppError {
+    return new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', { extensions: { error: 'invalid_grant' } });
+  }
+}

@@ -1,0 +1,58 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { DestinationStream, Logger } from 'pino';
+
+const SECRET_QUERY_PARAMS = /([?&](?:api_key|apikey|access_token|refresh_token|token|password|key|code)=)[^&#]*/gi;
+
+/** Removes secret values from a URL's query string before it can reach a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');
+}
+
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  '*.password',
+  '*.new_password',
+  '*.current_password',
+  '*.access_token',
+  '*.refresh_token',
+  '*.api_key',
+  '*.key',
+  '*.secret',
+];
+
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'voicegate' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Nest's LoggerService on the same pino instance, so every line is structured JSON. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly root: Logger) {}
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]) {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const stack = level === 'error' && typeof rest[0] === 'string' ? rest[0] : undefined;
+    if (message instanceof Error) this.root[level]({ context, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.root[level]({ context, ...(message as object) });
+    else this.root[level]({ context, ...(stack ? { stack } : {}) }, String(message));
+  }
+
+  log(message: unknown, ...rest: unknown[]) { this.write('info', message, rest); }
+  error(message: unknown, ...rest: unknown[]) { this.write('error', message, rest); }
+  warn(message: unknown, ...rest: unknown[]) { this.write('warn', message, rest); }
+  debug(message: unknown, ...rest: unknown[]) { this.write('debug', message, rest); }
+  verbose(message: unknown, ...rest: unknown[]) { this.write('trace', message, rest); }
+  fatal(message: unknown, ...rest: unknown[]) { this.write('fatal', message, rest); }
+}

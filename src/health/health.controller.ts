@@ -1,0 +1,29 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../common/decorators';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
+import { RedisService } from '../redis/redis.service';
+import { VERSION } from '../version';
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource, private readonly redis: RedisService) {}
+
+  @Get()
+  @Public()
+  @SkipRateLimit()
+  @ApiOperation({ summary: 'Liveness and dependencies: 200 healthy, 503 when the database or Redis is down' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'ok', () => 'unavailable');
+    const redis = !this.redis.enabled ? 'disabled' : (await withTimeout(this.redis.ping(), 1000).catch(() => false)) ? 'ok' : 'unavailable';
+    const healthy = database === 'ok' && redis !== 'unavailable';
+    reply.status(healthy ? 200 : 503).header('cache-control', 'no-store');
+    return { status: healthy ? 'healthy' : 'unhealthy', version: VERSION, database, redis, driver: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite' };
+  }
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+type Handler = (message: string) => void;
+
+/**
+ * Optional Redis (REDIS_URL): a command client and a pub/sub subscriber. Commands fail fast while Redis is
+ * down (no offline queue), so callers can fail open; `healthy` tells whether shared state can be trusted.
+ */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
+  readonly client?: Redis;
+  private readonly subscriber?: Redis;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private subscribed = false;
+  private wasDown = false;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (!config.redisUrl) return;
+    const options = {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    };
+    this.client = new Redis(config.redisUrl, { ...options, connectionName: 'voicegate' });
+    this.subscriber = new Redis(config.redisUrl, { ...options, commandTimeout: undefined, connectionName: 'voicegate-sub' });
+    this.client.on('error', (e) => this.noteDown(e));
+    this.subscriber.on('error', (e) => this.noteDown(e));
+    this.subscriber.on('close', () => {
+      this.subscribed = false;
+    });
+    this.subscriber.on('ready', () => void this.resubscribe());
+    this.subscriber.on('message', (channel: string, message: string) => {
+      for (const h of this.handlers.get(channel) ?? []) h(message);
+    });
+  }
+
+  get enabled(): boolean {
+    return !!this.client;
+  }
+
+  /** True when Redis is configured and both connections are up (pub/sub subscribed). */
+  get healthy(): boolean {
+    return !!this.client && this.client.status === 'ready' && this.subscribed;
+  }
+
+  private noteDown(err: Error): void {
+    if (!this.wasDown) this.logger.warn(`Redis unavailable: ${err.message}; failing open until it returns`);
+    this.wasDown = true;
+  }
+
+  private async resubscribe(): Promise<void> {
+    if (!this.subscriber) return;
+    const channels = [...this.handlers.keys()];
+    try {
+      if (channels.length) await this.subscriber.subscribe(...channels);
+      this.subscribed = true;
+      if (this.wasDown) this.logger.log('Redis is back');
+      this.wasDown = false;
+      // Messages may have been missed while down: listeners drop what they cached.
+      for (const l of this.reconnectListeners) l();
+    } catch (err) {
+      this.noteDown(err as Error);
+    }
+  }
+
+  async subscribe(channel: string, handler: Handler): Promise<void> {
+    if (!this.subscriber) return;
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      if (this.subscriber.status === 'ready') await this.subscriber.subscribe(channel).then(() => (this.subscribed = true)).catch((e) => this.noteDown(e));
+    }
+    set.add(handler);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.add(listener);
+  }
+
+  /** Publishes; never throws (a lost message is covered by the caches' fall-back while Redis is unhealthy). */
+  async publish(channel: string, message: string): Promise<void> {
+    if (!this.client) return;
+    try {
+      await this.client.publish(channel, message);
+    } catch (err) {
+      this.noteDown(err as Error);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    if (!this.client) return false;
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.client?.disconnect();
+    this.subscriber?.disconnect();
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { UserSession } from '../sessions/entities/user-session.entity';
+import { User } from './entities/user.entity';
+import { Clock } from '../common/clock';
+
+const FLUSH_EVERY_MS = 10_000;
+
+/**
+ * Per-request bookkeeping (request counts, API-key and session last-used stamps) kept in memory and written
+ * in batches, so the hot path makes no database write. Flushed on an interval and on shutdown.
+ */
+@Injectable()
+export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(UsageBuffer.name);
+  private requests = new Map<string, number>();
+  private apiKeyUsed = new Map<string, number>();
+  private sessionActive = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+
+  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), FLUSH_EVERY_MS);
+    this.timer.unref();
+  }
+
+  recordRequest(userId: string): void {
+    this.requests.set(userId, (this.requests.get(userId) ?? 0) + 1);
+  }
+
+  touchApiKey(userId: string): void {
+    this.apiKeyUsed.set(userId, this.clock.now());
+  }
+
+  touchSession(sessionId: string): void {
+    this.sessionActive.set(sessionId, this.clock.now());
+  }
+
+  pendingRequests(userId: string): number {
+    return this.requests.get(userId) ?? 0;
+  }
+
+  forget(userId: string): void {
+    this.requests.delete(userId);
+    this.apiKeyUsed.delete(userId);
+  }
+
+  /** Writes everything buffered; on failure the counts are put back for the next attempt (nothing lost). */
+  async flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    if (!this.dataSource.isInitialized) return;
+    const requests = this.requests;
+    const apiKeyUsed = this.apiKeyUsed;
+    const sessionActive = this.sessionActive;
+    if (!requests.size && !apiKeyUsed.size && !sessionActive.size) return;
+    this.requests = new Map();
+    this.apiKeyUsed = new Map();
+    this.sessionActive = new Map();
+    try {
+      await this.dataSource.transaction(async (em) => {
+        for (const [id, n] of requests)
+          await em.createQueryBuilder().update(User)
+            .set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' })
+            .where('id = :id', { id }).execute();
+        for (const [id, at] of apiKeyUsed)
+          await em.createQueryBuilder().update(User).set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id }).execute();
+        for (const [id, at] of sessionActive)
+          await em.update(UserSession, { id, revokedAt: IsNull() }, { lastActiveAt: new Date(at) });
+      });
+    } catch (err) {
+      for (const [id, n] of requests) this.requests.set(id, (this.requests.get(id) ?? 0) + n);
+      for (const [id, at] of apiKeyUsed) if (!this.apiKeyUsed.has(id)) this.apiKeyUsed.set(id, at);
+      for (const [id, at] of sessionActive) if (!this.sessionActive.has(id)) this.sessionActive.set(id, at);
+      this.logger.warn(`usage flush failed, will retry: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush().catch((err) => this.logger.error(`final usage flush failed: ${(err as Error).message}`));
+  }
+}

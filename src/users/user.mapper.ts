@@ -1,0 +1,51 @@
+import { AppConfig } from '../config/app-config';
+import { resolveUserLimits } from '../rate-limit/limits';
+import { User } from './entities/user.entity';
+import { Role } from './users.enums';
+
+export const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export interface PendingUsage {
+  totalRequests: number;
+}
+
+/** The contract's UserOut (CONTRACT §3). Never a hash or secret. */
+export function toUserOut(user: User, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }) {
+  const limits = resolveUserLimits(config, user.role, {
+    perMinute: user.rateLimitPerMinute,
+    perHour: user.rateLimitPerHour,
+    perDay: user.rateLimitPerDay,
+  });
+  const locked = user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? user.lockedUntil : null;
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    full_name: user.fullName,
+    role: user.role,
+    is_superuser: user.role === Role.Admin,
+    is_active: user.isActive,
+    is_verified: user.isVerified,
+    is_suspended: user.isSuspended,
+    suspended_reason: user.suspendedReason,
+    locked_until: iso(locked),
+    rate_limits: { per_minute: limits.perMinute, per_hour: limits.perHour, per_day: limits.perDay },
+    rate_limit_overrides: { per_minute: user.rateLimitPerMinute, per_hour: user.rateLimitPerHour, per_day: user.rateLimitPerDay },
+    usage: {
+      total_requests: user.usageTotalRequests + pending.totalRequests,
+      transcriptions: user.usageTranscriptions,
+      translations: user.usageTranslations,
+      tts: user.usageTts,
+    },
+    api_key_prefix: user.apiKeyPrefix,
+    api_key_created_at: iso(user.apiKeyCreatedAt),
+    api_key_last_used_at: iso(user.apiKeyLastUsedAt),
+    settings: user.settings ?? {},
+    created_at: iso(user.createdAt),
+    updated_at: iso(user.updatedAt),
+    last_login_at: iso(user.lastLoginAt),
+    password_changed_at: iso(user.passwordChangedAt),
+  };
+}
+
+export type UserOut = ReturnType<typeof toUserOut>;
