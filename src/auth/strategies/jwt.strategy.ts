@@ -12,24 +12,20 @@ import { JWT_KEY, TokenClaims } from '../token.service';
 /** Access tokens only; the algorithm is pinned and the secret is a KeyObject (~12 µs per verify, FIELD-NOTES). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(JWT_KEY) key: KeyObject, clock: Clock) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(JWT_KEY) key: KeyObject, private readonly clock: Clock) {
     const options: StrategyOptionsWithoutRequest = {
       jwtFromRequest: (req: CredentialRequest) => (req.credential?.kind === 'jwt' ? req.credential.value : null),
       secretOrKey: key as unknown as string, // passport-jwt's types reject KeyObject, its runtime accepts it
       algorithms: [config.jwt.algorithm],
       issuer: config.jwt.issuer,
-      jsonWebTokenOptions: {
-        // Read on every verify, so the injected clock decides expiry.
-        get clockTimestamp() {
-          return Math.floor(clock.now() / 1000);
-        },
-      },
     };
     super(options);
   }
 
   validate(claims: TokenClaims): VerifiedCredential | false {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
+    // jsonwebtoken checks expiry against the wall clock; the injected clock decides too (tests move it forward).
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now()) return false;
     return { via: 'jwt', userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, exp: claims.exp };
   }
 }
