@@ -45,9 +45,9 @@ export class ServiceKeysService {
     return toServiceKeyResponse(saved);
   }
 
-  /** The caller's keys, newest first, optionally of one service. */
+  /** The caller's keys, newest first, optionally of one service (`?service=` with nothing means all). */
   async list(userId: string, service?: unknown): Promise<ServiceKeyResponseDto[]> {
-    const where = service === undefined ? { userId } : { userId, service: this.checkService(service) };
+    const where = service === undefined || service === '' ? { userId } : { userId, service: this.checkService(service) };
     const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' } });
     return rows.map((row) => this.toResponse(row));
   }
