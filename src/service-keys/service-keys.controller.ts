@@ -27,7 +27,7 @@ export class ServiceKeysController {
 
   @Get()
   @ApiOperation({ summary: 'List your service keys, newest first' })
-  @ApiQuery({ name: 'service', required: false, description: 'Only keys of this service' })
+  @ApiQuery({ name: 'service', type: String, required: false, description: 'Only keys of this service (one of SERVICE_KEY_SERVICES)' })
   @ApiOkResponse({ type: ServiceKeyResponseDto, isArray: true })
   list(@CurrentUser() principal: Principal, @Query('service') service?: unknown): Promise<ServiceKeyResponseDto[]> {
     return this.serviceKeys.list(principal.user.id, service);
