@@ -34,7 +34,8 @@ export class SecurityEvent {
   requestId: string | null;
 
   @JsonColumn({ nullable: true })
-  details: Record<string, unknown> | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON
+  details: Record<string, any> | null;
 
   @CreatedAtColumn()
   createdAt: Date;
