@@ -97,36 +97,42 @@ export class Fernet {
 
   /** The plaintext; throws InvalidToken for anything but an intact token made with this key (and within `ttl`). */
   decrypt(token: string, opts: DecryptOptions = {}): Buffer {
-    return this.decryptParts(parse(token), opts);
+    const plaintext = this.tryDecrypt(parse(token), opts);
+    if (!plaintext) throw new InvalidToken();
+    return plaintext;
   }
 
   /** The token's creation time in Unix seconds, after checking it was made with this key. */
   extractTimestamp(token: string): number {
     const parts = parse(token);
-    this.verifyMac(parts.data);
+    if (!this.authenticates(parts)) throw new InvalidToken();
     return Number(parts.timestamp);
   }
 
-  /** @internal Used by MultiFernet so a token is decoded once whatever the number of keys. */
-  decryptParts({ timestamp, data }: TokenParts, opts: DecryptOptions = {}): Buffer {
+  /** @internal True when this key's HMAC over the token matches (compared in constant time). */
+  authenticates({ data }: TokenParts): boolean {
+    const expected = createHmac('sha256', this.signingKey).update(data.subarray(0, data.length - MAC)).digest();
+    return timingSafeEqual(expected, data.subarray(data.length - MAC));
+  }
+
+  /**
+   * @internal The plaintext, or undefined for a token this key did not make, that was altered or (with `ttl`)
+   * is out of time. Returns rather than throws so MultiFernet tries several keys without paying for exceptions.
+   */
+  tryDecrypt(parts: TokenParts, opts: DecryptOptions = {}): Buffer | undefined {
     if (opts.ttl !== undefined) {
       const now = BigInt(Math.floor(opts.now ?? nowSeconds()));
-      if (timestamp + BigInt(opts.ttl) < now) throw new InvalidToken();
-      if (now + BigInt(MAX_CLOCK_SKEW_SECONDS) < timestamp) throw new InvalidToken();
+      if (parts.timestamp + BigInt(opts.ttl) < now || now + BigInt(MAX_CLOCK_SKEW_SECONDS) < parts.timestamp) return undefined;
     }
-    this.verifyMac(data);
+    if (!this.authenticates(parts)) return undefined;
     // Authenticated first, so a padding failure below is no oracle.
+    const { data } = parts;
     try {
       const decipher = createDecipheriv('aes-128-cbc', this.encryptionKey, data.subarray(9, HEADER));
       return Buffer.concat([decipher.update(data.subarray(HEADER, data.length - MAC)), decipher.final()]);
     } catch {
-      throw new InvalidToken();
+      return undefined;
     }
-  }
-
-  private verifyMac(data: Buffer): void {
-    const expected = createHmac('sha256', this.signingKey).update(data.subarray(0, data.length - MAC)).digest();
-    if (!timingSafeEqual(expected, data.subarray(data.length - MAC))) throw new InvalidToken();
   }
 }
 
@@ -159,10 +165,9 @@ export class MultiFernet {
   /** True when the token is intact and was made with the first key (nothing to rotate). */
   isCurrent(token: string): boolean {
     try {
-      this.primary.extractTimestamp(token);
-      return true;
+      return this.primary.authenticates(parse(token));
     } catch {
-      return false;
+      return false; // malformed
     }
   }
 
@@ -175,11 +180,8 @@ export class MultiFernet {
 
   private decryptWithAny(parts: TokenParts, opts: DecryptOptions = {}): Buffer {
     for (const f of this.fernets) {
-      try {
-        return f.decryptParts(parts, opts);
-      } catch (err) {
-        if (!(err instanceof InvalidToken)) throw err;
-      }
+      const plaintext = f.tryDecrypt(parts, opts);
+      if (plaintext) return plaintext;
     }
     throw new InvalidToken();
   }
