@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password/password-hasher.service';
 import { UsageBuffer } from './usage-buffer.service';
 import { UsersService } from './users.service';
 
-@Module({ providers: [UsersService, PasswordHasher, UsageBuffer], exports: [UsersService, PasswordHasher, UsageBuffer] })
+@Module({ providers: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService], exports: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService] })
 export class UsersModule {}

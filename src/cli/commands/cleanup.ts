@@ -1,0 +1,65 @@
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { LoginHistory } from '../../audit/entities/login-history.entity';
+import { SecurityEvent } from '../../audit/entities/security-event.entity';
+import { Clock } from '../../common/clock';
+import { toDbTime } from '../../database/columns';
+import { RevokedToken } from '../../sessions/entities/revoked-token.entity';
+import { UserSession } from '../../sessions/entities/user-session.entity';
+import { CliGlobals, cliConfig } from '../cli-config';
+import { withAppContext } from '../cli-context';
+import { CliError } from '../cli-error';
+
+export interface CleanupOptions {
+  retentionDays?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+interface Target {
+  label: string;
+  entity: EntityTarget<ObjectLiteral>;
+  column: string;
+  before: Date | null;
+}
+
+/**
+ * Deletes what no rule needs any more: sessions past their expiry (revoked or not), revoked_tokens past their
+ * expires_at, and login history and security events older than AUDIT_RETENTION_DAYS (0 keeps them forever).
+ */
+export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promise<void> {
+  const config = cliConfig();
+  const retention = opts.retentionDays ?? config.auditRetentionDays;
+  if (!Number.isInteger(retention) || retention < 0) throw CliError.usage('--retention-days must be a whole number ≥ 0');
+  const counts = await withAppContext(config, globals, async (ctx) => {
+    const ds = ctx.get(DataSource);
+    const now = ctx.get(Clock).date();
+    const cutoff = retention > 0 ? new Date(now.getTime() - retention * 86_400_000) : null;
+    const targets: Target[] = [
+      { label: 'expired sessions', entity: UserSession, column: 'expires_at', before: now },
+      { label: 'expired revoked tokens', entity: RevokedToken, column: 'expires_at', before: now },
+      { label: `login history older than ${retention} days`, entity: LoginHistory, column: 'login_at', before: cutoff },
+      { label: `security events older than ${retention} days`, entity: SecurityEvent, column: 'created_at', before: cutoff },
+    ];
+    const postgres = ds.options.type === 'postgres';
+    const result: { label: string; table: string; count: number }[] = [];
+    for (const t of targets) {
+      const table = ds.getMetadata(t.entity).tableName;
+      if (!t.before) {
+        result.push({ label: `${table}: kept (retention 0 keeps everything)`, table, count: 0 });
+        continue;
+      }
+      const params = { before: toDbTime(t.before, postgres) };
+      const count = opts.dryRun
+        ? await ds.createQueryBuilder(t.entity, 't').where(`t.${t.column} < :before`, params).getCount()
+        : ((await ds.createQueryBuilder().delete().from(t.entity).where(`${t.column} < :before`, params).execute()).affected ?? 0);
+      result.push({ label: t.label, table, count });
+    }
+    return result;
+  });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ dry_run: !!opts.dryRun, retention_days: retention, deleted: Object.fromEntries(counts.map((c) => [c.table, c.count])) }) + '\n');
+    return;
+  }
+  const width = Math.max(...counts.map((c) => c.label.length));
+  process.stdout.write(`${opts.dryRun ? 'Would delete (dry run)' : 'Deleted'}:\n${counts.map((c) => `  ${c.label.padEnd(width)}  ${c.count}`).join('\n')}\n`);
+}

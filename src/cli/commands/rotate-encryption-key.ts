@@ -1,0 +1,35 @@
+import { DataSource } from 'typeorm';
+import { rotateEncryptionKeys } from '../../service-keys/key-rotation';
+import { CliGlobals, cliConfig } from '../cli-config';
+import { withAppContext } from '../cli-context';
+import { CliError } from '../cli-error';
+import { createProgress } from '../progress';
+
+export interface RotateOptions {
+  batchSize?: number;
+}
+
+/** Re-encrypts every stored service key with the first ENCRYPTION_KEY (CONTRACT §6), with progress. */
+export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGlobals): Promise<void> {
+  const config = cliConfig();
+  const keys = config.encryptionKeys;
+  process.stderr.write(
+    keys.length > 1
+      ? `Re-encrypting stored service keys with the first of ${keys.length} ENCRYPTION_KEY keys.\n`
+      : 'ENCRYPTION_KEY holds one key: checking every stored service key is encrypted with it.\n',
+  );
+  const result = await withAppContext(config, globals, async (ctx) => {
+    const progress = createProgress('Service keys');
+    try {
+      return await rotateEncryptionKeys(ctx.get(DataSource), keys, { batchSize: opts.batchSize, onProgress: (done, total) => progress.update(done, total) });
+    } finally {
+      progress.stop();
+    }
+  });
+  process.stdout.write(`Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`);
+  if (result.undecryptable.length) {
+    process.stderr.write(`Not decryptable with any ENCRYPTION_KEY (left unchanged):\n${result.undecryptable.map((id) => `  ${id}`).join('\n')}\n`);
+    throw new CliError(`${result.undecryptable.length} service key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`);
+  }
+  if (keys.length > 1) process.stdout.write('Every stored key is now under the first key: the others can be removed from ENCRYPTION_KEY.\n');
+}
