@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServiceKeysModule } from './service-keys/service-keys.module';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         AuthModule,
+        RateLimitModule, // after AuthModule: its guard runs after authentication and roles
         ServiceKeysModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -1,0 +1,167 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerModuleOptions,
+  ThrottlerOptions,
+  ThrottlerRequest,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
+import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
+import { Clock } from '../common/clock';
+import { AuthedRequest, requestMeta } from '../common/decorators';
+import { AppError, ErrorCode } from '../common/errors';
+import { AppConfig, RateLimitWindows } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PlannedWindow, planRateLimit, RateLimitPlan, WINDOWS, WindowName } from './limits';
+import { RateLimitRecord } from './memory-rate-limit.storage';
+import { RATE_LIMIT_AUTH, RATE_LIMIT_OVERRIDE, RATE_LIMIT_SKIP } from './rate-limit.decorators';
+
+interface Counted {
+  window: PlannedWindow;
+  record: RateLimitRecord;
+}
+
+interface RequestState {
+  plan: RateLimitPlan;
+  counted: Counted[];
+}
+
+/** What the guard decided for a request, read by throttler's per-window resolvers below. */
+const states = new WeakMap<object, RequestState>();
+const windowOf = (context: ExecutionContext, name: WindowName) => states.get(context.switchToHttp().getRequest())?.plan.windows[name];
+
+/** Blocked first, then fewest remaining, then the later reset (the window that actually holds the caller back). */
+function tightest(counted: Counted[]): Counted | undefined {
+  const remaining = (c: Counted) => Math.max(0, c.window.limit - c.record.totalHits);
+  return [...counted].sort(
+    (a, b) => Number(b.record.isBlocked) - Number(a.record.isBlocked) || remaining(a) - remaining(b) || b.record.resetAtMs - a.record.resetAtMs,
+  )[0];
+}
+
+/**
+ * Third global guard (after authentication and roles, so it keys on the resolved user): per-identity
+ * minute/hour/day windows through @nestjs/throttler, limits resolved per request (CONTRACT §9). It runs on
+ * every Nest route unless `@SkipRateLimit()`, so no route can be forgotten. Headers are written before the
+ * handler runs, so error responses of a limited route carry them too.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly events: EventEmitter2,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  /** The named windows for ThrottlerModule: each limit is resolved from the request's plan (absent → skipped). */
+  static throttlers(): ThrottlerOptions[] {
+    return WINDOWS.map((w) => ({
+      name: w.name,
+      ttl: w.ttlMs,
+      limit: (context: ExecutionContext) => windowOf(context, w.name)?.limit ?? 0,
+      skipIf: (context: ExecutionContext) => !windowOf(context, w.name),
+      setHeaders: false,
+    }));
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const allowed = await super.canActivate(context);
+    const { req, res } = this.getRequestResponse(context);
+    const state = states.get(req);
+    if (state) this.writeHeaders(res, state, tightest(state.counted));
+    return allowed;
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(RATE_LIMIT_SKIP, targets)) return true;
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const plan = planRateLimit(this.config, {
+      user: req.principal?.user,
+      ip: req.ip,
+      authRoute: !!this.reflector.getAllAndOverride<boolean>(RATE_LIMIT_AUTH, targets),
+      override: this.reflector.getAllAndOverride<Partial<RateLimitWindows>>(RATE_LIMIT_OVERRIDE, targets),
+      route: `${context.getClass().name}.${context.getHandler().name}`,
+    });
+    states.set(req, { plan, counted: [] });
+    return false;
+  }
+
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const identity = states.get(req)!.plan.identity;
+    return identity.kind === 'user' ? `u:${identity.userId}` : `ip:${identity.ip}`;
+  }
+
+  protected override generateKey(context: ExecutionContext, _tracker: string, name: string): string {
+    return windowOf(context, name as WindowName)!.key;
+  }
+
+  /** One window: count the hit, remember the result for the headers, reject when over the limit. */
+  protected override async handleRequest({ context, limit, ttl, throttler, blockDuration, getTracker, generateKey }: ThrottlerRequest): Promise<boolean> {
+    const { req } = this.getRequestResponse(context);
+    const state = states.get(req)!;
+    const window = state.plan.windows[throttler.name as WindowName]!;
+    const tracker = await getTracker(req, context);
+    const key = generateKey(context, tracker, window.name);
+    const raw: Partial<RateLimitRecord> & Omit<RateLimitRecord, 'resetAtMs'> = await this.storageService.increment(key, ttl, limit, blockDuration, window.name);
+    const record: RateLimitRecord = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 }; // resetAtMs: absent from other ThrottlerStorages
+    const counted = { window: { ...window, limit }, record };
+    state.counted.push(counted);
+    if (record.isBlocked) await this.throwThrottlingException(context, { limit, ttl, key, tracker, ...record });
+    return true;
+  }
+
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const { req, res } = this.getRequestResponse(context);
+    const state = states.get(req)!;
+    const blocked = state.counted[state.counted.length - 1];
+    this.writeHeaders(res, state, blocked);
+    // Sampled audit: only the first rejected hit of a window (counters are atomic, so one instance sees it).
+    if (detail.totalHits === detail.limit + 1) this.audit(req as AuthedRequest, state.plan, blocked);
+    const retryAfter = Math.max(1, Math.ceil((blocked.record.resetAtMs - this.clock.now()) / 1000));
+    throw new AppError(ErrorCode.RateLimited, `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`, {
+      headers: { 'retry-after': String(retryAfter) },
+    });
+  }
+
+  private writeHeaders(res: Record<string, unknown>, state: RequestState, tight: Counted | undefined): void {
+    if (!tight) return;
+    const remaining = Math.max(0, tight.window.limit - tight.record.totalHits);
+    const secondsToReset = Math.max(0, Math.ceil((tight.record.resetAtMs - this.clock.now()) / 1000));
+    this.setResponseHeader(res, 'X-RateLimit-Limit', tight.window.limit);
+    this.setResponseHeader(res, 'X-RateLimit-Remaining', remaining);
+    this.setResponseHeader(res, 'X-RateLimit-Reset', Math.ceil(tight.record.resetAtMs / 1000));
+    // IETF draft-ietf-httpapi-ratelimit-headers: every policy, and the state of the tightest one.
+    const policies = Object.values(state.plan.windows).map((w) => `"${w.name}";q=${w.limit};w=${w.ttlMs / 1000}`);
+    this.setResponseHeader(res, 'RateLimit-Policy', policies.join(', '));
+    this.setResponseHeader(res, 'RateLimit', `"${tight.window.name}";r=${remaining};t=${secondsToReset}`);
+  }
+
+  private audit(req: AuthedRequest, plan: RateLimitPlan, blocked: Counted): void {
+    const event: SecurityEventInput = {
+      type: SecurityEventType.RateLimited,
+      severity: 'warning',
+      userId: plan.identity.kind === 'user' ? plan.identity.userId : null,
+      meta: requestMeta(req),
+      details: {
+        window: blocked.window.name,
+        limit: blocked.window.limit,
+        scope: plan.scope,
+        identity: plan.identity.kind,
+        method: req.method,
+        path: req.url.split('?')[0],
+      },
+    };
+    this.events.emit(SECURITY_EVENT, event);
+  }
+}

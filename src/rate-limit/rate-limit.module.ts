@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { Clock } from '../common/clock';
+import { RedisService } from '../redis/redis.service';
+import { MemoryRateLimitStorage } from './memory-rate-limit.storage';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RedisRateLimitStorage } from './redis-rate-limit.storage';
+
+/**
+ * Per-identity rate limits (CONTRACT §9). Import it AFTER AuthModule: global guards run in registration
+ * order, and this one needs the principal that AuthenticationGuard resolved.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [RedisService, Clock],
+      useFactory: (redis: RedisService, clock: Clock) => {
+        const memory = new MemoryRateLimitStorage(clock);
+        return {
+          throttlers: RateLimitGuard.throttlers(),
+          storage: redis.client ? new RedisRateLimitStorage(redis.client, memory, clock) : memory,
+        };
+      },
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+})
+export class RateLimitModule {}
