@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/problem-details';
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         AuthModule,
+        AuditModule,
         RateLimitModule, // after AuthModule: its guard runs after authentication and roles
         ServiceKeysModule,
       ],

@@ -1,0 +1,54 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAuth } from '../common/api-auth.decorator';
+import { CurrentUser, Roles } from '../common/decorators';
+import { Principal } from '../common/principal';
+import { Role } from '../users/users.enums';
+import { AuditQueryService, SecurityEventFilter } from './audit-query.service';
+import { AdminSecurityEventQueryDto, PageQueryDto, SecurityEventQueryDto } from './dto/audit-query.dto';
+import { AdminSecurityEventPageDto, LoginHistoryPageDto, OwnSecurityEventPageDto } from './dto/audit-response.dto';
+
+const toFilter = (q: SecurityEventQueryDto): SecurityEventFilter => ({
+  type: q.type,
+  severity: q.severity,
+  since: q.since ? new Date(q.since) : undefined,
+  until: q.until ? new Date(q.until) : undefined,
+  page: q.page,
+  perPage: q.per_page,
+});
+
+/** The audit trail as its subjects and admins read it (CONTRACT §8, §10). Writing happens through events only. */
+@ApiTags('audit')
+@ApiAuth()
+@Controller('auth')
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get('login-history')
+  @ApiOperation({ summary: 'Your login attempts, newest first (paginated)' })
+  @ApiOkResponse({ type: LoginHistoryPageDto })
+  @ApiUnprocessableEntityResponse({ description: 'Bad page or per_page (1–100)' })
+  loginHistory(@CurrentUser() principal: Principal, @Query() q: PageQueryDto): Promise<LoginHistoryPageDto> {
+    return this.audit.loginHistory(principal.user.id, { page: q.page, perPage: q.per_page });
+  }
+
+  @Get('security-events')
+  @ApiOperation({ summary: 'Security events about you, newest first (paginated); filter by type, severity and time' })
+  @ApiOkResponse({ type: OwnSecurityEventPageDto })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed date, since after until, bad paging' })
+  async securityEvents(@CurrentUser() principal: Principal, @Query() q: SecurityEventQueryDto): Promise<OwnSecurityEventPageDto> {
+    const page = await this.audit.securityEvents({ ...toFilter(q), userId: principal.user.id });
+    return { ...page, events: page.items };
+  }
+
+  @Get('admin/security-events')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Admin: every security event, newest first (paginated); filter by type, severity, user and time' })
+  @ApiOkResponse({ type: AdminSecurityEventPageDto })
+  @ApiForbiddenResponse({ description: 'Not an admin' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed user_id or date, since after until, bad paging' })
+  async adminSecurityEvents(@Query() q: AdminSecurityEventQueryDto): Promise<AdminSecurityEventPageDto> {
+    const { items, ...page } = await this.audit.securityEvents({ ...toFilter(q), userId: q.user_id });
+    return { events: items, ...page };
+  }
+}
