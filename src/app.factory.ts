@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
@@ -34,7 +35,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const root = createRootLogger(config.logLevel, opts.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: root,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }), // one redacted line per request, below
     trustProxy: config.trustProxy as boolean | string[], // Fastify also accepts a hop count at run time
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
@@ -77,7 +78,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.enableShutdownHooks();
 
   setupOpenApi(app);
-  await registerOptionalUi(app, config);
+  await registerAdminUi(app, config);
   return app;
 }
 
@@ -104,9 +105,4 @@ function setupOpenApi(app: NestFastifyApplication): void {
       reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
     done(null, payload);
   });
-}
-
-/** The admin dashboard (admin-ui/), when its module is present. */
-async function registerOptionalUi(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  await registerAdminUi(app, config);
 }
