@@ -1,0 +1,795 @@
+#!/usr/bin/env node
+// Voicegate benchmark: the production build against the framework's own ceiling (a bare Nest-on-Fastify app).
+// `npm run bench -- --help` for the options; the README's "Performance" section explains the method.
+import autocannon from 'autocannon';
+import bcrypt from 'bcryptjs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ALL_SCENARIOS = ['bare', 'health', 'me-jwt', 'me-apikey', 'jobs-list', 'jobs-stats', 'login', 'refresh'];
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --db sqlite|postgres     database (default sqlite; postgres: a fresh database on BENCH_PG_URL, dropped afterwards)
+  --redis                  run with REDIS_URL (default redis://127.0.0.1:6379/0, or BENCH_REDIS_URL)
+  --no-build               use the existing dist/ (default: npm run build first)
+  --duration S             seconds measured per round (default 10)
+  --warmup S               seconds of warm-up per scenario (default 3)
+  --connections N          concurrent connections (default 50)
+  --rounds N               rounds per scenario; the median is reported (default 3)
+  --scenarios a,b          subset of: ${ALL_SCENARIOS.join(', ')}
+  --jobs N                 jobs seeded for the big jobs user (default 100000; the small one has 1000)
+  --login-connections N    concurrent logins in the login scenario (default 4)
+  --probe-rate N           req/s of the me-jwt latency probe beside the login load (default 200)
+  --soak [N]               instead of the scenarios: N authenticated requests (default 1000000), RSS before/after
+  --no-pin                 do not pin the server and the load generator to separate cores
+  --no-save                do not write bench/results/<date>-<db>.json
+`;
+
+// ---------------------------------------------------------------------------------------------- options
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    redis: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    scenarios: { type: 'string', default: ALL_SCENARIOS.join(',') },
+    jobs: { type: 'string', default: '100000' },
+    'login-connections': { type: 'string', default: '4' },
+    'probe-rate': { type: 'string', default: '200' },
+    soak: { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
+    'no-save': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+if (args.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const int = (name, min = 1) => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min) fail(`--${name} must be an integer ≥ ${min}`);
+  return v;
+};
+const opts = {
+  db: args.db,
+  redis: args.redis,
+  build: !args['no-build'],
+  duration: int('duration'),
+  warmup: int('warmup', 0),
+  connections: int('connections'),
+  rounds: int('rounds'),
+  scenarios: args.scenarios.split(',').map((s) => s.trim()).filter(Boolean),
+  bigJobs: int('jobs'),
+  smallJobs: 1000,
+  loginConnections: int('login-connections'),
+  probeRate: int('probe-rate'),
+  soak: args.soak ? Number(process.argv[process.argv.indexOf('--soak') + 1]) || 1_000_000 : 0,
+  pin: !args['no-pin'],
+  save: !args['no-save'],
+};
+if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
+for (const s of opts.scenarios) if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+
+// ---------------------------------------------------------------------------------------------- pinning
+const cpuCount = os.availableParallelism();
+const taskset = spawnSync('taskset', ['--version']).status === 0;
+const pinned = opts.pin && taskset && cpuCount >= 2;
+const SERVER_CPU = '0';
+const LOADGEN_CPU = '1';
+if (pinned) execFileSync('taskset', ['-a', '-cp', LOADGEN_CPU, String(process.pid)], { stdio: 'ignore' });
+const pinNote = pinned
+  ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${LOADGEN_CPU} (taskset)`
+  : `not pinned (${!taskset ? 'taskset not available' : cpuCount < 2 ? 'one CPU' : '--no-pin'}): server and load generator share ${cpuCount} CPU(s)`;
+const serverCores = pinned ? 1 : cpuCount;
+
+// ---------------------------------------------------------------------------------------------- helpers
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Latencies in ms (float, from the load generator's own clock), for sub-millisecond percentiles. */
+class Recorder {
+  constructor() {
+    this.values = [];
+    this.ok = 0;
+    this.non2xx = 0;
+    this.socketErrors = 0;
+  }
+  add(ms, status) {
+    this.values.push(ms);
+    if (status >= 200 && status < 300) this.ok++;
+    else this.non2xx++;
+  }
+  percentile(p) {
+    if (!this.values.length) return null;
+    if (!this.sorted) this.sorted = Float64Array.from(this.values).sort();
+    return this.sorted[Math.min(this.sorted.length - 1, Math.floor((p / 100) * this.sorted.length))];
+  }
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)\s*kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+const mb = (kb) => (kb === null ? null : round(kb / 1024, 1));
+
+async function api(base, method, path, { body, headers = {}, form } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (form) {
+    init.body = new URLSearchParams(form).toString();
+    init.headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+async function expectOk(promise, what) {
+  const r = await promise;
+  if (r.status < 200 || r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+// ---------------------------------------------------------------------------------------------- processes
+const children = new Set();
+const cleanups = [];
+
+async function startProcess(name, argv, env, readyUrl, logDir) {
+  const cmd = pinned ? ['taskset', '-c', SERVER_CPU, ...argv] : argv;
+  const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = createWriteStream(join(logDir, `${name}.log`));
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  children.add(child);
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    children.delete(child);
+  });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}); see ${join(logDir, name + '.log')}`);
+    try {
+      const res = await fetch(readyUrl);
+      await res.arrayBuffer();
+      if (res.status === 200) return child;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(200);
+  }
+  throw new Error(`${name} did not become ready at ${readyUrl}`);
+}
+
+async function stopProcess(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await done;
+  clearTimeout(t);
+}
+
+async function cleanup() {
+  for (const c of [...children]) await stopProcess(c).catch(() => undefined);
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch((err) => log(`cleanup: ${err.message}`));
+}
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    log(`${sig}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
+
+// ---------------------------------------------------------------------------------------------- load
+/** One autocannon run; latencies are recorded by us (float ms) as well as by autocannon (integer ms). */
+function cannon(url, { duration, connections, method = 'GET', headers = {}, body, amount, connectionRate, onBody, timeout = 30 }) {
+  const rec = new Recorder();
+  const started = performance.now();
+  return new Promise((resolveRun, reject) => {
+    autocannon(
+      {
+        url,
+        method,
+        headers,
+        body,
+        connections,
+        duration: amount ? undefined : duration,
+        amount,
+        connectionRate,
+        timeout,
+        requests: onBody ? [{ onResponse: (status, resBody) => onBody(status, resBody) }] : undefined,
+        setupClient: (client) => {
+          client.on('response', (status, _bytes, ms) => rec.add(ms, status));
+        },
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        const seconds = (performance.now() - started) / 1000;
+        rec.socketErrors = result.errors;
+        resolveRun({ rec, seconds, result });
+      },
+    );
+  });
+}
+
+const summarize = ({ rec, seconds }) => ({
+  rps: rec.ok / seconds,
+  p50: rec.percentile(50),
+  p99: rec.percentile(99),
+  errors: rec.non2xx + rec.socketErrors,
+  requests: rec.values.length,
+});
+
+/** Fixed-concurrency chains where each request needs the previous response (refresh-token rotation). */
+async function chains(base, tokens, seconds, rec) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: tokens.length });
+  const { hostname, port } = new URL(base);
+  const post = (token) =>
+    new Promise((resolvePost) => {
+      const payload = JSON.stringify({ refresh_token: token });
+      const req = http.request(
+        { agent, hostname, port, method: 'POST', path: '/auth/refresh', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          const parts = [];
+          res.on('data', (c) => parts.push(c));
+          res.on('end', () => resolvePost({ status: res.statusCode, body: Buffer.concat(parts).toString('utf8') }));
+        },
+      );
+      req.on('error', () => resolvePost({ status: 0, body: '' }));
+      req.end(payload);
+    });
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  // Each chain stops cleanly between requests, so its last refresh token stays valid for the next round.
+  await Promise.all(
+    tokens.map(async (state) => {
+      while (!state.dead && performance.now() < deadline) {
+        const t0 = performance.now();
+        const r = await post(state.token);
+        const ms = performance.now() - t0;
+        if (r.status === 0) rec.socketErrors++;
+        else rec.add(ms, r.status);
+        const next = r.status === 200 ? safeJson(r.body)?.refresh_token : undefined;
+        if (next) state.token = next;
+        else state.dead = true;
+      }
+    }),
+  );
+  agent.destroy();
+  return (performance.now() - started) / 1000;
+}
+const safeJson = (s) => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------- seeding
+async function seedJobs(db, userId, count) {
+  const statuses = ['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'failed', 'pending', 'processing'];
+  const tasks = ['transcribe', 'transcribe', 'translate', 'tts'];
+  const now = Date.now();
+  const batch = 5000;
+  if (db.kind === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const conn = new Database(db.file);
+    conn.pragma('busy_timeout = 10000');
+    const ins = conn.prepare(
+      `INSERT INTO transcription_jobs (id, job_id, user_id, filename, status, task, transcript, error, detected_language, translated_to, with_diarization, created_at, updated_at, started_at, completed_at)
+       VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const t = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    const insertMany = conn.transaction((from, to) => {
+      for (let i = from; i < to; i++) {
+        const status = statuses[i % statuses.length];
+        const task = tasks[i % tasks.length];
+        const created = now - (count - i) * 60_000;
+        const done = status === 'completed' || status === 'failed';
+        ins.run(randomUUID(), randomUUID(), userId, `recording-${i}.wav`, status, task, status === 'failed' ? 'decoder error' : null, 'en', task === 'translate' ? 'de' : null,
+          i % 5 === 0 ? 1 : 0, t(created), t(created + 30_000), status === 'pending' ? null : t(created + 1_000), done ? t(created + 30_000) : null);
+      }
+    });
+    for (let i = 0; i < count; i += batch) insertMany(i, Math.min(count, i + batch));
+    conn.exec('ANALYZE');
+    conn.close();
+    return;
+  }
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  for (let i = 0; i < count; i += batch) {
+    const n = Math.min(batch, count - i);
+    await c.query(
+      `INSERT INTO transcription_jobs (id, job_id, user_id, filename, status, task, error, detected_language, translated_to, with_diarization, created_at, updated_at, started_at, completed_at)
+       SELECT gen_random_uuid(), gen_random_uuid(), $1, 'recording-' || g || '.wav', s.status::job_status, k.task::job_task,
+              CASE WHEN s.status = 'failed' THEN 'decoder error' END, 'en', CASE WHEN k.task = 'translate' THEN 'de' END, g % 5 = 0,
+              to_timestamp($2::double precision / 1000) - ($3 - g) * interval '1 minute',
+              to_timestamp($2::double precision / 1000) - ($3 - g) * interval '1 minute' + interval '30 seconds',
+              CASE WHEN s.status <> 'pending' THEN to_timestamp($2::double precision / 1000) - ($3 - g) * interval '1 minute' + interval '1 second' END,
+              CASE WHEN s.status IN ('completed', 'failed') THEN to_timestamp($2::double precision / 1000) - ($3 - g) * interval '1 minute' + interval '30 seconds' END
+         FROM generate_series($4::int, $5::int) g
+         CROSS JOIN LATERAL (SELECT ($6::text[])[g % 10 + 1] AS status) s
+         CROSS JOIN LATERAL (SELECT ($7::text[])[g % 4 + 1] AS task) k`,
+      [userId, now, count, i, i + n - 1, statuses, tasks],
+    );
+  }
+  await c.query('ANALYZE transcription_jobs');
+  await c.end();
+}
+
+async function createPgDatabase() {
+  const { Client } = require('pg');
+  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `vg_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  cleanups.push(async () => {
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+    log(`dropped database ${name}`);
+  });
+  return { kind: 'postgres', url: adminUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`), name };
+}
+
+// ---------------------------------------------------------------------------------------------- main
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** CPU time (user + system, all threads) the process has used, in µs. */
+function cpuUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one measured load and adds the server's RSS and CPU time per request to the summary. */
+async function measured(pid, load) {
+  const c0 = cpuUs(pid);
+  const out = await load();
+  const c1 = cpuUs(pid);
+  const r = out.rec ? summarize(out) : out;
+  r.cpuUsPerReq = c0 === null || c1 === null || !r.requests ? null : (c1 - c0) / r.requests;
+  r.rssMb = mb(rssKb(pid));
+  return r;
+}
+
+const httpScenario = (name, pid, url, extra = {}) => ({
+  name,
+  warm: () => cannon(url, { duration: opts.warmup, connections: opts.connections, ...extra }),
+  measure: () => measured(pid(), () => cannon(url, { duration: opts.duration, connections: opts.connections, ...extra })),
+});
+
+async function main() {
+  const started = new Date();
+  log(pinNote);
+  if (opts.build) {
+    log('npm run build');
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('npm run build failed');
+  }
+  const tmp = mkdtempSync(join(os.tmpdir(), 'voicegate-bench-'));
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  const selected = new Set(opts.soak ? [] : opts.scenarios);
+  const scenarios = [];
+  const results = { scenarios: {} };
+
+  // bcrypt's own cost on this CPU: the login ceiling is cores / (one compare).
+  let compareMs = null;
+  if (selected.has('login')) {
+    const hash = bcrypt.hashSync('bench-password-xyz', 12);
+    compareMs = median([0, 1, 2].map(() => {
+      const t0 = performance.now();
+      bcrypt.compareSync('bench-password-xyz', hash);
+      return performance.now() - t0;
+    }));
+    log(`one bcryptjs compare at cost 12: ${compareMs.toFixed(0)} ms → login ceiling ${((serverCores * 1000) / compareMs).toFixed(2)}/s on ${serverCores} core(s)`);
+  }
+
+  // ---- the ceiling: a bare Nest-on-Fastify app, kept running beside the service so rounds can interleave
+  let bare;
+  if (selected.has('bare')) {
+    const port = await freePort();
+    bare = await startProcess('bare', ['node', 'bench/bare-app.mjs', String(port)], { PATH: process.env.PATH, NODE_ENV: 'production' }, `http://127.0.0.1:${port}/bare`, tmp);
+    scenarios.push(httpScenario('bare', () => bare.pid, `http://127.0.0.1:${port}/bare`));
+  }
+
+  // ---- the service
+  const db = opts.db === 'postgres' ? await createPgDatabase() : { kind: 'sqlite', file: join(tmp, 'bench.db') };
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SECRET_KEY: randomBytes(48).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
+    RATE_LIMIT_ENABLED: 'false',
+    BCRYPT_ROUNDS: '12',
+    DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
+    ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
+  };
+  log(`starting dist/src/main.js on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
+  const server = await startProcess('voicegate', ['node', 'dist/src/main.js'], env, `${base}/health`, tmp);
+  const pid = () => server.pid;
+
+  // One user per scenario family, so the scenarios do not disturb each other's caches or rows.
+  const password = `Bench-${randomBytes(12).toString('base64url')}`;
+  const newUser = async (tag, withLogin = true) => {
+    const username = `bench_${tag}_${randomBytes(3).toString('hex')}`;
+    const u = await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), `register ${tag}`);
+    const login = withLogin ? await expectOk(api(base, 'POST', '/auth/login', { body: { username, password } }), `login ${tag}`) : null;
+    return { id: u.id, username, apiKey: u.api_key, access: login?.tokens.access_token, refresh: login?.tokens.refresh_token };
+  };
+  const me = await newUser('me');
+
+  if (opts.soak) {
+    results.soak = await soak(base, server.pid, me);
+  } else {
+    if (selected.has('health')) scenarios.push(httpScenario('health', pid, `${base}/health`));
+    if (selected.has('me-jwt')) scenarios.push(httpScenario('me-jwt', pid, `${base}/auth/me`, { headers: { authorization: `Bearer ${me.access}` } }));
+    if (selected.has('me-apikey')) scenarios.push(httpScenario('me-apikey', pid, `${base}/auth/me`, { headers: { 'x-api-key': me.apiKey } }));
+
+    const jobSizes = [];
+    if (selected.has('jobs-list') || selected.has('jobs-stats')) {
+      const probe = await api(base, 'GET', '/jobs/?limit=1', { headers: { authorization: `Bearer ${me.access}` } });
+      if (probe.status === 404) {
+        log('GET /jobs/ answers 404: the jobs routes are not there yet; jobs scenarios skipped');
+        for (const s of ['jobs-list', 'jobs-stats']) if (selected.has(s)) results.scenarios[s] = { skipped: 'GET /jobs/ answered 404 (jobs routes not built yet)' };
+      } else {
+        jobSizes.push(['small', opts.smallJobs], ['big', opts.bigJobs]);
+        for (const [label, n] of jobSizes) {
+          const u = await newUser(`jobs_${n}`);
+          const t0 = performance.now();
+          await seedJobs(db, u.id, n);
+          log(`seeded ${n} jobs for ${u.username} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+          for (const [scenario, path] of [['jobs-list', '/jobs/?limit=50'], ['jobs-stats', '/jobs/stats/summary']])
+            if (selected.has(scenario)) scenarios.push(httpScenario(`${scenario}@${label}`, pid, base + path, { headers: { authorization: `Bearer ${u.access}` } }));
+        }
+      }
+    }
+
+    let login;
+    if (selected.has('login')) {
+      login = await loginScenario(base, pid, me);
+      scenarios.push(login);
+    }
+    if (selected.has('refresh')) scenarios.push(await refreshScenario(base, pid, login?.refreshTokens ?? []));
+
+    // Warm every scenario, then interleave the rounds, so a noisy neighbour biases no scenario against another.
+    if (opts.warmup) for (const s of scenarios) {
+      log(`warm-up ${s.name}`);
+      await s.warm();
+    }
+    const rounds = Object.fromEntries(scenarios.map((s) => [s.name, []]));
+    for (let i = 0; i < opts.rounds; i++)
+      for (const s of scenarios) {
+        const r = await s.measure();
+        rounds[s.name].push(r);
+        log(`${s.name} round ${i + 1}: ${r.rps.toFixed(r.rps < 100 ? 2 : 0)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, errors ${r.errors}, ` +
+          `CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req, RSS ${r.rssMb} MB${s.describe ? ', ' + s.describe(r) : ''}`);
+      }
+    for (const s of scenarios) {
+      const agg = aggregate(rounds[s.name]);
+      const m = /^(.*)@(small|big)$/.exec(s.name);
+      if (!m) results.scenarios[s.name] = s.finish ? s.finish(agg, rounds[s.name], compareMs) : agg;
+      else (results.scenarios[m[1]] ??= {})[m[2]] = agg;
+    }
+    for (const name of ['jobs-list', 'jobs-stats']) {
+      const j = results.scenarios[name];
+      if (!j || j.skipped) continue;
+      results.scenarios[name] = { ...j.big, jobs: opts.bigJobs, at_small: { jobs: opts.smallJobs, ...j.small }, p50_vs_small: round(j.big.p50 / j.small.p50), rps_small_over_big: round(j.small.rps / j.big.rps) };
+    }
+  }
+
+  results.server_rss_mb_end = mb(rssKb(server.pid));
+  await stopProcess(server);
+  if (bare) await stopProcess(bare);
+
+  // ---- report
+  const bareResult = results.scenarios.bare;
+  const order = ['bare', ...ALL_SCENARIOS.filter((s) => s !== 'bare')];
+  results.scenarios = Object.fromEntries(Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])));
+  for (const [name, s] of Object.entries(results.scenarios)) {
+    if (!bareResult || s.skipped || name === 'bare') continue;
+    s.rps_vs_bare = round(s.rps / bareResult.rps, 3);
+    s.p99_vs_bare = round(s.p99 / bareResult.p99, 2);
+    if (s.cpu_us_per_req && bareResult.cpu_us_per_req) s.cpu_vs_bare = round(s.cpu_us_per_req / bareResult.cpu_us_per_req, 2);
+  }
+  const report = {
+    date: started.toISOString(),
+    db: opts.db,
+    redis: opts.redis,
+    machine: machine(),
+    pinning: pinNote,
+    load_average_at_start: os.loadavg().map((x) => round(x, 2)),
+    settings: { duration_s: opts.duration, warmup_s: opts.warmup, connections: opts.connections, rounds: opts.rounds, login_connections: opts.loginConnections, probe_rate: opts.probeRate, bcrypt_rounds: 12 },
+    bcrypt_compare_ms: round(compareMs, 1),
+    ...results,
+  };
+  process.stdout.write(table(report));
+  if (opts.save) {
+    const dir = join(ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.soak ? '-soak' : ''}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    log(`wrote ${file}`);
+  }
+}
+
+function aggregate(rounds) {
+  const pick = (k) => median(rounds.map((r) => r[k]));
+  return {
+    rps: round(pick('rps'), pick('rps') < 100 ? 2 : 0),
+    p50: round(pick('p50'), 3),
+    p99: round(pick('p99'), 3),
+    errors: pick('errors'),
+    errors_total: rounds.reduce((n, r) => n + r.errors, 0),
+    cpu_us_per_req: round(pick('cpuUsPerReq'), 1),
+    rss_mb: pick('rssMb'),
+    rounds: rounds.map((r) => ({ rps: round(r.rps, r.rps < 100 ? 2 : 0), p50: round(r.p50, 3), p99: round(r.p99, 3), errors: r.errors, cpu_us_per_req: round(r.cpuUsPerReq, 1), rss_mb: r.rssMb })),
+  };
+}
+
+/** `POST /auth/token` at cost 12 with a me-jwt latency probe beside it, against the same probe on an idle server. */
+async function loginScenario(base, pid, me) {
+  const password = `Bench-${randomBytes(12).toString('base64url')}`;
+  const username = `bench_login_${randomBytes(3).toString('hex')}`;
+  await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), 'register login user');
+  const form = new URLSearchParams({ grant_type: 'password', username, password }).toString();
+  const refreshTokens = [];
+  const loginOpts = {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+    connections: opts.loginConnections,
+    timeout: 60,
+    onBody: (status, body) => {
+      if (status === 200) {
+        const t = safeJson(body)?.refresh_token;
+        if (t) refreshTokens.push(t);
+      }
+    },
+  };
+  const probeRate = Math.max(1, Math.round(opts.probeRate / 4));
+  const probeOpts = { headers: { authorization: `Bearer ${me.access}` }, connections: 4, connectionRate: probeRate };
+  return {
+    name: 'login',
+    refreshTokens,
+    credentials: { username, password },
+    warm: () => cannon(`${base}/auth/token`, { ...loginOpts, duration: Math.max(opts.warmup, 3) }),
+    async measure() {
+      const idle = summarize(await cannon(`${base}/auth/me`, { ...probeOpts, duration: opts.duration }));
+      let probe;
+      const r = await measured(pid(), async () => {
+        const [l, p] = await Promise.all([cannon(`${base}/auth/token`, { ...loginOpts, duration: opts.duration }), cannon(`${base}/auth/me`, { ...probeOpts, duration: opts.duration })]);
+        probe = summarize(p);
+        return l;
+      });
+      return { ...r, probeIdleP50: idle.p50, probeIdleP99: idle.p99, probeP50: probe.p50, probeP99: probe.p99, probeErrors: probe.errors + idle.errors };
+    },
+    describe: (r) => `me-jwt probe p99 idle ${r.probeIdleP99?.toFixed(2)} ms → during logins ${r.probeP99?.toFixed(2)} ms`,
+    finish(agg, rounds, compareMs) {
+      const ceiling = (serverCores * 1000) / compareMs;
+      const m = (k) => median(rounds.map((x) => x[k]));
+      return {
+        ...agg,
+        ceiling_rps: round(ceiling, 2),
+        rps_vs_ceiling: round(m('rps') / ceiling, 3),
+        probe: {
+          rate: probeRate * 4,
+          idle_p50: round(m('probeIdleP50'), 3),
+          idle_p99: round(m('probeIdleP99'), 3),
+          under_login_p50: round(m('probeP50'), 3),
+          under_login_p99: round(m('probeP99'), 3),
+          p99_ratio: round(median(rounds.map((x) => x.probeP99 / x.probeIdleP99)), 2),
+          errors: rounds.reduce((n, x) => n + x.probeErrors, 0),
+        },
+      };
+    },
+  };
+}
+
+/** Refresh-token rotation: one chain per connection, each request sending the previous response's token. */
+async function refreshScenario(base, pid, harvested) {
+  const need = opts.connections;
+  const tokens = [];
+  // Sessions come from the login scenario's responses when it ran (its warm-up precedes this one), else from logins here.
+  const prepare = async () => {
+    if (tokens.length) return;
+    for (const token of harvested.splice(-need)) tokens.push({ token });
+    if (tokens.length < need) {
+      const password = `Bench-${randomBytes(12).toString('base64url')}`;
+      const username = `bench_refresh_${randomBytes(3).toString('hex')}`;
+      await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), 'register refresh user');
+      log(`signing in ${need - tokens.length} sessions for the refresh chains`);
+      while (tokens.length < need) {
+        const batch = Math.min(opts.loginConnections, need - tokens.length);
+        const got = await Promise.all(Array.from({ length: batch }, () => expectOk(api(base, 'POST', '/auth/token', { form: { username, password } }), 'login for refresh')));
+        for (const g of got) tokens.push({ token: g.refresh_token });
+      }
+    }
+  };
+  return {
+    name: 'refresh',
+    async warm() {
+      await prepare();
+      await chains(base, tokens, opts.warmup, new Recorder());
+    },
+    async measure() {
+      await prepare();
+      return measured(pid(), async () => {
+        const rec = new Recorder();
+        const seconds = await chains(base, tokens, opts.duration, rec);
+        return { rec, seconds };
+      });
+    },
+    describe: () => `live chains ${tokens.filter((t) => !t.dead).length}/${tokens.length}`,
+    finish: (agg) => ({ ...agg, chains: tokens.length, broken_chains: tokens.filter((t) => t.dead).length }),
+  };
+}
+
+/** RSS after warm-up against RSS after N authenticated requests (JWT and API key alternating per round). */
+async function soak(base, pid, me) {
+  const warm = 100_000;
+  log(`soak: warm-up ${warm} requests`);
+  await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { authorization: `Bearer ${me.access}` } });
+  await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { 'x-api-key': me.apiKey } });
+  await sleep(2000);
+  const before = rssKb(pid);
+  log(`soak: RSS after warm-up ${mb(before)} MB; now ${opts.soak} requests`);
+  const samples = [];
+  const chunk = 100_000;
+  let done = 0;
+  const t0 = performance.now();
+  let errors = 0;
+  while (done < opts.soak) {
+    const n = Math.min(chunk, opts.soak - done);
+    const headers = (done / chunk) % 2 === 0 ? { authorization: `Bearer ${me.access}` } : { 'x-api-key': me.apiKey };
+    const r = summarize(await cannon(`${base}/auth/me`, { amount: n, connections: opts.connections, headers }));
+    errors += r.errors;
+    done += n;
+    samples.push({ requests: done, rss_mb: mb(rssKb(pid)) });
+    log(`soak: ${done} requests, RSS ${samples.at(-1).rss_mb} MB`);
+  }
+  await sleep(2000);
+  const after = rssKb(pid);
+  return {
+    requests: opts.soak,
+    seconds: round((performance.now() - t0) / 1000, 1),
+    errors,
+    rss_after_warmup_mb: mb(before),
+    rss_after_mb: mb(after),
+    rss_growth: round(after / before - 1, 3),
+    rss_max_mb: Math.max(...samples.map((s) => s.rss_mb)),
+    samples,
+  };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  let commit = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  } catch {
+    /* not a git checkout */
+  }
+  return {
+    cpu: cpus[0]?.model?.trim(),
+    cpus: cpus.length,
+    memory_gb: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    commit,
+  };
+}
+
+function table(report) {
+  const rows = [];
+  const fmt = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
+  rows.push(['scenario', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU µs/req', 'errors', 'RSS MB']);
+  const bare = report.scenarios.bare;
+  const row = (label, s, digits) => [label, fmt(s.rps, digits), bare && s !== bare ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.p50), fmt(s.p99),
+    bare && s !== bare ? fmt(s.p99 / bare.p99) : '–', fmt(s.cpu_us_per_req, 0), String(s.errors), fmt(s.rss_mb, 1)];
+  for (const [name, s] of Object.entries(report.scenarios)) {
+    if (s.skipped) {
+      rows.push([name, `skipped: ${s.skipped}`, '', '', '', '', '', '', '']);
+      continue;
+    }
+    if (s.at_small) rows.push(row(`${name} (${s.at_small.jobs} jobs)`, s.at_small, 0));
+    rows.push(row(s.at_small ? `${name} (${s.jobs} jobs)` : name, s, name === 'login' ? 2 : 0));
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  let out = `\nVoicegate benchmark — ${report.db}${report.redis ? ' + Redis' : ''}, ${report.date}\n`;
+  out += `${report.machine.cpu}, ${report.machine.cpus} CPUs, ${report.machine.memory_gb} GB, ${report.machine.os}, Node ${report.machine.node}, commit ${report.machine.commit}\n`;
+  out += `${report.pinning}; ${report.settings.connections} connections, ${report.settings.duration_s} s × ${report.settings.rounds} rounds (median), ${report.settings.warmup_s} s warm-up\n\n`;
+  out += line(rows[0]) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n';
+  for (const r of rows.slice(1)) out += line(r) + '\n';
+  const l = report.scenarios.login;
+  if (l && !l.skipped)
+    out += `\nlogin: ${fmt(l.rps)} /s = ${fmt(l.rps_vs_ceiling * 100, 1)}% of the ceiling ${fmt(l.ceiling_rps)} /s (${report.bcrypt_compare_ms} ms per bcryptjs compare × cores); ` +
+      `me-jwt probe (${l.probe.rate} req/s) p99 ${fmt(l.probe.idle_p99)} ms idle → ${fmt(l.probe.under_login_p99)} ms during logins (${fmt(l.probe.p99_ratio)}×)\n`;
+  for (const name of ['jobs-list', 'jobs-stats']) {
+    const s = report.scenarios[name];
+    if (s && !s.skipped) out += `${name}: p50 at ${s.jobs} jobs is ${fmt(s.p50_vs_small)}× its p50 at ${s.at_small.jobs} jobs; throughput ${fmt(s.rps_small_over_big)}× lower\n`;
+  }
+  const r = report.scenarios.refresh;
+  if (r && !r.skipped) out += `refresh: ${r.chains} chains, ${r.broken_chains} broken\n`;
+  if (report.soak) {
+    const k = report.soak;
+    out += `\nsoak: ${k.requests} authenticated requests in ${k.seconds} s, ${k.errors} errors; RSS ${k.rss_after_warmup_mb} MB after warm-up → ${k.rss_after_mb} MB after (${fmt(k.rss_growth * 100, 1)}%), max ${k.rss_max_mb} MB\n`;
+  }
+  return out + '\n';
+}
+
+main()
+  .catch(async (err) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
