@@ -371,6 +371,14 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     });
   });
 
+  it('documents the three routes in OpenAPI, with their filters and without api_key as a filter', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    const params = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p: { name: string }) => p.name).sort();
+    expect(params('/auth/login-history')).toEqual(['page', 'per_page']);
+    expect(params('/auth/security-events')).toEqual(['page', 'per_page', 'severity', 'since', 'type', 'until']);
+    expect(params('/auth/admin/security-events')).toEqual(['page', 'per_page', 'severity', 'since', 'type', 'until', 'user_id']);
+  });
+
   describe('AuditQueryService for the admin API', () => {
     it('loginsPerDay counts successes and failures per UTC day, zero-filled, oldest first', async () => {
       const repo = t.dataSource.getRepository(LoginHistory);
