@@ -116,6 +116,8 @@ export class AuthStateService implements OnModuleInit {
       if (!user || user.apiKeyHash !== v.keyHash) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
     } else {
       if (!user) throw new AppError(ErrorCode.InvalidToken, 'User no longer exists');
+      // A suspended/inactive user's token says so (403), though suspension also ended its session (CONTRACT §4).
+      assertUsable(user);
       const s = v.sessionId ? await this.sessionState(v.sessionId) : null;
       if (!s || s.userId !== user.id || s.revoked || s.expiresAt <= this.clock.now())
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
