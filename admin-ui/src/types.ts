@@ -84,7 +84,10 @@ export interface SessionRow {
   last_active_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  login_method?: string | null;
   current?: boolean;
+  /** GET /{id}/sessions only: not revoked and not expired. */
+  active?: boolean;
 }
 
 export interface SecurityEvent {
@@ -107,8 +110,15 @@ export interface SecurityEventList extends Page {
 export interface UserDetail {
   user: UserOut;
   login_history: LoginHistoryRow[];
+  /** Live sessions only. */
   sessions: SessionRow[];
   security_events: SecurityEvent[];
+  /** The user's usage counters plus figures joined from other tables. */
+  usage?: Partial<Usage> & {
+    jobs?: Partial<Record<'total' | 'pending' | 'processing' | 'completed' | 'failed', number>>;
+    active_sessions?: number;
+    api_key_last_used_at?: string | null;
+  };
 }
 
 export interface CreateUserResponse {
@@ -136,6 +146,7 @@ export interface Stats {
     per_day: { date: string; success: number; failure: number }[];
   };
   jobs?: { by_status?: Record<string, number> };
+  sessions?: { active?: number };
 }
 
 /** RFC 9457 problem document (CONTRACT §2). */

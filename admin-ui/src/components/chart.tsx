@@ -1,12 +1,9 @@
 import {
-  ArcElement,
   BarController,
   BarElement,
   CategoryScale,
   Chart,
   type ChartConfiguration,
-  DoughnutController,
-  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -17,7 +14,7 @@ import {
 import { useEffect, useRef } from 'preact/hooks';
 
 // Only what the overview draws, so the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, DoughnutController, ArcElement, BarController, BarElement, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Legend, Tooltip);
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;

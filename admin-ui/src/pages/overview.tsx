@@ -28,22 +28,24 @@ export function OverviewPage() {
       data: {
         labels: perDay.map((d) => d.date.slice(5)),
         datasets: [
-          { label: 'Successful sign-ins', data: perDay.map((d) => d.success ?? 0), borderColor: COLORS.success, backgroundColor: COLORS.success, tension: 0.25 },
-          { label: 'Failed sign-ins', data: perDay.map((d) => d.failure ?? 0), borderColor: COLORS.failure, backgroundColor: COLORS.failure, tension: 0.25, borderDash: [6, 4] },
+          // Monotone curves never dip below zero between points.
+          { label: 'Successful sign-ins', data: perDay.map((d) => d.success ?? 0), borderColor: COLORS.success, backgroundColor: COLORS.success, cubicInterpolationMode: 'monotone' },
+          { label: 'Failed sign-ins', data: perDay.map((d) => d.failure ?? 0), borderColor: COLORS.failure, backgroundColor: COLORS.failure, cubicInterpolationMode: 'monotone', borderDash: [6, 4] },
         ],
       },
       options: { interaction: { mode: 'index', intersect: false }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
     [s],
   );
+  // Bars, not a doughnut: statuses overlap (an active user can be unverified), so they are not parts of a whole.
   const statusChart = useMemo<ChartConfiguration>(
     () => ({
-      type: 'doughnut',
+      type: 'bar',
       data: {
         labels: STATUSES.map(label),
         datasets: [{ label: 'Users', data: STATUSES.map((k) => byStatus[k] ?? 0), backgroundColor: STATUSES.map((k) => COLORS.status[k]) }],
       },
-      options: { plugins: { legend: { position: 'bottom' } } },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
     }),
     [s],
   );
@@ -67,6 +69,7 @@ export function OverviewPage() {
             <Tile label="Locked" value={byStatus.locked} href="/admin/users?status=locked" />
             <Tile label="Sign-ins, 24 h" value={s.logins?.last_24h?.success} />
             <Tile label="Failed sign-ins, 24 h" value={s.logins?.last_24h?.failure} href="/admin/security-events?type=login_failed" />
+            {typeof s.sessions?.active === 'number' && <Tile label="Live sessions" value={s.sessions.active} />}
           </dl>
           <div class="grid two-one">
             <Section title="Sign-ins per day (30 days)">
@@ -94,7 +97,7 @@ export function OverviewPage() {
               </details>
             </Section>
             <Section title="Users by status">
-              <ChartCanvas config={statusChart} label={`Doughnut chart of users by status: ${STATUSES.map((k) => `${k} ${byStatus[k] ?? 0}`).join(', ')}`} />
+              <ChartCanvas config={statusChart} label={`Bar chart of users by status: ${STATUSES.map((k) => `${k} ${byStatus[k] ?? 0}`).join(', ')}`} />
               <ul class="legend-list">
                 {STATUSES.map((k) => (
                   <li key={k}>

@@ -72,7 +72,7 @@ export function UserPage({ id }: { id: string }) {
   if (!user) return <Loading text="Loading user…" />;
 
   const activeSessions = sessions.filter((s) => !s.revoked_at && (!s.expires_at || new Date(s.expires_at).getTime() > Date.now()));
-  const usage = user.usage ?? {};
+  const usage = { ...(user.usage ?? {}), ...(d?.usage ?? {}) };
 
   return (
     <>
@@ -134,12 +134,15 @@ export function UserPage({ id }: { id: string }) {
             <Stat label="Transcriptions" value={usage.transcriptions} />
             <Stat label="Translations" value={usage.translations} />
             <Stat label="Text to speech" value={usage.tts} />
+            {usage.jobs && <Stat label="Jobs" value={usage.jobs.total} />}
           </dl>
           <dl class="facts">
             <dt>User id</dt>
             <dd class="mono small">{user.id}</dd>
             <dt>API key</dt>
             <dd class="mono">{user.api_key_prefix ? `${user.api_key_prefix}…` : '—'}</dd>
+            <dt>API key last used</dt>
+            <dd>{formatDate(usage.api_key_last_used_at)}</dd>
             <dt>Created</dt>
             <dd>{formatDate(user.created_at)}</dd>
             <dt>Last login</dt>
