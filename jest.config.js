@@ -58,6 +58,23 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/sqlite.global.ts',
       slowTestThreshold: 60,
     },
+    // The operator CLI and the first start, as child processes of the built dist/ (test/cli): SQLite, plus PostgreSQL where a test says so.
+    {
+      ...base,
+      displayName: 'cli',
+      testMatch: ['<rootDir>/test/cli/**/*.cli-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/sqlite.env.ts'],
+      globalSetup: '<rootDir>/test/cli/build.global.ts',
+      slowTestThreshold: 60,
+    },
+    // Several instances of the built dist/ as child processes sharing PostgreSQL and Redis, with outages and SIGTERM (test/multi).
+    {
+      ...base,
+      displayName: 'multi',
+      testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
+      globalSetup: '<rootDir>/test/multi/global.ts',
+      slowTestThreshold: 90,
+    },
   ],
   testTimeout: 30000,
 };

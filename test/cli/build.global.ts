@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = join(__dirname, '..', '..');
+/** Where a local run builds when dist/ is stale: inside the project so node_modules resolves, and never dist/ itself. */
+const PRIVATE_DIST = join(ROOT, 'test-output', 'cli-dist');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function copyWorkers(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) copyWorkers(join(from, entry.name), join(to, entry.name));
+    else if (entry.name.endsWith('.worker.js')) {
+      mkdirSync(to, { recursive: true });
+      copyFileSync(join(from, entry.name), join(to, entry.name));
+    }
+  }
+}
+
+const fresh = (dir: string, sourceTime: number) => {
+  const main = join(dir, 'src', 'cli', 'main.js');
+  return existsSync(main) && statSync(main).mtimeMs >= sourceTime && existsSync(join(dir, 'src', 'main.js'));
+};
+
+/**
+ * The CLI tests run the built service and CLI, as operators do. CI builds dist/ first (scripts/test.sh) and the
+ * tests use it. Locally, when dist/ is missing or older than src/, this compiles once into test-output/cli-dist
+ * (tsc, plus the worker assets nest build copies) rather than rebuilding dist/, which `nest build` deletes
+ * first while other runs in the same tree may be using it. VOICEGATE_TEST_DIST tells the tests which one.
+ */
+export default async function globalSetup(): Promise<void> {
+  const sourceTime = Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'migrations')));
+  let dist = join(ROOT, 'dist');
+  if (!fresh(dist, sourceTime)) {
+    dist = PRIVATE_DIST;
+    if (!fresh(dist, sourceTime)) {
+      process.stderr.write('\n[cli tests] dist/ is missing or older than src/: compiling into test-output/cli-dist…\n');
+      rmSync(dist, { recursive: true, force: true });
+      try {
+        execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        // tsc still emits when another file has a type error; only a missing output is fatal here.
+        const out = String((err as { stdout?: Buffer }).stdout ?? '');
+        if (!existsSync(join(dist, 'src', 'cli', 'main.js'))) throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
+        process.stderr.write(`[cli tests] tsc reported errors (output kept):\n${out.slice(0, 2000)}\n`);
+      }
+      copyWorkers(join(ROOT, 'src'), join(dist, 'src'));
+    }
+  }
+  process.env.VOICEGATE_TEST_DIST = dist;
+
+  const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL is required for the CLI tests (init-db and create-admin run on it too) and is not reachable at ${url}: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
