@@ -33,6 +33,7 @@ const HELP = `Usage: npm run bench -- [options]
   --login-connections N    concurrent logins in the login scenario (default 4)
   --probe-rate N           req/s of the me-jwt latency probe beside the login load (default 200)
   --soak [N]               instead of the scenarios: N authenticated requests (default 1000000), RSS before/after
+  --entry FILE             benchmark another build of the service (default dist/src/main.js; implies --no-build)
   --no-pin                 do not pin the server and the load generator to separate cores
   --no-save                do not write bench/results/<date>-<db>.json
 `;
@@ -52,6 +53,7 @@ const { values: args } = parseArgs({
     'login-connections': { type: 'string', default: '4' },
     'probe-rate': { type: 'string', default: '200' },
     soak: { type: 'boolean', default: false },
+    entry: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -70,7 +72,8 @@ const int = (name, min = 1) => {
 const opts = {
   db: args.db,
   redis: args.redis,
-  build: !args['no-build'],
+  build: !args['no-build'] && !args.entry,
+  entry: args.entry ? resolve(args.entry) : 'dist/src/main.js',
   duration: int('duration'),
   warmup: int('warmup', 0),
   connections: int('connections'),
@@ -246,8 +249,7 @@ function cannon(url, { duration, connections, method = 'GET', headers = {}, body
         headers,
         body,
         connections,
-        duration: amount ? undefined : duration,
-        amount,
+        ...(amount ? { amount } : { duration }),
         connectionRate,
         timeout,
         requests: onBody ? [{ onResponse: (status, resBody) => onBody(status, resBody) }] : undefined,
@@ -473,8 +475,8 @@ async function main() {
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
   };
-  log(`starting dist/src/main.js on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
-  const server = await startProcess('voicegate', ['node', 'dist/src/main.js'], env, `${base}/health`, tmp);
+  log(`starting ${opts.entry} on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
+  const server = await startProcess('voicegate', ['node', opts.entry], env, `${base}/health`, tmp);
   const pid = () => server.pid;
 
   // One user per scenario family, so the scenarios do not disturb each other's caches or rows.
@@ -695,7 +697,7 @@ async function refreshScenario(base, pid, harvested) {
 
 /** RSS after warm-up against RSS after N authenticated requests (JWT and API key alternating per round). */
 async function soak(base, pid, me) {
-  const warm = 100_000;
+  const warm = Math.min(100_000, Math.max(10_000, Math.round(opts.soak / 10 / 2) * 2));
   log(`soak: warm-up ${warm} requests`);
   await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { authorization: `Bearer ${me.access}` } });
   await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { 'x-api-key': me.apiKey } });
@@ -703,7 +705,7 @@ async function soak(base, pid, me) {
   const before = rssKb(pid);
   log(`soak: RSS after warm-up ${mb(before)} MB; now ${opts.soak} requests`);
   const samples = [];
-  const chunk = 100_000;
+  const chunk = Math.min(100_000, Math.max(10_000, Math.round(opts.soak / 10)));
   let done = 0;
   const t0 = performance.now();
   let errors = 0;
@@ -768,8 +770,10 @@ function table(report) {
   let out = `\nVoicegate benchmark — ${report.db}${report.redis ? ' + Redis' : ''}, ${report.date}\n`;
   out += `${report.machine.cpu}, ${report.machine.cpus} CPUs, ${report.machine.memory_gb} GB, ${report.machine.os}, Node ${report.machine.node}, commit ${report.machine.commit}\n`;
   out += `${report.pinning}; ${report.settings.connections} connections, ${report.settings.duration_s} s × ${report.settings.rounds} rounds (median), ${report.settings.warmup_s} s warm-up\n\n`;
-  out += line(rows[0]) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n';
-  for (const r of rows.slice(1)) out += line(r) + '\n';
+  if (rows.length > 1) {
+    out += line(rows[0]) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n';
+    for (const r of rows.slice(1)) out += line(r) + '\n';
+  }
   const l = report.scenarios.login;
   if (l && !l.skipped)
     out += `\nlogin: ${fmt(l.rps)} /s = ${fmt(l.rps_vs_ceiling * 100, 1)}% of the ceiling ${fmt(l.ceiling_rps)} /s (${report.bcrypt_compare_ms} ms per bcryptjs compare × cores); ` +
