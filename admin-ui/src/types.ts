@@ -28,9 +28,13 @@ export interface UserOut {
   is_suspended: boolean;
   suspended_reason: string | null;
   locked_until: string | null;
+  /** Effective limits (the override, else the role default). */
   rate_limits?: Partial<RateLimits> | null;
+  /** What an admin set; null fields use the role default. */
+  rate_limit_overrides?: Partial<RateLimits> | null;
   usage?: Partial<Usage> | null;
   api_key_prefix: string | null;
+  api_key_last_used_at?: string | null;
   settings?: Record<string, unknown> | null;
   created_at: string;
   updated_at?: string | null;

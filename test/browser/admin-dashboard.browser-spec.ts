@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, ConsoleMessage, Page, Request } from 'playwright-core';
+import { LoginHistory } from '../../src/audit/entities/login-history.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 
@@ -131,6 +132,17 @@ describe('admin dashboard in a real browser', () => {
     dave = await createUser(t, { username: 'dave', isVerified: true });
     plain = await createUser(t, { username: 'plain_user', isVerified: true });
     xss = await createUser(t, { username: 'xss_user', fullName: XSS });
+    // A flagged sign-in (the detection itself is the auth tests' business): the page must mark it.
+    await t.dataSource.getRepository(LoginHistory).insert({
+      userId: alice.id,
+      usernameAttempted: 'alice',
+      loginAt: t.clock.date(),
+      loginMethod: 'password',
+      success: true,
+      ipAddress: '203.0.113.77',
+      userAgent: 'Mozilla/5.0 (suspicious test)',
+      suspicious: true,
+    });
     // A username that bypassed validation (e.g. an imported seed database) must still render as text.
     await t.dataSource.query(`UPDATE users SET username = $1 WHERE id = $2`.replace(/\$\d/g, t.driver === 'sqlite' ? '?' : '$&'), [XSS, xss.id]);
 
@@ -262,6 +274,12 @@ describe('admin dashboard in a real browser', () => {
     await page.getByText(alice.email).first().waitFor();
     for (const h of ['Usage', 'Profile and role', 'Rate limits', 'Login history', 'Security events']) await page.getByRole('heading', { name: h }).waitFor();
     await page.getByRole('heading', { name: /Active sessions \(1\)/ }).waitFor();
+    const flagged = page.locator('table.history-table tbody tr.suspicious');
+    await eventually(async () => expect(await flagged.count()).toBe(1));
+    expect(await flagged.textContent()).toContain('203.0.113.77');
+    expect(await flagged.textContent()).toContain('Suspicious');
+    const history = (await t.http.get(`/auth/admin/users/${alice.id}/login-history`).set(api()).expect(200)).body;
+    expect(history.items.filter((r: { suspicious: boolean }) => r.suspicious).map((r: { ip_address: string }) => r.ip_address)).toEqual(['203.0.113.77']);
     await shot('04-user-1280');
   });
 
@@ -301,6 +319,29 @@ describe('admin dashboard in a real browser', () => {
     // The API accepts the new password and no longer the old one.
     await t.http.post('/auth/login').send({ username: 'alice', password: generated }).expect(200);
     expect((await t.http.post('/auth/login').send({ username: 'alice', password: alice.password })).status).toBe(401);
+  });
+
+  it('edits the profile and the rate-limit overrides', async () => {
+    await page.getByLabel('Full name', { exact: true }).fill('Alice P. Liddell');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved').waitFor();
+    let u = (await getUser(alice.id)).user;
+    expect(u.full_name).toBe('Alice P. Liddell');
+
+    const inEffect = page.locator('#rl-per_minute-now');
+    await page.getByLabel('Per minute', { exact: true }).fill('7');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await inEffect.filter({ hasText: 'In effect: 7' }).waitFor();
+    u = (await getUser(alice.id)).user;
+    expect(u.rate_limit_overrides).toEqual({ per_minute: 7, per_hour: null, per_day: null });
+    expect(u.rate_limits.per_minute).toBe(7);
+
+    await page.getByRole('button', { name: 'Use defaults' }).click();
+    const roleDefault = t.config.rateLimit.user.perMinute;
+    await inEffect.filter({ hasText: `In effect: ${roleDefault}` }).waitFor();
+    expect(await page.getByLabel('Per minute', { exact: true }).inputValue()).toBe('');
+    u = (await getUser(alice.id)).user;
+    expect(u.rate_limit_overrides).toEqual({ per_minute: null, per_hour: null, per_day: null });
   });
 
   it('revokes one session', async () => {

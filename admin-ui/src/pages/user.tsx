@@ -142,7 +142,7 @@ export function UserPage({ id }: { id: string }) {
             <dt>API key</dt>
             <dd class="mono">{user.api_key_prefix ? `${user.api_key_prefix}…` : '—'}</dd>
             <dt>API key last used</dt>
-            <dd>{formatDate(usage.api_key_last_used_at)}</dd>
+            <dd>{formatDate(usage.api_key_last_used_at ?? user.api_key_last_used_at)}</dd>
             <dt>Created</dt>
             <dd>{formatDate(user.created_at)}</dd>
             <dt>Last login</dt>
@@ -326,8 +326,10 @@ const WINDOWS: { key: keyof RateLimits; label: string }[] = [
 ];
 
 function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; onSaved: () => void }) {
+  // Older servers send only the effective limits; then those are what the form starts from.
+  const overrides = user.rate_limit_overrides !== undefined ? user.rate_limit_overrides : user.rate_limits;
   const initial = (k: keyof RateLimits) => {
-    const v = user.rate_limits?.[k];
+    const v = overrides?.[k];
     return typeof v === 'number' ? String(v) : '';
   };
   const [form, setForm] = useState({ per_minute: initial('per_minute'), per_hour: initial('per_hour'), per_day: initial('per_day') });
@@ -357,7 +359,7 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
         void save({ per_minute: parse(form.per_minute), per_hour: parse(form.per_hour), per_day: parse(form.per_day) }, 'Rate limits saved');
       }}
     >
-      <p class="hint">Requests allowed for this user. Empty fields use the role's default; "Use defaults" removes every override.</p>
+      <p class="hint">Requests this user may make. An empty field uses the role's default; "Use defaults" removes every override.</p>
       <div class="limits-fields">
         {WINDOWS.map((w) => (
           <div class="field" key={w.key}>
@@ -365,12 +367,17 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
             <input
               id={`rl-${w.key}`}
               type="number"
-              min={0}
+              min={1}
               step={1}
               inputMode="numeric"
+              placeholder="Role default"
               value={form[w.key]}
+              aria-describedby={`rl-${w.key}-now`}
               onInput={(e) => setForm({ ...form, [w.key]: (e.currentTarget as HTMLInputElement).value })}
             />
+            <p class="hint" id={`rl-${w.key}-now`}>
+              In effect: {formatNumber(user.rate_limits?.[w.key] ?? undefined)}
+            </p>
           </div>
         ))}
       </div>
