@@ -75,7 +75,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Total-Count'] });
 
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   setupOpenApi(app);
   await registerAdminUi(app, config);

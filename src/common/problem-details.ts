@@ -107,9 +107,11 @@ export function toProblem(err: unknown, req: FastifyRequest): { problem: Problem
   return { problem, headers };
 }
 
-export function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error'>): void {
+export function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error'> & Partial<Pick<Logger, 'warn'>>): void {
   const { problem, headers } = toProblem(err, req);
-  if (problem.status >= 500) {
+  // An outage is not a bug: one warning line per request, without a stack trace for each of thousands.
+  if (problem.status === 503 && logger.warn) logger.warn(`${req.method} ${req.url.split('?')[0]} answered 503: ${(err as Error)?.message ?? String(err)}`);
+  else if (problem.status >= 500) {
     const e = err as Error;
     logger.error(`${req.method} ${req.url.split('?')[0]} failed: ${e?.message ?? String(err)}`, e?.stack);
   }

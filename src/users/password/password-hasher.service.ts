@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ const BCRYPT_MAX_BYTES = 72;
  * so nothing is truncated silently; shorter ones are hashed as-is, so hashes from passlib/bcrypt verify.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleDestroy {
+export class PasswordHasher implements OnApplicationShutdown {
   private readonly pool: Piscina;
   private dummyHash?: Promise<string>;
 
@@ -53,7 +53,8 @@ export class PasswordHasher implements OnModuleDestroy {
     return !m || Number(m[1]) !== this.config.bcryptRounds;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After the HTTP server has drained (onModuleDestroy runs before it closes): in-flight logins still need the pool.
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.destroy();
   }
 }
