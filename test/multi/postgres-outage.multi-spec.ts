@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { killEverything, login, PrivatePostgres, PrivateRedis, Query, queryOn, register, req, ServiceProcess, startService, waitFor } from './helpers';
+
+/**
+ * CONTRACT §11: PostgreSQL goes away under a running service (our private cluster, stopped and restarted). Requests
+ * are answered 503 problem+json promptly — never a 500, never a hang — /health says so, the process stays up and
+ * recovers by itself when the database returns, and nothing acknowledged before the outage is lost.
+ */
+describe('PostgreSQL outage (private cluster)', () => {
+  let pg: PrivatePostgres;
+  let redis: PrivateRedis;
+  let app: ServiceProcess;
+  let query: Query;
+  const acknowledged = { users: [] as string[], jobs: [] as string[], completed: [] as string[] };
+  let user: { username: string; apiKey: string };
+  let token: string;
+
+  beforeAll(async () => {
+    pg = await PrivatePostgres.create();
+    const url = await pg.createDatabase('voicegate');
+    query = queryOn(url);
+    redis = await PrivateRedis.create();
+    // Defaults on purpose (pool size, timeouts): what production runs with.
+    app = await startService('app', { DATABASE_URL: url, REDIS_URL: redis.url(), RATE_LIMIT_ENABLED: 'false' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await killEverything();
+    await pg?.destroy();
+  }, 30_000);
+
+  /** Writes through the API, remembering every one the service acknowledged. */
+  async function acknowledgedWrites(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const u = await register(app, 'pgo');
+      acknowledged.users.push(u.id);
+      const job = await req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: `f-${i}.wav`, job_id: randomUUID() } });
+      expect(job.status).toBe(201);
+      acknowledged.jobs.push(job.body.job_id);
+      const done = await req(app, 'PATCH', `/jobs/${job.body.job_id}`, { apiKey: user.apiKey, json: { status: 'completed', transcript: `text ${i}` } });
+      expect(done.status).toBe(200);
+      acknowledged.completed.push(job.body.job_id);
+    }
+  }
+
+  function expectUnavailable(r: { status: number; headers: Headers; body: { code?: string; status?: number }; ms: number }, what: string): void {
+    if (r.status !== 503) throw new Error(`${what}: expected 503, got ${r.status} ${JSON.stringify(r.body)}`);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(r.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(r.headers.get('retry-after')).toBeTruthy();
+    expect(r.ms).toBeLessThan(8000); // pg's connectionTimeoutMillis is 5 s; a refused connection is immediate
+  }
+
+  async function duringOutage(): Promise<void> {
+    const health = await req(app, 'GET', '/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unhealthy', database: 'unavailable', redis: 'ok' });
+
+    const attempts = await Promise.all([
+      req(app, 'POST', '/auth/register', { json: { email: `x${randomUUID()}@example.com`, username: `x_${Date.now()}`, password: 'Correct-Horse-9-Battery' } }),
+      req(app, 'POST', '/auth/login', { json: { username: user.username, password: 'Correct-Horse-9-Battery' } }),
+      req(app, 'POST', '/auth/token', { form: { username: user.username, password: 'Correct-Horse-9-Battery' } }),
+      req(app, 'GET', '/auth/me', { token }),
+      req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'lost.wav' } }),
+      req(app, 'GET', '/jobs', { apiKey: user.apiKey }),
+      // A burst larger than the pool: nothing may queue forever.
+      ...Array.from({ length: 20 }, () => req(app, 'GET', '/auth/sessions', { token })),
+    ]);
+    attempts.forEach((r, i) => expectUnavailable(r, `request ${i}`));
+    expect(app.alive).toBe(true);
+  }
+
+  async function recovered(): Promise<void> {
+    await waitFor('/health to be 200 again', async () => (await req(app, 'GET', '/health', { timeoutMs: 5000 })).status === 200, { timeoutMs: 30_000, intervalMs: 250 });
+    // Every kind of request works again without restarting the service.
+    expect((await req(app, 'GET', '/auth/me', { token })).status).toBe(200);
+    expect((await req(app, 'POST', '/auth/login', { json: { username: user.username, password: 'Correct-Horse-9-Battery' } })).status).toBe(200);
+    await acknowledgedWrites(2);
+  }
+
+  async function nothingLost(): Promise<void> {
+    const users = await query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::uuid[])', [acknowledged.users]);
+    expect(users.length).toBe(acknowledged.users.length);
+    const jobs = await query<{ job_id: string; status: string }>('SELECT job_id, status FROM transcription_jobs WHERE job_id = ANY($1::uuid[])', [acknowledged.jobs]);
+    expect(jobs.length).toBe(acknowledged.jobs.length);
+    const completed = new Set(acknowledged.completed);
+    expect(jobs.filter((j) => completed.has(j.job_id)).every((j) => j.status === 'completed')).toBe(true);
+  }
+
+  test('before the outage: writes are acknowledged', async () => {
+    const u = await register(app, 'pgowner');
+    acknowledged.users.push(u.id);
+    user = u;
+    token = (await login(app, u.username)).access;
+    await acknowledgedWrites(3);
+    expect((await req(app, 'GET', '/health')).status).toBe(200);
+  }, 60_000);
+
+  test('fast shutdown of PostgreSQL: 503 problem+json, /health 503, process up; recovers by itself; nothing lost', async () => {
+    await pg.stop('fast');
+    await duringOutage();
+    await pg.start();
+    await recovered();
+    await nothingLost();
+    expect(app.logs().filter((l) => l.level === 'error' && /TypeError|ReferenceError/.test(JSON.stringify(l)))).toEqual([]);
+  }, 90_000);
+
+  test('crash of PostgreSQL (immediate shutdown, WAL recovery): the same, and acknowledged writes survive the crash', async () => {
+    await acknowledgedWrites(2);
+    await pg.stop('immediate');
+    await duringOutage();
+    await pg.start();
+    await recovered();
+    await nothingLost();
+  }, 90_000);
+
+  test('the service exits cleanly afterwards (SIGTERM → 0)', async () => {
+    const { code } = await app.stop('SIGTERM');
+    expect({ code, out: code === 0 ? '' : app.tail() }).toEqual({ code: 0, out: '' });
+  }, 30_000);
+});
