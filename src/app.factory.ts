@@ -72,7 +72,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     referrerPolicy: { policy: 'no-referrer' },
   });
   if (config.corsOrigins.length)
-    await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Total-Count'] });
+    await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Total-Count'] });
 
   app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).

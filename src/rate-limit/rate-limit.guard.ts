@@ -77,7 +77,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const allowed = await super.canActivate(context);
     const { req, res } = this.getRequestResponse(context);
     const state = states.get(req);
-    if (state) this.writeHeaders(res, state, tightest(state.counted));
+    if (state) this.writeHeaders(res, state, tightest(state.counted), this.clock.now());
     return allowed;
   }
 
@@ -125,19 +125,20 @@ export class RateLimitGuard extends ThrottlerGuard {
     const { req, res } = this.getRequestResponse(context);
     const state = states.get(req)!;
     const blocked = state.counted[state.counted.length - 1];
-    this.writeHeaders(res, state, blocked);
+    const now = this.clock.now();
+    this.writeHeaders(res, state, blocked, now);
     // Sampled audit: only the first rejected hit of a window (counters are atomic, so one instance sees it).
     if (detail.totalHits === detail.limit + 1) this.audit(req as AuthedRequest, state.plan, blocked);
-    const retryAfter = Math.max(1, Math.ceil((blocked.record.resetAtMs - this.clock.now()) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((blocked.record.resetAtMs - now) / 1000));
     throw new AppError(ErrorCode.RateLimited, `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`, {
       headers: { 'retry-after': String(retryAfter) },
     });
   }
 
-  private writeHeaders(res: Record<string, unknown>, state: RequestState, tight: Counted | undefined): void {
+  private writeHeaders(res: Record<string, unknown>, state: RequestState, tight: Counted | undefined, now: number): void {
     if (!tight) return;
     const remaining = Math.max(0, tight.window.limit - tight.record.totalHits);
-    const secondsToReset = Math.max(0, Math.ceil((tight.record.resetAtMs - this.clock.now()) / 1000));
+    const secondsToReset = Math.max(1, Math.ceil((tight.record.resetAtMs - now) / 1000));
     this.setResponseHeader(res, 'X-RateLimit-Limit', tight.window.limit);
     this.setResponseHeader(res, 'X-RateLimit-Remaining', remaining);
     this.setResponseHeader(res, 'X-RateLimit-Reset', Math.ceil(tight.record.resetAtMs / 1000));
