@@ -23,13 +23,13 @@ export const SHARED_REDIS_URL = process.env.TEST_MULTI_REDIS_URL ?? 'redis://127
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value; fails with `what` and the last value/error after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string, probe: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v as NonNullable<T>;
+      if (v) return v as Exclude<T, false | null | undefined | 0 | ''>;
       last = v;
     } catch (err) {
       last = err;

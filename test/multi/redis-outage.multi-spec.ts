@@ -1,0 +1,129 @@
+import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, Tokens, waitFor } from './helpers';
+
+/**
+ * CONTRACT §1/§11: Redis (our private redis-server) disappears under two running instances and comes back empty.
+ * The service keeps serving (rate limits fail open to in-process counting), revocation falls back to the database
+ * (a logout during the outage is refused on the other instance at once), the outage is logged, /health is 503 with
+ * `redis: "unavailable"`, and everything is shared again after Redis returns — including state cached before it left.
+ */
+describe('Redis outage (private redis-server) under two instances', () => {
+  let db: { url: string; query: Query; drop: () => Promise<void> };
+  let redis: PrivateRedis;
+  let a: ServiceProcess;
+  let b: ServiceProcess;
+  let early: Account;
+  let earlyTokens: Tokens;
+
+  beforeAll(async () => {
+    db = await sharedDatabase('vg_multi_redis');
+    redis = await PrivateRedis.create();
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url(),
+      LOG_LEVEL: 'info', // the "Redis is back" line is informational
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_USER_PER_MINUTE: '100',
+      RATE_LIMIT_AUTH_PER_MINUTE: '10000',
+      RATE_LIMIT_ANON_PER_MINUTE: '10000',
+    };
+    a = await startService('A', env);
+    b = await startService('B', env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await killEverything();
+    await db?.drop();
+  }, 30_000);
+
+  const health = async (svc: ServiceProcess) => (await req(svc, 'GET', '/health', { timeoutMs: 5000 })).body as { status: string; database: string; redis: string };
+
+  test('before the outage: both instances cache a session and share counters', async () => {
+    early = await register(a, 'early');
+    earlyTokens = await login(a, early.username);
+    // Both instances now hold this session (and user) in their caches.
+    for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(200);
+    const [r1, r2] = [await req(a, 'GET', '/auth/me', { apiKey: early.apiKey }), await req(b, 'GET', '/auth/me', { apiKey: early.apiKey })];
+    expect(Number(r1.headers.get('x-ratelimit-remaining')) - Number(r2.headers.get('x-ratelimit-remaining'))).toBe(1);
+  }, 30_000);
+
+  test('Redis down: serving goes on, health says so, revocation falls back to the database', async () => {
+    await redis.stop();
+    for (const svc of [a, b]) {
+      const h = await waitFor(`${svc.name} to report Redis unavailable`, async () => {
+        const r = await req(svc, 'GET', '/health', { timeoutMs: 5000 });
+        return r.status === 503 && r;
+      });
+      expect(h.body).toMatchObject({ status: 'unhealthy', database: 'ok', redis: 'unavailable' });
+      expect(h.ms).toBeLessThan(3000);
+    }
+
+    // Keeps serving: reads, writes, registration and login on both, each promptly (no per-request Redis timeout).
+    const u = await register(b, 'during');
+    const t = await login(a, u.username);
+    for (const svc of [a, b]) {
+      const me = await req(svc, 'GET', '/auth/me', { token: t.access });
+      expect(me.status).toBe(200);
+      expect(me.ms).toBeLessThan(3000);
+      expect(me.headers.get('x-ratelimit-limit')).toBe('100'); // rate limits fail open to in-process counting
+      const job = await req(svc, 'POST', '/jobs', { apiKey: u.apiKey, json: { filename: 'during-outage.wav' } });
+      expect(job.status).toBe(201);
+    }
+
+    // A logout on A is refused on B at once, though the invalidation message could not be published.
+    expect((await req(a, 'POST', '/auth/logout', { token: t.access, json: {} })).status).toBe(204);
+    expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+    expect((await req(a, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+
+    // The session cached before the outage: logged out on B now; A, which cached it as valid, refuses it too.
+    expect((await req(b, 'POST', '/auth/logout', { token: earlyTokens.access, json: {} })).status).toBe(204);
+    expect((await req(a, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
+
+    // An API key regenerated on B: the old one is refused on A (which had verified it before the outage).
+    const t2 = await login(b, early.username);
+    const regen = await req(b, 'POST', '/auth/regenerate-api-key', { token: t2.access });
+    expect(regen.status).toBe(200);
+    expect((await req(a, 'GET', '/auth/me', { apiKey: early.apiKey })).status).toBe(401);
+    early.apiKey = regen.body.api_key;
+
+    for (const svc of [a, b]) {
+      expect(svc.alive).toBe(true);
+      const warnings = svc.logs().filter((l) => l.level === 'warn' && /Redis/.test(String(l.msg)));
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
+      // Logged once per outage, not once per request.
+      expect(warnings.filter((l) => String(l.msg).startsWith('Redis unavailable')).length).toBe(1);
+    }
+  }, 60_000);
+
+  test('Redis back (empty): healthy again, state cached before the outage is not trusted, sharing resumes', async () => {
+    await redis.start();
+    for (const svc of [a, b]) {
+      await waitFor(`${svc.name} to be healthy again`, async () => (await health(svc)).redis === 'ok', { timeoutMs: 30_000, intervalMs: 200 });
+      expect(await health(svc)).toMatchObject({ status: 'healthy', database: 'ok', redis: 'ok' });
+      expect(svc.logs().some((l) => /Redis is back/.test(String(l.msg)))).toBe(true);
+    }
+
+    // What changed during the outage stays refused everywhere (caches were dropped on reconnect).
+    for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
+
+    // Invalidation travels through Redis again: B caches a session, A logs it out, B refuses it.
+    const u = await register(a, 'after');
+    const t = await login(a, u.username);
+    expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(200);
+    expect((await req(a, 'POST', '/auth/logout', { token: t.access, json: {} })).status).toBe(204);
+    expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+
+    // Counters are shared again (the storage retries Redis shortly after its last failure): one budget for A and B.
+    await waitFor('rate-limit counters to be shared again', async () => {
+      const fresh = await login(b, early.username, PASSWORD);
+      const r1 = await req(a, 'GET', '/auth/me', { token: fresh.access });
+      const r2 = await req(b, 'GET', '/auth/me', { token: fresh.access });
+      return r1.status === 200 && r2.status === 200 && Number(r1.headers.get('x-ratelimit-remaining')) - Number(r2.headers.get('x-ratelimit-remaining')) === 1;
+    }, { timeoutMs: 15_000, intervalMs: 300 });
+
+    // Everything acknowledged during the outage is in the database.
+    const [jobs] = await db.query<{ n: string }>("SELECT count(*) AS n FROM transcription_jobs WHERE filename = 'during-outage.wav'");
+    expect(Number(jobs.n)).toBe(2);
+    expect(a.logs().filter((l) => l.level === 'error')).toEqual([]);
+    expect(b.logs().filter((l) => l.level === 'error')).toEqual([]);
+  }, 60_000);
+});
