@@ -18,6 +18,7 @@ export class RedisService implements OnApplicationShutdown {
   private readonly reconnectListeners = new Set<() => void>();
   private subscribed = false;
   private wasDown = false;
+  private closing = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (!config.redisUrl) return;
@@ -27,7 +28,8 @@ export class RedisService implements OnApplicationShutdown {
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       commandTimeout: 1000,
-      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+      // No reconnect timers once shutting down, so the process exits promptly even while Redis is down.
+      retryStrategy: (times: number) => (this.closing ? null : Math.min(200 * times, 2000)),
     };
     this.client = new Redis(config.redisUrl, { ...options, connectionName: 'voicegate' });
     this.subscriber = new Redis(config.redisUrl, { ...options, commandTimeout: undefined, connectionName: 'voicegate-sub' });
@@ -106,7 +108,8 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.client?.disconnect();
-    this.subscriber?.disconnect();
+    this.closing = true;
+    this.client?.disconnect(false);
+    this.subscriber?.disconnect(false);
   }
 }
