@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -32,29 +32,45 @@ const fresh = (dir: string, sourceTime: number) => {
   return existsSync(main) && statSync(main).mtimeMs >= sourceTime && existsSync(join(dir, 'src', 'main.js'));
 };
 
+/** Compiles src/ and migrations/ into `dir` with tsc, plus the worker assets `nest build` copies. */
+function compileInto(dir: string): void {
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    // tsc still emits when another file has a type error; only a missing output is fatal here.
+    const out = String((err as { stdout?: Buffer }).stdout ?? '');
+    if (!existsSync(join(dir, 'src', 'cli', 'main.js'))) throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
+    process.stderr.write(`[cli tests] tsc reported errors (output kept):\n${out.slice(0, 2000)}\n`);
+  }
+  copyWorkers(join(ROOT, 'src'), join(dir, 'src'));
+}
+
 /**
  * The CLI tests run the built service and CLI, as operators do. CI builds dist/ first (scripts/test.sh) and the
- * tests use it. Locally, when dist/ is missing or older than src/, this compiles once into test-output/cli-dist
- * (tsc, plus the worker assets nest build copies) rather than rebuilding dist/, which `nest build` deletes
- * first while other runs in the same tree may be using it. VOICEGATE_TEST_DIST tells the tests which one.
+ * tests use it. Locally, when dist/ is missing or older than src/, this compiles once into
+ * test-output/cli-dist/<sources' mtime>/ rather than rebuilding dist/ (which `nest build` deletes first, while
+ * other runs in the same tree may be using it); a build is never changed once in place, so concurrent runs
+ * share it safely. VOICEGATE_TEST_DIST tells the tests which build to run.
  */
 export default async function globalSetup(): Promise<void> {
   const sourceTime = Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'migrations')));
   let dist = join(ROOT, 'dist');
   if (!fresh(dist, sourceTime)) {
-    dist = PRIVATE_DIST;
-    if (!fresh(dist, sourceTime)) {
-      process.stderr.write('\n[cli tests] dist/ is missing or older than src/: compiling into test-output/cli-dist…\n');
-      rmSync(dist, { recursive: true, force: true });
+    dist = join(PRIVATE_DIST, Math.floor(sourceTime).toString(36));
+    if (!existsSync(join(dist, 'src', 'cli', 'main.js'))) {
+      process.stderr.write(`\n[cli tests] dist/ is missing or older than src/: compiling into ${dist}…\n`);
+      const tmp = join(PRIVATE_DIST, `.build-${process.pid}-${Date.now()}`);
+      compileInto(tmp);
       try {
-        execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      } catch (err) {
-        // tsc still emits when another file has a type error; only a missing output is fatal here.
-        const out = String((err as { stdout?: Buffer }).stdout ?? '');
-        if (!existsSync(join(dist, 'src', 'cli', 'main.js'))) throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
-        process.stderr.write(`[cli tests] tsc reported errors (output kept):\n${out.slice(0, 2000)}\n`);
+        renameSync(tmp, dist);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // another run put the same build in place first
       }
-      copyWorkers(join(ROOT, 'src'), join(dist, 'src'));
+    }
+    // Builds of older sources that no run has used for an hour go.
+    for (const old of readdirSync(PRIVATE_DIST)) {
+      const p = join(PRIVATE_DIST, old);
+      if (p !== dist && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
     }
   }
   process.env.VOICEGATE_TEST_DIST = dist;

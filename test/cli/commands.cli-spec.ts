@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Fernet, MultiFernet } from '../../src/service-keys/fernet';
-import { cli, fernetKey, FIXED_KEY, run, TempDb, tempDb, CLI } from './helpers';
+import { CLI, cli, fernetKey, FIXED_KEY, MIGRATIONS, run, TempDb, tempDb } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -200,7 +200,7 @@ describe('operator commands on SQLite', () => {
       await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [randomUUID(), user.id, new Fernet(k).encrypt('y')]);
       // util-linux `script` gives the CLI a pseudo-terminal as stdin, stdout and stderr.
       const command = [process.execPath, CLI, 'rotate-encryption-key'].map((a) => `'${a}'`).join(' ');
-      const r = await run('script', ['-qfec', command, '/dev/null'], { env: { DATABASE_URL: db.url, ENCRYPTION_KEY: `${fernetKey()},${k}`, NODE_ENV: 'development', SECRET_KEY: 'x'.repeat(40) } });
+      const r = await run('script', ['--echo', 'never', '-qfec', command, '/dev/null'], { env: { DATABASE_URL: db.url, ENCRYPTION_KEY: `${fernetKey()},${k}`, NODE_ENV: 'development', SECRET_KEY: 'x'.repeat(40) } });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Service keys \[[█░]+\] 100% \| 1\/1/);
       expect(r.stdout).not.toContain('Service keys: 1/1\n');
@@ -282,27 +282,28 @@ describe('migrate', () => {
   afterAll(() => db.drop());
 
   it('show, run, revert (asks first) on a fresh database', async () => {
+    const last = MIGRATIONS[MIGRATIONS.length - 1];
     const show = await cli(db, ['migrate', 'show', '--check']);
     expect(show.code).toBe(1);
-    expect(show.stdout).toContain('[ ] InitialSchema1795387000000');
-    expect(show.stderr).toContain('1 migration(s) pending');
+    expect(show.stdout).toBe(MIGRATIONS.map((m) => `[ ] ${m}\n`).join('') + `${MIGRATIONS.length} pending.\n`);
+    expect(show.stderr).toContain(`${MIGRATIONS.length} migration(s) pending`);
 
     const runIt = await cli(db, ['migrate', 'run']);
     expect(runIt.code).toBe(0);
-    expect(runIt.stderr).toContain('Applied migration InitialSchema1795387000000');
+    for (const m of MIGRATIONS) expect(runIt.stderr).toContain(`Applied migration ${m}`);
     const shown = await cli(db, ['migrate', 'show', '--check']);
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain('[X] InitialSchema1795387000000\nUp to date.');
+    expect(shown.stdout).toBe(MIGRATIONS.map((m) => `[X] ${m}\n`).join('') + 'Up to date.\n');
     expect(await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")).toHaveLength(1);
 
     const declined = await cli(db, ['migrate', 'revert'], { input: 'n\n' });
     expect(declined.code).toBe(1);
-    expect(declined.stderr).toContain('Revert migration InitialSchema1795387000000?');
-    expect(await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")).toHaveLength(1);
+    expect(declined.stderr).toContain(`Revert migration ${last}?`);
+    expect(await db.query('SELECT name FROM migrations')).toHaveLength(MIGRATIONS.length);
 
     const reverted = await cli(db, ['migrate', 'revert', '--yes']);
     expect(reverted.code).toBe(0);
-    expect(reverted.stdout).toContain('Reverted migration InitialSchema1795387000000.');
-    expect(await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")).toHaveLength(0);
+    expect(reverted.stdout).toContain(`Reverted migration ${last}.`);
+    expect((await db.query<{ name: string }>('SELECT name FROM migrations')).map((m) => m.name)).toEqual(MIGRATIONS.slice(0, -1));
   });
 });

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,15 @@ export const DIST = process.env.VOICEGATE_TEST_DIST ?? join(ROOT, 'dist');
 export const CLI = join(DIST, 'src', 'cli', 'main.js');
 export const SERVICE = join(DIST, 'src', 'main.js');
 const ADMIN_PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Every migration in migrations/, by class name, in the order they apply. */
+export const MIGRATIONS = readdirSync(join(ROOT, 'migrations'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort()
+  .map((f) => {
+    const [ts, name] = f.replace(/\.ts$/, '').split('-');
+    return `${name}${ts}`;
+  });
 
 export const fernetKey = () => randomBytes(32).toString('base64url') + '=';
 
@@ -209,4 +218,36 @@ export async function startService(env: Record<string, string | undefined>, opts
       return { code: exited ?? null, stdout, stderr, ms: Date.now() - started };
     },
   };
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`) and answers each prompt when it appears, as a person
+ * at a terminal would: `steps` are [text to wait for, keys to type]. Returns everything the terminal showed.
+ */
+export async function cliOnTerminal(db: TempDb, args: string[], steps: [string, string][], env: Record<string, string> = {}): Promise<RunResult> {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const started = Date.now();
+  // `--echo never`: with a pipe as its own stdin, `script` would otherwise echo every key itself.
+  const child = spawn('script', ['--echo', 'never', '-qfec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: childEnv({ NODE_ENV: 'development', BCRYPT_ROUNDS: '4', SECRET_KEY: 'cli-test-secret-' + 'x'.repeat(40), ENCRYPTION_KEY: FIXED_KEY, DATABASE_URL: db.url, ...env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const result = collect(child, 90_000, started);
+  let seen = 0;
+  let screen = '';
+  child.stdout!.on('data', (d) => {
+    screen += d;
+    while (seen < steps.length) {
+      const [prompt, answer] = steps[seen];
+      const at = screen.indexOf(prompt);
+      if (at === -1) break;
+      screen = screen.slice(at + prompt.length);
+      seen++;
+      child.stdin!.write(answer);
+    }
+  });
+  const r = await result;
+  if (seen < steps.length) throw new Error(`prompt ${JSON.stringify(steps[seen][0])} never appeared\n${r.stdout}\n${r.stderr}`);
+  return r;
 }

@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import { createHash } from 'node:crypto';
-import { cli, TempDb, tempDb } from './helpers';
+import { cli, cliOnTerminal, MIGRATIONS, TempDb, tempDb } from './helpers';
 
 interface UserRow {
   id: string;
@@ -42,7 +42,7 @@ describe.each(['sqlite', 'postgres'] as const)('init-db and create-admin on %s',
     expect(await bcrypt.compare('orchid-tangent-42', admin.hashed_password)).toBe(true);
     expect(admin.hashed_password).toMatch(/^\$2[ab]\$04\$/);
     const migrations = await db.query<{ name: string }>('SELECT name FROM migrations');
-    expect(migrations.map((m) => m.name)).toEqual(['InitialSchema1795387000000']);
+    expect(migrations.map((m) => m.name)).toEqual(MIGRATIONS);
 
     const again = await cli(db, ['init-db', '--email', 'other@example.com', '--username', 'other', '--password', 'orchid-tangent-43', '--yes']);
     expect(again.code).toBe(0);
@@ -110,6 +110,25 @@ describe('init-db on SQLite', () => {
     expect(root).toMatchObject({ username: 'root', email: 'root@example.com', role: 'admin' });
     expect(root.api_key_hash).toBe(sha256(key!));
     expect(await bcrypt.compare('stable-quartz-17', root.hashed_password)).toBe(true);
+  });
+
+  it('on a terminal, echoes what is typed but never the password, and takes Enter as yes', async () => {
+    const r = await cliOnTerminal(db, ['init-db'], [
+      ['Admin email: ', 'tty@example.com\r'],
+      ['Admin username: ', 'ttyadmin\r'],
+      ['Password: ', 'hidden-walnut-63\r'],
+      ['Repeat password: ', 'hidden-walnut-63x\u007f\r'], // a backspace corrects a typo
+      ['[Y/n] ', '\r'],
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('tty@example.com'); // visible answers are echoed
+    expect(r.stdout).toContain('ttyadmin');
+    expect(r.stdout).not.toContain('hidden-walnut'); // the password never is
+    const key = apiKeyIn(r.stdout);
+    const [admin] = await users(db);
+    expect(admin).toMatchObject({ username: 'ttyadmin', email: 'tty@example.com', role: 'admin' });
+    expect(admin.api_key_hash).toBe(sha256(key!));
+    expect(await bcrypt.compare('hidden-walnut-63', admin.hashed_password)).toBe(true);
   });
 
   it('answering no creates nothing (exit 1); running out of answers is a usage error (exit 2)', async () => {

@@ -1,4 +1,5 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { pruneAudit } from '../../audit/audit-retention';
 import { LoginHistory } from '../../audit/entities/login-history.entity';
 import { SecurityEvent } from '../../audit/entities/security-event.entity';
 import { Clock } from '../../common/clock';
@@ -42,6 +43,8 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
     ];
     const postgres = ds.options.type === 'postgres';
     const result: { label: string; table: string; count: number }[] = [];
+    // Audit rows go through the audit module's pruneAudit (batched deletes); the rest is one statement each.
+    const pruned = !opts.dryRun && cutoff ? await pruneAudit(ds, cutoff) : null;
     for (const t of targets) {
       const table = ds.getMetadata(t.entity).tableName;
       if (!t.before) {
@@ -49,9 +52,11 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
         continue;
       }
       const params = { before: toDbTime(t.before, postgres) };
-      const count = opts.dryRun
-        ? await ds.createQueryBuilder(t.entity, 't').where(`t.${t.column} < :before`, params).getCount()
-        : ((await ds.createQueryBuilder().delete().from(t.entity).where(`${t.column} < :before`, params).execute()).affected ?? 0);
+      let count: number;
+      if (pruned && t.entity === LoginHistory) count = pruned.loginHistory;
+      else if (pruned && t.entity === SecurityEvent) count = pruned.securityEvents;
+      else if (opts.dryRun) count = await ds.createQueryBuilder(t.entity, 't').where(`t.${t.column} < :before`, params).getCount();
+      else count = (await ds.createQueryBuilder().delete().from(t.entity).where(`${t.column} < :before`, params).execute()).affected ?? 0;
       result.push({ label: t.label, table, count });
     }
     return result;
