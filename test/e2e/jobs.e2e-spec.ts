@@ -483,6 +483,12 @@ describe('Jobs (/jobs/)', () => {
       expect(list.text.length).toBeLessThan(2000);
     });
 
+    it('keeps transcript and error as the last columns of the SQLite table (so summaries never walk a transcript)', async () => {
+      if (t.driver !== 'sqlite') return; // Postgres stores large values out of line (TOAST)
+      const columns: { name: string }[] = await t.dataSource.query('PRAGMA table_info("transcription_jobs")');
+      expect(columns.map((c) => c.name).slice(-2)).toEqual(['transcript', 'error']);
+    });
+
     it('works with the personal API key (a speech worker) as with a JWT', async () => {
       const created = await t.http.post('/jobs/').set('X-API-Key', alice.apiKey).send({ filename: 'worker.flac', task: 'tts' });
       expect(created.status).toBe(201);

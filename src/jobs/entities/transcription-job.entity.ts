@@ -31,12 +31,6 @@ export class TranscriptionJob {
   @Column({ type: 'simple-enum', enum: JobTask, enumName: 'job_task', default: JobTask.Transcribe })
   task: JobTask;
 
-  @Column({ type: 'text', nullable: true })
-  transcript: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  error: string | null;
-
   @Column({ name: 'detected_language', type: 'varchar', length: 16, nullable: true })
   detectedLanguage: string | null;
 
@@ -57,4 +51,11 @@ export class TranscriptionJob {
 
   @TimestampColumn({ name: 'completed_at', nullable: true })
   completedAt: Date | null;
+
+  // Large values last: SQLite walks a value's overflow pages to reach the columns after it (migration 1795390718849).
+  @Column({ type: 'text', nullable: true })
+  transcript: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
 }
