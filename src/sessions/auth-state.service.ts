@@ -31,6 +31,12 @@ export interface VerifiedCredential {
 }
 
 const CHANNEL = 'voicegate:invalidate';
+/**
+ * Cached user and session state is re-read from the database at least this often. Invalidation is immediate when it
+ * arrives; this bounds staleness when it cannot (the changing instance is cut off from Redis while this one is not,
+ * or another process — the operator CLI without Redis — changed the database).
+ */
+export const AUTH_STATE_TTL_MS = 5_000;
 
 /**
  * The hot path's memory: user and session state and verified credentials, with explicit invalidation
@@ -39,8 +45,8 @@ const CHANNEL = 'voicegate:invalidate';
  */
 @Injectable()
 export class AuthStateService implements OnModuleInit {
-  private readonly users = new LRUCache<string, UserState>({ max: 50_000 });
-  private readonly sessions = new LRUCache<string, SessionState>({ max: 100_000 });
+  private readonly users = new LRUCache<string, UserState>({ max: 50_000, ttl: AUTH_STATE_TTL_MS });
+  private readonly sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: AUTH_STATE_TTL_MS });
   private readonly verified = new LRUCache<string, VerifiedCredential>({ max: 50_000 });
 
   constructor(

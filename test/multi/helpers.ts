@@ -448,3 +448,49 @@ export class PrivateRedis {
     await exited(this.child!, 10_000);
   }
 }
+
+/**
+ * A TCP proxy in front of a server, to cut one instance off (a network partition) while the others stay connected.
+ * `cut()` drops every connection and refuses new ones until `restore()`.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<import('node:net').Socket>();
+  private open = true;
+
+  private constructor(private readonly server: import('node:net').Server, readonly port: number) {}
+
+  static async create(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+    const { createServer: netServer, connect } = await import('node:net');
+    let proxy!: TcpProxy;
+    const server = netServer((client) => {
+      if (!proxy.open) return void client.destroy();
+      const upstream = connect(targetPort, targetHost);
+      for (const s of [client, upstream]) {
+        proxy.sockets.add(s);
+        s.on('close', () => proxy.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    proxy = new TcpProxy(server, port);
+    return proxy;
+  }
+
+  cut(): void {
+    this.open = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  restore(): void {
+    this.open = true;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,4 +1,4 @@
-import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, Tokens, waitFor } from './helpers';
+import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, TcpProxy, Tokens, waitFor } from './helpers';
 
 /**
  * CONTRACT §1/§11: Redis (our private redis-server) disappears under two running instances and comes back empty.
@@ -9,6 +9,8 @@ import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register
 describe('Redis outage (private redis-server) under two instances', () => {
   let db: { url: string; query: Query; drop: () => Promise<void> };
   let redis: PrivateRedis;
+  /** A reaches Redis through this proxy (to cut A alone off); B connects directly. */
+  let proxy: TcpProxy;
   let a: ServiceProcess;
   let b: ServiceProcess;
   let early: Account;
@@ -17,21 +19,22 @@ describe('Redis outage (private redis-server) under two instances', () => {
   beforeAll(async () => {
     db = await sharedDatabase('vg_multi_redis');
     redis = await PrivateRedis.create();
+    proxy = await TcpProxy.create(redis.port);
     const env = {
       DATABASE_URL: db.url,
-      REDIS_URL: redis.url(),
       LOG_LEVEL: 'info', // the "Redis is back" line is informational
       RATE_LIMIT_ENABLED: 'true',
       RATE_LIMIT_USER_PER_MINUTE: '100',
       RATE_LIMIT_AUTH_PER_MINUTE: '10000',
       RATE_LIMIT_ANON_PER_MINUTE: '10000',
     };
-    a = await startService('A', env);
-    b = await startService('B', env);
+    a = await startService('A', { ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}/0` });
+    b = await startService('B', { ...env, REDIS_URL: redis.url() });
   }, 120_000);
 
   afterAll(async () => {
     await killEverything();
+    await proxy?.close();
     await db?.drop();
   }, 30_000);
 
@@ -125,5 +128,27 @@ describe('Redis outage (private redis-server) under two instances', () => {
     expect(Number(jobs.n)).toBe(2);
     expect(a.logs().filter((l) => l.level === 'error')).toEqual([]);
     expect(b.logs().filter((l) => l.level === 'error')).toEqual([]);
+  }, 60_000);
+
+  test('partition: A alone cut off from Redis — A checks the database, B drops what it cached within seconds', async () => {
+    const u = await register(b, 'part');
+    const t = await login(b, u.username);
+    for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: t.access })).status).toBe(200); // cached on both
+
+    proxy.cut();
+    await waitFor('A to notice it lost Redis', async () => (await health(a)).redis === 'unavailable', { timeoutMs: 15_000 });
+    expect(await health(b)).toMatchObject({ status: 'healthy', redis: 'ok' });
+
+    // A logs the session out; its invalidation message cannot reach B.
+    expect((await req(a, 'POST', '/auth/logout', { token: t.access, json: {} })).status).toBe(204);
+    expect((await req(a, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+    // B learns it from the database when its cached entry expires (5 s), while the partition lasts.
+    const loggedOutAt = Date.now();
+    await waitFor('B to refuse the logged-out session', async () => (await req(b, 'GET', '/auth/me', { token: t.access })).status === 401, { timeoutMs: 10_000, intervalMs: 250 });
+    expect(Date.now() - loggedOutAt).toBeLessThan(8000);
+
+    proxy.restore();
+    await waitFor('A to reconnect', async () => (await health(a)).redis === 'ok', { timeoutMs: 30_000, intervalMs: 200 });
+    expect((await req(a, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
   }, 60_000);
 });
