@@ -1,4 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { AUTH_STATE_TTL_MS } from '../../sessions/auth-state.service';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { CliError } from '../cli-error';
@@ -10,10 +11,10 @@ export async function findUser(ctx: INestApplicationContext, login: string): Pro
   return user;
 }
 
-/** Without Redis, running instances cache sessions in memory: say when a change here reaches them only later. */
+/** Without Redis, running instances are not told of a change made here; their cached state expires instead. */
 export function noteWithoutRedis(redisUrl: string | undefined): void {
   if (!redisUrl)
     process.stderr.write(
-      'Note: REDIS_URL is not set, so running service instances are not notified; they may accept already-issued tokens until restarted.\n',
+      `Note: REDIS_URL is not set, so running service instances are not notified; they refuse the ended sessions within ${AUTH_STATE_TTL_MS / 1000} s, when their cached session state expires.\n`,
     );
 }
