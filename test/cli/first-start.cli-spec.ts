@@ -66,6 +66,17 @@ describe('first start with an empty database', () => {
     expect(await db.query("SELECT username, email FROM users WHERE role = 'admin'")).toEqual([{ username: 'boss', email: 'boss@example.com' }]);
   });
 
+  it('refuses to start when ADMIN_PASSWORD fails the password policy, saying why', async () => {
+    const err = await startService({ DATABASE_URL: db.url, ADMIN_EMAIL: 'boss@example.com', ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'password1' }).then(
+      (svc) => svc.stop().then(() => null),
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain('service exited with 1 before it was ready');
+    expect(err?.message).toContain('The first admin from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: password: is too common');
+    expect(err?.message).not.toContain('password1'); // the value itself is not echoed
+    expect(await db.query('SELECT id FROM users')).toHaveLength(0);
+  });
+
   it('in production without ADMIN_* creates nothing and says how to create the first admin', async () => {
     const svc = await startService({ DATABASE_URL: db.url, NODE_ENV: 'production', SECRET_KEY: 'p'.repeat(16) + 'roduction-secret-value-0123456789', ENCRYPTION_KEY: FIXED_KEY });
     await svc.stop();
