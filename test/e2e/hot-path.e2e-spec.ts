@@ -1,4 +1,4 @@
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { AUTH_STATE_TTL_MS, AuthStateService } from '../../src/sessions/auth-state.service';
 import { UsageBuffer } from '../../src/users/usage-buffer.service';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
@@ -6,7 +6,8 @@ import { createUser, TestUser } from '../factories/user.factory';
 
 /**
  * Issue #14: the authentication hot path makes no database write and, when nothing changed, no database round
- * trip. Every statement TypeORM sends (its logger sees each one, on both drivers) is counted while requests run.
+ * trip — beyond re-reading the cached user/session state once per AUTH_STATE_TTL_MS (real time, so a slow run may
+ * see that refresh). Every statement TypeORM sends (its logger sees each one, on both drivers) is counted.
  */
 describe('hot path: authenticated requests and the database', () => {
   let t: TestApp;
@@ -19,18 +20,36 @@ describe('hot path: authenticated requests and the database', () => {
     t.http.post(`/auth/change-password${query}`).set(headers).send({});
 
   /** Statements sent while `fn` runs, with the periodic usage flush held back so only the requests count. */
-  async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  async function statementsDuring(fn: () => Promise<unknown>): Promise<{ seen: string[]; ttlPeriods: number }> {
     const usage = t.get(UsageBuffer);
     await usage.flush();
     const held = jest.spyOn(usage, 'flush').mockResolvedValue(undefined);
     statements.length = 0;
+    const started = performance.now();
     try {
       await fn();
-      return [...statements];
+      return { seen: [...statements], ttlPeriods: Math.floor((performance.now() - started) / AUTH_STATE_TTL_MS) };
     } finally {
       held.mockRestore();
     }
   }
+
+  /**
+   * Exactly `expected` statements, plus — after `freshState` — a read of the user or the session each time a full
+   * TTL has passed (none when the requests take less than AUTH_STATE_TTL_MS, as they do unless the machine is slow).
+   */
+  const expectStatements = ({ seen, ttlPeriods }: { seen: string[]; ttlPeriods: number }, tables: string[], expected = 0) => {
+    for (const q of seen) expect(q).toMatch(new RegExp(`^SELECT\\b[\\s\\S]*\\bFROM "(${tables.join('|')})"`, 'i'));
+    expect(seen.length).toBeGreaterThanOrEqual(expected);
+    expect(seen.length).toBeLessThanOrEqual(expected + ttlPeriods * tables.length);
+  };
+
+  /** Drops the cached state and reloads it with one request, so the TTL clock starts now. */
+  const freshState = async (request: () => Promise<{ status: number }>, status: number) => {
+    await t.get(AuthStateService).invalidateUser(user.id);
+    await t.get(AuthStateService).invalidateSession(user.sessionId);
+    expect((await request()).status).toBe(status);
+  };
 
   const times = async (n: number, request: () => Promise<{ status: number }>, status: number) => {
     for (let i = 0; i < n; i++) expect((await request()).status).toBe(status);
@@ -54,42 +73,41 @@ describe('hot path: authenticated requests and the database', () => {
   });
 
   it.each([
-    ['JWT (Authorization: Bearer)', () => user.auth, ''],
-    ['API key (X-API-Key)', () => ({ 'X-API-Key': user.apiKey }), ''],
-    ['API key (Authorization: Bearer tk_…)', () => ({ Authorization: `Bearer ${user.apiKey}` }), ''],
-    ['API key (?api_key=)', () => ({}), 'api_key'],
-  ])('%s: after one warm-up request, 100 more make no query at all', async (_, headers, param) => {
+    ['JWT (Authorization: Bearer)', () => user.auth, '', ['users', 'user_sessions']],
+    ['API key (X-API-Key)', () => ({ 'X-API-Key': user.apiKey }), '', ['users']],
+    ['API key (Authorization: Bearer tk_…)', () => ({ Authorization: `Bearer ${user.apiKey}` }), '', ['users']],
+    ['API key (?api_key=)', () => ({}), 'api_key', ['users']],
+  ])('%s: after one warm-up request, 100 more make no write and no query (but a TTL refresh)', async (_, headers, param, tables) => {
     const query = param ? `?api_key=${encodeURIComponent(user.apiKey)}` : '';
-    await times(1, () => noQueryRoute(headers(), query), 422);
-    const seen = await statementsDuring(() => times(100, () => noQueryRoute(headers(), query), 422));
-    expect(seen).toEqual([]);
+    await freshState(() => noQueryRoute(headers(), query), 422);
+    expectStatements(await statementsDuring(() => times(100, () => noQueryRoute(headers(), query), 422)), tables);
   });
 
-  it('GET /auth/me sends exactly one statement per request: the handler loading the user it returns', async () => {
-    await t.http.get('/auth/me').set(user.auth).expect(200);
-    const seen = await statementsDuring(() => times(20, () => t.http.get('/auth/me').set(user.auth), 200));
-    expect(seen).toHaveLength(20);
-    expect(seen.every((q) => /^SELECT\b[\s\S]*\bFROM "users"/i.test(q))).toBe(true);
+  it('GET /auth/me sends one statement per request: the handler loading the user it returns', async () => {
+    await freshState(() => t.http.get('/auth/me').set(user.auth), 200);
+    const result = await statementsDuring(() => times(20, () => t.http.get('/auth/me').set(user.auth), 200));
+    expect(result.seen.filter((q) => /\bFROM "users"/.test(q)).length).toBeGreaterThanOrEqual(20);
+    expectStatements(result, ['users', 'user_sessions'], 20);
   });
 
   it('a change is read once: after invalidateUser the next request reloads the user, the ones after do not', async () => {
-    await times(1, () => noQueryRoute(user.auth), 422);
+    await freshState(() => noQueryRoute(user.auth), 422);
     await t.get(AuthStateService).invalidateUser(user.id);
-    const seen = await statementsDuring(() => times(10, () => noQueryRoute(user.auth), 422));
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/FROM "users"/);
+    const result = await statementsDuring(() => times(10, () => noQueryRoute(user.auth), 422));
+    expect(result.seen[0]).toMatch(/^SELECT\b[\s\S]*\bFROM "users"/);
+    expectStatements(result, ['users', 'user_sessions'], 1);
   });
 
   it('the requests are counted without a write per request, and the counts reach the database on flush', async () => {
     const usage = t.get(UsageBuffer);
     await usage.flush();
     const before = (await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id })).usageTotalRequests;
-    const seen = await statementsDuring(() => times(25, () => noQueryRoute({ 'X-API-Key': user.apiKey }), 422));
-    expect(seen).toEqual([]);
+    await freshState(() => noQueryRoute({ 'X-API-Key': user.apiKey }), 422);
+    expectStatements(await statementsDuring(() => times(25, () => noQueryRoute({ 'X-API-Key': user.apiKey }), 422)), ['users']);
     expect(usage.pendingRequests(user.id)).toBe(25);
     await usage.flush();
     const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
-    expect(after.usageTotalRequests).toBe(before + 25);
+    expect(after.usageTotalRequests).toBe(before + 26);
     expect(after.apiKeyLastUsedAt).not.toBeNull();
   });
 });
