@@ -6,6 +6,8 @@ import { Clock } from '../common/clock';
 
 const FLUSH_EVERY_MS = 10_000;
 
+const sortedById = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 /**
  * Per-request bookkeeping (request counts, API-key and session last-used stamps) kept in memory and written
  * in batches, so the hot path makes no database write. Flushed on an interval and on shutdown.
@@ -56,9 +58,11 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
 
   private async doFlush(): Promise<void> {
     if (!this.dataSource.isInitialized) return;
-    const requests = this.requests;
-    const apiKeyUsed = this.apiKeyUsed;
-    const sessionActive = this.sessionActive;
+    // Rows in id order: instances flushing at once (a rolling restart) lock them in the same order, so never deadlock.
+    // (apiKeyUsed's ids are a subset of requests': the second pass over users takes no new lock out of order.)
+    const requests = sortedById(this.requests);
+    const apiKeyUsed = sortedById(this.apiKeyUsed);
+    const sessionActive = sortedById(this.sessionActive);
     if (!requests.size && !apiKeyUsed.size && !sessionActive.size) return;
     this.requests = new Map();
     this.apiKeyUsed = new Map();
@@ -83,8 +87,16 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  private get pending(): number {
+    return this.requests.size + this.apiKeyUsed.size + this.sessionActive.size;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush().catch((err) => this.logger.error(`final usage flush failed: ${(err as Error).message}`));
+    // flush() may hand back a periodic flush that started before the last requests were counted, and a flush that
+    // fails puts its counts back: go again until nothing is left (a few attempts; each failure is logged).
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 4 && (this.pending || this.flushing); attempt++) await this.flush().catch((err) => (lastError = err));
+    if (this.pending) this.logger.error(`final usage flush failed, ${this.pending} buffered entries lost: ${(lastError as Error)?.message}`);
   }
 }
