@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
+import { atomicUpdates } from '../database/atomic-writes';
 import { toDbTime } from '../database/columns';
 import { User } from '../users/entities/user.entity';
 import { TranscriptionJob } from './entities/transcription-job.entity';
@@ -29,11 +30,6 @@ export interface JobGroupStats {
 export type JobChanges = Partial<Pick<TranscriptionJob, 'transcript' | 'error' | 'detectedLanguage' | 'translatedTo' | 'startedAt' | 'completedAt'>>;
 
 type UsageCounter = (typeof USAGE_COUNTER)[JobTask];
-
-interface SqliteDatabase {
-  prepare(sql: string): { run(...params: unknown[]): { changes: number } };
-  transaction<T>(fn: () => T): () => T;
-}
 
 const SUMMARY_COLUMNS = ['id', 'jobId', 'filename', 'status', 'task', 'detectedLanguage', 'translatedTo', 'withDiarization', 'createdAt', 'completedAt'].map((c) => `j.${c}`);
 export const TOP_LANGUAGES = 20;
@@ -111,26 +107,19 @@ export class JobsRepository {
         .set({ [counter]: () => `${this.column(User, counter)} + 1`, updatedAt: () => 'updated_at' })
         .where('id = :userId', { userId });
 
-    if (this.postgres)
-      return this.dataSource.transaction(async (em) => {
-        if ((await updateJob(em).execute()).affected !== 1) return false;
-        if (usage) await bumpUsage(em, usage).execute();
-        return true;
-      });
-
-    // TypeORM's better-sqlite3 driver shares one connection, so concurrent TypeORM transactions nest as
-    // savepoints and can commit or roll back each other's work; one synchronous better-sqlite3 transaction cannot interleave.
-    const db = (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
-    const run = (qb: UpdateQueryBuilder<TranscriptionJob> | UpdateQueryBuilder<User>) => {
-      const [sql, params] = qb.getQueryAndParameters();
-      return db.prepare(sql).run(...params.map((p) => this.sqliteParam(p))).changes;
-    };
-    const em = this.dataSource.manager;
-    return db.transaction(() => {
-      if (run(updateJob(em)) !== 1) return false;
+    // One all-or-nothing unit; on SQLite a synchronous transaction (see atomicUpdates), on Postgres a transaction.
+    return atomicUpdates(this.dataSource, (run, em) => {
+      const changed = run(updateJob(em));
+      if (changed instanceof Promise)
+        return changed.then(async (n) => {
+          if (n !== 1) return false;
+          if (usage) await run(bumpUsage(em, usage));
+          return true;
+        });
+      if (changed !== 1) return false;
       if (usage) run(bumpUsage(em, usage));
       return true;
-    })();
+    });
   }
 
   /** One GROUP BY over the user's jobs (the (user_id, status) index): counts, duration sums, newest job per (status, task). */
@@ -189,11 +178,6 @@ export class JobsRepository {
     return this.dataSource.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName;
   }
 
-  private sqliteParam(value: unknown): unknown {
-    if (typeof value === 'boolean') return value ? 1 : 0;
-    if (value instanceof Date) return toDbTime(value, false);
-    return value;
-  }
 
   private fromDbTime(value: Date | string | null): Date | null {
     if (value === null || value === undefined) return null;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { atomicUpdates } from '../database/atomic-writes';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from './entities/user.entity';
 import { Clock } from '../common/clock';
@@ -68,15 +69,17 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     this.apiKeyUsed = new Map();
     this.sessionActive = new Map();
     try {
-      await this.dataSource.transaction(async (em) => {
+      await atomicUpdates(this.dataSource, (run, em) => {
+        const qb = () => em.createQueryBuilder().update(User);
+        const all: (number | Promise<number>)[] = [];
         for (const [id, n] of requests)
-          await em.createQueryBuilder().update(User)
-            .set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' })
-            .where('id = :id', { id }).execute();
+          all.push(run(qb().set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' }).where('id = :id', { id })));
         for (const [id, at] of apiKeyUsed)
-          await em.createQueryBuilder().update(User).set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id }).execute();
+          all.push(run(qb().set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id })));
         for (const [id, at] of sessionActive)
-          await em.update(UserSession, { id, revokedAt: IsNull() }, { lastActiveAt: new Date(at) });
+          all.push(run(em.createQueryBuilder().update(UserSession).set({ lastActiveAt: new Date(at) }).where('id = :id AND revoked_at IS NULL', { id })));
+        // Postgres: one transaction's client runs them in order; SQLite: they already ran, synchronously.
+        return all.some((w) => w instanceof Promise) ? Promise.all(all) : all;
       });
     } catch (err) {
       for (const [id, n] of requests) this.requests.set(id, (this.requests.get(id) ?? 0) + n);
