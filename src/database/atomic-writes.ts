@@ -22,7 +22,16 @@ const sqliteParam = (value: unknown): unknown =>
  */
 export async function atomicUpdates<T>(dataSource: DataSource, steps: (run: RunUpdate, em: EntityManager) => T | Promise<T>): Promise<T> {
   if (dataSource.options.type !== 'better-sqlite3')
-    return dataSource.transaction(async (em) => steps(async (qb) => (await qb.setQueryRunner(em.queryRunner!).execute()).affected ?? 0, em));
+    return dataSource.transaction(async (em) => {
+      // One client per transaction: queue the statements one after the other.
+      let tail: Promise<unknown> = Promise.resolve();
+      const run: RunUpdate = (qb) => {
+        const done = tail.then(() => qb.setQueryRunner(em.queryRunner!).execute()).then((r) => r.affected ?? 0);
+        tail = done.catch(() => undefined);
+        return done;
+      };
+      return steps(run, em);
+    });
   const db = (dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
   const run: RunUpdate = (qb) => {
     const [sql, params] = qb.getQueryAndParameters();
