@@ -128,8 +128,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
-      return EXIT_USAGE; // commander has already printed the message
+      // Help and --version end with 0; every parse error (already printed by commander) is a usage error.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof CliError) {
       process.stderr.write(`error: ${err.message}\n`);

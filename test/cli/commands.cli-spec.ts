@@ -264,6 +264,12 @@ describe('commands without a database', () => {
     const top = await cli(null, ['--help']);
     expect(top.code).toBe(0);
     for (const c of commands) expect(top.stdout).toContain(c);
+    const helpCommand = await cli(null, ['help', 'unlock']);
+    expect(helpCommand.code).toBe(0);
+    expect(helpCommand.stdout).toContain('Usage: voicegate-cli unlock');
+    const version = await cli(null, ['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('an unreachable PostgreSQL is an operational failure (exit 1) reported at once', async () => {

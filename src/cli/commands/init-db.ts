@@ -31,7 +31,7 @@ export async function initDb(opts: InitDbOptions, globals: CliGlobals): Promise<
       }
       const prompter = new Prompter();
       try {
-        if (!opts.yes || !opts.email || !opts.username) process.stderr.write('Create the first admin account.\n');
+        if (!opts.yes || !opts.email || !opts.username) process.stderr.write(opts.addAdmin ? 'Create another admin account.\n' : 'Create the first admin account.\n');
         const created = await createAdminAccount(ctx, config, opts, prompter);
         printCreatedAdmin(created, opts.json);
       } finally {
