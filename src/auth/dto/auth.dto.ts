@@ -1,4 +1,4 @@
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { EMAIL_PATTERN, USERNAME_PATTERN } from '../../users/users.service';
 
 const EMAIL_MESSAGE = 'must be a valid email address';
@@ -73,10 +73,11 @@ export class UpdateProfileDto {
   @IsOptional() @IsString() @MaxLength(255)
   full_name?: string | null;
 
-  @IsOptional() @IsString() @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  /** Optional, but null is refused (422): there is no "no username". */
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined) @IsString() @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username?: string;
 
-  @IsOptional() @IsString() @MaxLength(254) @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined) @IsString() @MaxLength(254) @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
   email?: string;
 
   /** Free-form client settings (JSON object, ≤ 16 KB). */
