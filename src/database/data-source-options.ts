@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { QueryErrorLogger } from './query-logger';
 
 // Compiled (dist/migrations/*.js) or, under ts-jest/ts-node, the sources.
 const MIGRATIONS = [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')];
@@ -16,6 +17,7 @@ export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: bo
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: ['error'] as ('error')[],
+    logger: new QueryErrorLogger(), // never the parameters of a failed query (hashes, emails)
   };
   if (db.type === 'postgres') {
     return {
