@@ -272,6 +272,19 @@ describe('commands without a database', () => {
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it('closes everything it opened: with Redis configured (up or down) the command still ends by itself', async () => {
+    const db = await tempDb('sqlite');
+    try {
+      const up = await cli(db, ['cleanup'], { env: { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } });
+      expect(up.code).toBe(0);
+      const down = await cli(db, ['cleanup'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+      expect(down.code).toBe(0);
+      expect(down.stderr).toContain('Redis unavailable');
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('an unreachable PostgreSQL is an operational failure (exit 1) reported at once', async () => {
     const r = await cli(null, ['unlock', 'someone'], { env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
     expect(r.code).toBe(1);

@@ -141,8 +141,8 @@ function collect(child: ChildProcess, timeoutMs: number, started: number): Promi
 }
 
 /** The operator CLI (`npm run cli -- …`) on a database, with test-speed bcrypt and fixed secrets. */
-export function cli(db: TempDb | null, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return run(process.execPath, [CLI, ...args], {
+export async function cli(db: TempDb | null, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await run(process.execPath, [CLI, ...args], {
     ...opts,
     env: {
       NODE_ENV: 'development',
@@ -153,6 +153,9 @@ export function cli(db: TempDb | null, args: string[], opts: RunOptions = {}): P
       ...opts.env,
     },
   });
+  // Every command must end on its own: nothing (bcrypt pool, Redis, database pool) may keep it alive.
+  if (r.stderr.includes('open handles kept the CLI alive')) throw new Error(`the CLI did not exit by itself: ${args.join(' ')}\n${r.stderr}`);
+  return r;
 }
 export const FIXED_KEY = fernetKey();
 
