@@ -77,4 +77,5 @@ module.exports = {
     },
   ],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
 };
