@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { AppConfig, ConfigError, loadConfig, loadDotEnv } from '../config/app-config';
 import { CliError, EXIT_USAGE } from './cli-error';
 
 export interface CliGlobals {
@@ -8,6 +8,7 @@ export interface CliGlobals {
 /** The service's configuration, from the same environment; a bad variable is a usage error (exit 2). */
 export function cliConfig(): AppConfig {
   try {
+    loadDotEnv();
     return loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE);

@@ -1,3 +1,4 @@
+import { runMigrationsExclusively } from '../database/migrate';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -31,7 +32,7 @@ export async function withDataSource<T>(config: AppConfig, fn: (ds: DataSource) 
 }
 
 export async function runPendingMigrations(ds: DataSource, out: NodeJS.WritableStream = process.stderr): Promise<string[]> {
-  const applied = await ds.runMigrations({ transaction: 'each' });
+  const applied = await runMigrationsExclusively(ds);
   for (const m of applied) out.write(`Applied migration ${m.name}\n`);
   return applied.map((m) => m.name);
 }

@@ -192,3 +192,10 @@ function readSecretsFile(file: string): { SECRET_KEY?: string; ENCRYPTION_KEY?: 
     throw new ConfigError([`${file}: cannot be read as JSON; fix or delete it (it holds the generated development secrets)`]);
   }
 }
+
+/** Loads ./.env into process.env when present (variables already set win), as "copy .env.example to .env" promises. */
+export function loadDotEnv(file = resolve(process.cwd(), '.env')): string | undefined {
+  if (!existsSync(file)) return undefined;
+  process.loadEnvFile(file);
+  return file;
+}
