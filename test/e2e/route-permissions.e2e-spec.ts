@@ -1,0 +1,58 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IS_PUBLIC, ROLES } from '../../src/common/decorators';
+import { RATE_LIMIT_AUTH, RATE_LIMIT_SKIP } from '../../src/rate-limit/rate-limit.decorators';
+import { createTestApp, TestApp } from '../app.factory';
+
+const FILE = join(__dirname, 'route-permissions.json');
+
+/**
+ * Every route with who may call it. A diff in route-permissions.json is reviewed as a permission change
+ * (regenerate with UPDATE_ROUTE_PERMISSIONS=1 and read the diff).
+ */
+describe('route permissions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('match the reviewed declaration', () => {
+    const discovery = t.app.get(DiscoveryService);
+    const scanner = t.app.get(MetadataScanner);
+    const reflector = t.app.get(Reflector);
+    const routes: { method: string; path: string; public: boolean; roles: string[]; rate_limit: string }[] = [];
+    for (const wrapper of discovery.getControllers()) {
+      const { instance, metatype } = wrapper;
+      if (!instance || !metatype) continue;
+      const base = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '')[0];
+      for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const handler = instance[name];
+        const sub = Reflect.getMetadata(PATH_METADATA, handler);
+        if (sub === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const path = ('/' + [base, ...([] as string[]).concat(sub)].filter((p) => p && p !== '/').join('/')).replace(/\/+/g, '/').replace(/\/$/, '') || '/';
+        const targets = [handler, metatype];
+        routes.push({
+          method,
+          path,
+          public: !!reflector.getAllAndOverride(IS_PUBLIC, targets),
+          roles: reflector.getAllAndOverride<string[]>(ROLES, targets) ?? [],
+          rate_limit: reflector.getAllAndOverride(RATE_LIMIT_SKIP, targets) ? 'skip' : reflector.getAllAndOverride(RATE_LIMIT_AUTH, targets) ? 'auth-per-ip' : 'identity',
+        });
+      }
+    }
+    routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+    if (process.env.UPDATE_ROUTE_PERMISSIONS === '1' || !existsSync(FILE)) writeFileSync(FILE, JSON.stringify(routes, null, 2) + '\n');
+    expect(routes).toEqual(JSON.parse(readFileSync(FILE, 'utf8')));
+    // Default-deny: only these may be called anonymously.
+    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      ['GET /health', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/register', 'POST /auth/token'].sort(),
+    );
+    // Every admin route is for admins only.
+    for (const r of routes.filter((r) => r.path.startsWith('/auth/admin'))) expect(r.roles).toEqual(['admin']);
+  });
+});
