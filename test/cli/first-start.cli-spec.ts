@@ -44,10 +44,17 @@ describe('first start with an empty database', () => {
     }
     expect(await login(first.url, 'admin', password)).toBe(200);
     expect(await me(first.url, apiKey)).toMatchObject({ status: 200, body: { username: 'admin', role: 'admin' } });
+    const tokens = (await (await fetch(`${first.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })).json()) as { tokens: { access_token: string } };
     await first.stop();
 
+    // A restart keeps every row and the same generated secrets: the earlier token and key still work.
     const second = await startService(env);
-    await second.stop();
+    try {
+      expect((await fetch(`${second.url}/auth/me`, { headers: { authorization: `Bearer ${tokens.tokens.access_token}` } })).status).toBe(200);
+      expect(await me(second.url, apiKey)).toMatchObject({ status: 200 });
+    } finally {
+      await second.stop();
+    }
     expect(second.output().stdout).not.toMatch(BLOCK);
     expect(await db.query("SELECT username FROM users WHERE role = 'admin'")).toEqual([{ username: 'admin' }]);
   });
