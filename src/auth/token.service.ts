@@ -8,6 +8,15 @@ import { APP_CONFIG } from '../config/config.module';
 import { Role } from '../users/users.enums';
 
 export const JWT_KEY = Symbol('JWT_KEY');
+/**
+ * How far in the future a token's `iat` may lie (clock skew between instances). A token "issued" later than that
+ * was not issued by an instance with a sane clock: refused, like one whose `nbf` has not come yet.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 60;
+
+/** `iat` present and not in the future beyond the allowed skew (jsonwebtoken checks `nbf` and `exp`, not `iat`). */
+export const issuedInThePast = (claims: { iat?: unknown }, nowMs: number): boolean =>
+  typeof claims.iat === 'number' && claims.iat <= nowMs / 1000 + MAX_CLOCK_SKEW_SECONDS;
 
 export interface TokenClaims {
   sub: string;
@@ -68,7 +77,7 @@ export class TokenService {
     } catch {
       throw this.invalidRefresh();
     }
-    if (claims.type !== 'refresh' || !claims.sid || !claims.sub || !claims.jti) throw this.invalidRefresh();
+    if (claims.type !== 'refresh' || !claims.sid || !claims.sub || !claims.jti || !issuedInThePast(claims, this.clock.now())) throw this.invalidRefresh();
     return claims;
   }
 

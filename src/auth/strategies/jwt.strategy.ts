@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { VerifiedCredential } from '../../sessions/auth-state.service';
 import { CredentialRequest } from '../credentials';
-import { JWT_KEY, TokenClaims } from '../token.service';
+import { issuedInThePast, JWT_KEY, TokenClaims } from '../token.service';
 
 /** Access tokens only; the algorithm is pinned and the secret is a KeyObject (~12 µs per verify, FIELD-NOTES). */
 @Injectable()
@@ -26,6 +26,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (claims.type !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
     // jsonwebtoken checks expiry against the wall clock; the injected clock decides too (tests move it forward).
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now()) return false;
+    if (!issuedInThePast(claims, this.clock.now())) return false;
     return { via: 'jwt', userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, exp: claims.exp };
   }
 }
