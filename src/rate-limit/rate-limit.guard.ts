@@ -81,6 +81,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     return allowed;
   }
 
+  /**
+   * Called by AuthenticationGuard when a request's authentication fails (no credential, a bad token, a wrong API
+   * key): it then counts against the client IP's anonymous budget like any anonymous request, so guessing keys
+   * or tokens is limited per IP — a 429 (audited once per window) once the budget is spent, the 401 until then.
+   */
+  async countFailedAuthentication(context: ExecutionContext): Promise<void> {
+    await this.canActivate(context); // no principal on the request: planned as the anonymous IP
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];

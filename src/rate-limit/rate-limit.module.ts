@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
@@ -9,8 +9,10 @@ import { RedisRateLimitStorage } from './redis-rate-limit.storage';
 
 /**
  * Per-identity rate limits (CONTRACT §9). Import it AFTER AuthModule: global guards run in registration
- * order, and this one needs the principal that AuthenticationGuard resolved.
+ * order, and this one needs the principal that AuthenticationGuard resolved. Global, so AuthenticationGuard can
+ * count the requests whose authentication fails (RateLimitGuard.countFailedAuthentication).
  */
+@Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -24,6 +26,7 @@ import { RedisRateLimitStorage } from './redis-rate-limit.storage';
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [RateLimitGuard, { provide: APP_GUARD, useExisting: RateLimitGuard }],
+  exports: [RateLimitGuard],
 })
 export class RateLimitModule {}

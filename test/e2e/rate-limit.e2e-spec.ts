@@ -165,16 +165,18 @@ describe('rate limits (CONTRACT §9)', () => {
     expect(rl(blocked)).toMatchObject({ limit: '7', remaining: '0' });
   });
 
-  it('runs after authentication: no credentials or a bad token is 401 (never 429), even when that IP and user are spent', async () => {
+  it("a request whose authentication fails spends the IP's anonymous budget (401 until it is spent, then 429), not the user's", async () => {
     const u = await createUser(t);
     const ip = freshIp();
     for (let i = 0; i < LIMIT; i++) await me(u).set('X-Forwarded-For', ip).expect(200);
     await me(u).set('X-Forwarded-For', ip).expect(429);
-    for (let i = 0; i < 5; i++) {
-      const anon = await t.http.get('/auth/me').set('X-Forwarded-For', ip).expect(401);
-      expect(anon.headers['x-ratelimit-limit']).toBeUndefined();
-      await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('Authorization', 'Bearer not.a.jwt').expect(401);
-    }
+    // The spent budget is the user's; the IP's anonymous one (3 per minute here) is fresh.
+    const anon = await t.http.get('/auth/me').set('X-Forwarded-For', ip).expect(401);
+    expect(rl(anon)).toMatchObject({ limit: '3', remaining: '2' });
+    await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('Authorization', 'Bearer not.a.jwt').expect(401);
+    await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('X-API-Key', 'tk_not_a_real_key').expect(401);
+    const blocked = await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('X-API-Key', 'tk_not_a_real_key').expect(429);
+    expect(blocked.body.detail).toBe('Rate limit exceeded: 3 requests per minute');
   });
 
   it('keys an authenticated request on the user, not the IP: one user from two IPs shares a count', async () => {

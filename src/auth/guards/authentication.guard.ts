@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError, ErrorCode } from '../../common/errors';
@@ -6,6 +6,7 @@ import { IS_PUBLIC } from '../../common/decorators';
 import { Principal } from '../../common/principal';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { UsageBuffer } from '../../users/usage-buffer.service';
 import { AuthStateService, VerifiedCredential } from '../../sessions/auth-state.service';
 import { CredentialRequest, extractCredential } from '../credentials';
@@ -24,12 +25,24 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
     private readonly state: AuthStateService,
     private readonly usage: UsageBuffer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly rateLimit?: RateLimitGuard,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    try {
+      return await this.authenticate(context);
+    } catch (err) {
+      // A failed authentication is anonymous traffic: it spends the IP's budget (429 once spent), so API keys
+      // and tokens cannot be guessed faster than any anonymous client may call.
+      if (err instanceof AppError && err.status === 401) await this.rateLimit?.countFailedAuthentication(context);
+      throw err;
+    }
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     const credential = extractCredential(req, this.config.allowApiKeyQuery);
     if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
