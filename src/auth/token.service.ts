@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { KeyObject, randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
+import { isUuid } from '../common/pipes';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Role } from '../users/users.enums';
@@ -77,7 +78,7 @@ export class TokenService {
     } catch {
       throw this.invalidRefresh();
     }
-    if (claims.type !== 'refresh' || !claims.sid || !claims.sub || !claims.jti || !issuedInThePast(claims, this.clock.now())) throw this.invalidRefresh();
+    if (claims.type !== 'refresh' || !isUuid(claims.sid) || !isUuid(claims.sub) || !claims.jti || !issuedInThePast(claims, this.clock.now())) throw this.invalidRefresh();
     return claims;
   }
 

@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { KeyObject } from 'node:crypto';
 import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { Clock } from '../../common/clock';
+import { isUuid } from '../../common/pipes';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { VerifiedCredential } from '../../sessions/auth-state.service';
@@ -23,7 +24,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: TokenClaims): VerifiedCredential | false {
-    if (claims.type !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
+    // Ids that are not UUIDs would reach PostgreSQL's uuid columns (a 500): refused here like any bad claim.
+    if (claims.type !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) return false;
     // jsonwebtoken checks expiry against the wall clock; the injected clock decides too (tests move it forward).
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now()) return false;
     if (!issuedInThePast(claims, this.clock.now())) return false;
