@@ -40,7 +40,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (e.driverError && isDatabaseUnavailable(e.driverError)) return true;
   if (e.code && (PG_UNAVAILABLE.has(e.code) || NET_UNAVAILABLE.has(e.code))) return true;
   const msg = e.message ?? '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|SQLITE_BUSY|database is locked|the database system is (starting up|shutting down)/i.test(msg);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|SQLITE_BUSY|database is locked|the database system is (starting up|shutting down)/i.test(msg);
 }
 
 const kebab = (code: string) => code.toLowerCase().replace(/_/g, '-');

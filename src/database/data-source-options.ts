@@ -27,7 +27,9 @@ export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: bo
       uuidExtension: 'pgcrypto',
       installExtensions: false,
       poolSize: db.poolSize,
-      extra: { max: db.poolSize, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+      // A database that stops answering costs a request at most 5 s to get a connection or 35 s for a query (the
+      // server's statement_timeout cancels slow queries first), answered 503: never a hang. keepAlive finds dead peers.
+      extra: { max: db.poolSize, connectionTimeoutMillis: 5000, statement_timeout: 30000, query_timeout: 35000, keepAlive: true, keepAliveInitialDelayMillis: 10000 },
       migrationsTransactionMode: 'each',
     } as DataSourceOptions;
   }

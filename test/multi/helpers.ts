@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -393,8 +393,35 @@ export class PrivatePostgres {
     await exited(this.child!, 30_000);
   }
 
+  /** The postmaster and its backends (one per connection), from /proc. */
+  private processIds(): number[] {
+    const root = this.child!.pid!;
+    const ids = [root];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === root) ids.push(Number(entry));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return ids;
+  }
+
+  /** Freezes every process of the cluster (SIGSTOP): connections stay open and nothing answers — a hung database. */
+  freeze(): void {
+    for (const pid of this.processIds()) process.kill(pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    for (const pid of this.processIds()) process.kill(pid, 'SIGCONT');
+  }
+
   async destroy(): Promise<void> {
     if (this.running) {
+      this.thaw();
       this.child!.kill('SIGQUIT');
       await exited(this.child!, 10_000).catch(() => this.child!.kill('SIGKILL'));
     }

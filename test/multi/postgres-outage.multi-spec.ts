@@ -6,6 +6,8 @@ import { killEverything, login, PrivatePostgres, PrivateRedis, Query, queryOn, r
  * are answered 503 problem+json promptly — never a 500, never a hang — /health says so, the process stays up and
  * recovers by itself when the database returns, and nothing acknowledged before the outage is lost.
  */
+const POOL_SIZE = 4;
+
 describe('PostgreSQL outage (private cluster)', () => {
   let pg: PrivatePostgres;
   let redis: PrivateRedis;
@@ -20,8 +22,8 @@ describe('PostgreSQL outage (private cluster)', () => {
     const url = await pg.createDatabase('voicegate');
     query = queryOn(url);
     redis = await PrivateRedis.create();
-    // Defaults on purpose (pool size, timeouts): what production runs with.
-    app = await startService('app', { DATABASE_URL: url, REDIS_URL: redis.url(), RATE_LIMIT_ENABLED: 'false' });
+    // Production timeouts; a small pool, so the frozen-database test can hold every connection.
+    app = await startService('app', { DATABASE_URL: url, REDIS_URL: redis.url(), RATE_LIMIT_ENABLED: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE) });
   }, 120_000);
 
   afterAll(async () => {
@@ -110,6 +112,38 @@ describe('PostgreSQL outage (private cluster)', () => {
     await pg.stop('immediate');
     await duringOutage();
     await pg.start();
+    await recovered();
+    await nothingLost();
+  }, 90_000);
+
+  test('PostgreSQL hangs (every process frozen, connections open): 503 within seconds, not a hang; recovers', async () => {
+    // Every pooled connection busy or stuck, then the server frozen under them.
+    await Promise.all(Array.from({ length: POOL_SIZE + 2 }, () => req(app, 'GET', '/auth/sessions', { token })));
+    pg.freeze();
+    const settled: { status: number | string; at: number }[] = [];
+    let all: Promise<unknown>[] = [];
+    const frozenAt = Date.now();
+    let thawedAfter = Infinity;
+    try {
+      all = [
+        req(app, 'GET', '/health', { timeoutMs: 60_000 }),
+        ...Array.from({ length: 12 }, (_, i) => (i % 2 ? req(app, 'GET', '/auth/me', { token, timeoutMs: 60_000 }) : req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'frozen.wav' }, timeoutMs: 60_000 }))),
+      ].map((p) => p.then((r) => settled.push({ status: r.status, at: Date.now() - frozenAt }), (e: Error) => settled.push({ status: e.message, at: Date.now() - frozenAt })));
+      // /health has its own 2 s bound; requests waiting for a connection give up after connectionTimeoutMillis (5 s).
+      // The few whose query went out on a pooled connection are bounded by query_timeout (35 s): not waited for here.
+      await waitFor('the requests without a connection to be answered', () => settled.length >= 13 - POOL_SIZE, { timeoutMs: 20_000 });
+    } finally {
+      pg.thaw();
+      thawedAfter = Date.now() - frozenAt;
+    }
+    await Promise.all(all);
+    const answeredFrozen = settled.filter((s) => s.at < thawedAfter);
+    expect(answeredFrozen.length).toBeGreaterThanOrEqual(13 - POOL_SIZE);
+    expect(answeredFrozen.map((s) => s.status)).toEqual(answeredFrozen.map(() => 503));
+    expect(Math.max(...answeredFrozen.map((s) => s.at))).toBeLessThan(9000);
+    // Those stuck on a connection complete when the server thaws; nothing is a 500.
+    expect(settled.filter((s) => ![200, 201, 503].includes(s.status as number))).toEqual([]);
+    expect(app.alive).toBe(true);
     await recovered();
     await nothingLost();
   }, 90_000);
