@@ -1,3 +1,4 @@
+import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { AUTH_STATE_TTL_MS, AuthStateService } from '../../src/sessions/auth-state.service';
 import { UsageBuffer } from '../../src/users/usage-buffer.service';
 import { User } from '../../src/users/entities/user.entity';
@@ -19,10 +20,11 @@ describe('hot path: authenticated requests and the database', () => {
   const noQueryRoute = (headers: Record<string, string>, query = '') =>
     t.http.post(`/auth/change-password${query}`).set(headers).send({});
 
-  /** Statements sent while `fn` runs, with the periodic usage flush held back so only the requests count. */
+  /** Statements sent while `fn` runs; the buffered writers are flushed first and the usage flush held back. */
   async function statementsDuring(fn: () => Promise<unknown>): Promise<{ seen: string[]; ttlPeriods: number }> {
     const usage = t.get(UsageBuffer);
     await usage.flush();
+    await t.get(SecurityEventWriter).flush();
     const held = jest.spyOn(usage, 'flush').mockResolvedValue(undefined);
     statements.length = 0;
     const started = performance.now();
