@@ -769,6 +769,8 @@ function machine() {
   let commit = null;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    // The build measured is the working tree: say when it differs from the commit.
+    if (execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'package.json'], { cwd: ROOT }).toString().trim()) commit += '+uncommitted';
   } catch {
     /* not a git checkout */
   }
