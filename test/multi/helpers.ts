@@ -193,6 +193,27 @@ export async function startService(name: string, env: Record<string, string | un
   return svc;
 }
 
+/**
+ * Two instances on one (empty) PostgreSQL database, started as fast as is safe: B is started as soon as A has applied
+ * the migrations (TypeORM's migration run takes no lock), while A finishes booting. `envB` adds to or overrides `env`.
+ */
+export async function startTwo(env: Record<string, string | undefined>, envB: Record<string, string | undefined> = {}): Promise<[ServiceProcess, ServiceProcess]> {
+  const url = env.DATABASE_URL;
+  if (!url?.startsWith('postgres')) throw new Error('startTwo needs a PostgreSQL DATABASE_URL');
+  const expected = readdirSync(join(DIST, 'migrations')).filter((f) => f.endsWith('.js')).length;
+  const a = startService('A', env);
+  const migrated = waitFor(
+    'A to apply the migrations',
+    async () => (await queryOn(url)<{ n: number }>('SELECT count(*)::int AS n FROM migrations'))[0].n >= expected,
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  for (const p of [a, migrated]) p.catch(() => undefined); // whichever fails second is reported through the first
+  await Promise.race([migrated, a]); // a start-up failure of A ends the wait at once
+  await migrated;
+  const b = startService('B', { ...env, ...envB });
+  return Promise.all([a, b]);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP
 

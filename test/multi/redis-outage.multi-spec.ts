@@ -1,4 +1,4 @@
-import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, TcpProxy, Tokens, waitFor } from './helpers';
+import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startTwo, TcpProxy, Tokens, waitFor } from './helpers';
 
 /**
  * CONTRACT §1/§11: Redis (our private redis-server) disappears under two running instances and comes back empty.
@@ -28,8 +28,7 @@ describe('Redis outage (private redis-server) under two instances', () => {
       RATE_LIMIT_AUTH_PER_MINUTE: '10000',
       RATE_LIMIT_ANON_PER_MINUTE: '10000',
     };
-    a = await startService('A', { ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}/0` });
-    b = await startService('B', { ...env, REDIS_URL: redis.url() });
+    [a, b] = await startTwo({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}/0` }, { REDIS_URL: redis.url() });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { killEverything, login, PASSWORD, Query, register, req, SHARED_REDIS_URL, ServiceProcess, sharedDatabase, startService } from './helpers';
+import { killEverything, login, PASSWORD, Query, register, req, SHARED_REDIS_URL, ServiceProcess, sharedDatabase, startTwo } from './helpers';
 
 const ADMIN = { username: 'multi_admin', email: 'multi_admin@example.com', password: 'Admin-Password-9-Multi' };
 
@@ -27,9 +27,8 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
     };
-    // A first (it migrates and creates the admin), then B: the order docker-compose.yml uses.
-    a = await startService('A', env);
-    b = await startService('B', env);
+    // A migrates; B starts once it has (both then race to create the first admin: one does, the other sees it).
+    [a, b] = await startTwo(env);
   }, 120_000);
 
   afterAll(async () => {

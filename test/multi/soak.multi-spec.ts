@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { killEverything, PASSWORD, Query, req, Res, ServiceProcess, SHARED_REDIS_URL, sharedDatabase, startService, uniq } from './helpers';
+import { killEverything, PASSWORD, Query, req, Res, ServiceProcess, SHARED_REDIS_URL, sharedDatabase, startTwo, uniq } from './helpers';
 
 /** Length of the load phase; CI runs the default, set it lower while developing (MULTI_SOAK_SECONDS=5). */
 const SOAK_SECONDS = Number(process.env.MULTI_SOAK_SECONDS ?? 30);
@@ -32,9 +32,7 @@ describe(`soak: ${CLIENTS} clients × ${SOAK_SECONDS} s on two instances`, () =>
       RATE_LIMIT_ANON_PER_DAY: HIGH,
       RATE_LIMIT_AUTH_PER_MINUTE: HIGH,
     };
-    const a = await startService('A', env);
-    const b = await startService('B', env);
-    instances = [a, b];
+    instances = await startTwo(env);
   }, 120_000);
 
   afterAll(async () => {
