@@ -75,6 +75,9 @@ module.exports = {
       globalSetup: '<rootDir>/test/multi/global.ts',
       slowTestThreshold: 90,
     },
+    // Secrets hygiene (test/security): scans the logs and databases every run before it left, so it runs alone,
+    // last (scripts/test.sh sets JEST_HYGIENE=1 for that step only).
+    ...(process.env.JEST_HYGIENE === '1' ? [{ ...base, displayName: 'hygiene', testMatch: ['<rootDir>/test/security/**/*.hygiene-spec.ts'] }] : []),
   ],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],

@@ -4,7 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-output
-rm -rf test-output/logs test-output/summary.txt
+rm -rf test-output/logs test-output/secrets test-output/dbs test-output/summary.txt test-output/summary.json
+# The test factory keeps the SQLite files (and dumps the Postgres rows) in test-output/dbs for the hygiene scan.
+export KEEP_TEST_DBS=1
 if ! npm run build; then
   echo "build failed"
   echo "0 passed, 1 failed" | tee test-output/summary.txt
@@ -12,6 +14,8 @@ if ! npm run build; then
 fi
 npx jest --ci --maxWorkers=2 "$@"
 rc=$?
+# Last, alone: every secret the run used is looked for in its logs and databases (jest project "hygiene").
+JEST_HYGIENE=1 JEST_SUMMARY_APPEND=1 npx jest --ci --selectProjects hygiene || rc=1
 # Jest prints its own totals after the reporters: repeat the plain line so it is the last one.
 if [ -f test-output/summary.txt ]; then cat test-output/summary.txt; else echo "0 passed, 1 failed"; [ $rc -eq 0 ] && rc=1; fi
 exit $rc

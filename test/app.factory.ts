@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { Clock } from '../src/common/clock';
 import { AppConfig, loadConfig } from '../src/config/app-config';
+import { captureSecrets, DBS_DIR, dumpPostgres, keepTestDbs } from './security/secrets';
 
 export type Driver = 'sqlite' | 'postgres';
 
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse an existing database (second instance on the same data) instead of creating a fresh one. */
   databaseUrl?: string;
+  /** Record the secrets in this app's traffic for the hygiene test (default true; the hostile-input walk turns it off). */
+  captureSecrets?: boolean;
 }
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64url') + '=';
@@ -70,10 +73,13 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   if (!databaseUrl) {
     if (driver === 'postgres') ({ url: databaseUrl, drop } = await createPgDatabase());
     else {
-      dbFile = join(tmpdir(), `voicegate-test-${process.pid}-${randomBytes(4).toString('hex')}.db`);
+      // KEEP_TEST_DBS=1 (scripts/test.sh): kept in test-output/dbs for the hygiene test to scan.
+      if (keepTestDbs()) mkdirSync(DBS_DIR, { recursive: true });
+      dbFile = join(keepTestDbs() ? DBS_DIR : tmpdir(), `voicegate-test-${process.pid}-${randomBytes(4).toString('hex')}.db`);
       databaseUrl = `sqlite:${dbFile}`;
       const file = dbFile;
       drop = async () => {
+        if (keepTestDbs()) return;
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
       };
     }
@@ -97,6 +103,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const logFile = join(LOG_DIR, `${driver}-${testFile}-${process.pid}-${randomBytes(3).toString('hex')}.log`);
   const logStream: WriteStream = createWriteStream(logFile, { flags: 'a' });
   const app = await createApp(config, { logDestination: logStream });
+  if (opts.captureSecrets !== false) captureSecrets(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
@@ -114,7 +121,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     close: async () => {
       await app.close();
       await new Promise<void>((resolve) => logStream.end(resolve));
-      if (drop && !opts.databaseUrl) await drop();
+      if (drop && !opts.databaseUrl) {
+        if (driver === 'postgres' && keepTestDbs()) await dumpPostgres(databaseUrl, basename(logFile, '.log'));
+        await drop();
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import { AuthService } from '../../src/auth/auth.service';
 import { Role } from '../../src/users/users.enums';
 import { UsersService } from '../../src/users/users.service';
 import { TestApp } from '../app.factory';
+import { recordSecret } from '../security/secrets';
 
 export interface TestUser {
   id: string;
@@ -37,6 +38,7 @@ export async function createUser(t: TestApp, overrides: UserOverrides = {}): Pro
   const users = t.get(UsersService);
   const { user, apiKey } = await users.create({ email, username, password, fullName: overrides.fullName ?? null, role: overrides.role, isVerified: overrides.isVerified });
   const { session, tokens } = await t.get(AuthService).startSession(user, { ip: '127.0.0.1', userAgent: 'jest' }, { method: 'password', login: username });
+  recordSecret(password, apiKey, tokens.access_token, tokens.refresh_token); // looked for in logs and databases by the hygiene test
   return {
     id: user.id,
     email,

@@ -8,6 +8,11 @@ class SummaryReporter {
     this.rootDir = globalConfig.rootDir;
     this.projects = new Map();
     this.failedToLoad = 0;
+    // JEST_SUMMARY_APPEND=1 (scripts/test.sh's last step, the secrets hygiene run): add to the previous run's counts.
+    this.previous = { projects: [], passed: 0, failed: 0, skipped: 0 };
+    const state = path.join(this.rootDir, 'test-output', 'summary.json');
+    if (process.env.JEST_SUMMARY_APPEND === '1' && fs.existsSync(state)) this.previous = JSON.parse(fs.readFileSync(state, 'utf8'));
+    for (const [name, p] of this.previous.projects) this.projects.set(name, p);
   }
 
   onTestResult(test, result) {
@@ -30,12 +35,14 @@ class SummaryReporter {
     for (const [name, p] of [...this.projects].sort()) {
       lines.push(`  ${name.padEnd(14)} ${String(p.files).padStart(3)} files  ${p.passed} passed, ${p.failed} failed${p.skipped ? `, ${p.skipped} skipped` : ''}`);
     }
-    const failed = results.numFailedTests + this.failedToLoad;
-    const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    const passed = this.previous.passed + results.numPassedTests;
+    const failed = this.previous.failed + results.numFailedTests + this.failedToLoad;
+    const skipped = this.previous.skipped + results.numPendingTests + results.numTodoTests;
+    const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     const out = path.join(this.rootDir, 'test-output');
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'summary.txt'), line + '\n');
+    fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ projects: [...this.projects], passed, failed, skipped }));
     process.stdout.write(lines.join('\n') + '\n' + line + '\n');
   }
 }
