@@ -9,7 +9,9 @@ import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
+import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, PinoNestLogger, redactUrl } from './common/logger';
+import { rejectNulBytes } from './common/nul-bytes';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
@@ -44,6 +46,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
+    // Requests refused before Nest's router (bad URL, over-long id, oversize request line) still get problem+json.
+    frameworkErrors: frameworkErrorHandler(new Logger('Errors')),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(root),
@@ -56,6 +61,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     reply.header('x-request-id', req.id);
     done();
   });
+  fastify.addHook('preValidation', rejectNulBytes);
   fastify.addHook('onResponse', (req, reply, done) => {
     const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
     req.log.info(
