@@ -20,8 +20,11 @@ export class HealthController {
   @SkipRateLimit()
   @ApiOperation({ summary: 'Liveness and dependencies: 200 healthy, 503 when the database or Redis is down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'ok', () => 'unavailable');
-    const redis = !this.redis.enabled ? 'disabled' : (await withTimeout(this.redis.ping(), 1000).catch(() => false)) ? 'ok' : 'unavailable';
+    // Both at once: answered within 2 s even when both are down (Docker's healthcheck gives up after 3 s).
+    const [database, redis] = await Promise.all([
+      withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'ok', () => 'unavailable'),
+      !this.redis.enabled ? 'disabled' : withTimeout(this.redis.ping(), 1000).then((ok) => (ok ? 'ok' : 'unavailable'), () => 'unavailable'),
+    ]);
     const healthy = database === 'ok' && redis !== 'unavailable';
     reply.status(healthy ? 200 : 503).header('cache-control', 'no-store');
     return { status: healthy ? 'healthy' : 'unhealthy', version: VERSION, database, redis, driver: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite' };

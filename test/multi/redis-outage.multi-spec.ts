@@ -1,4 +1,4 @@
-import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startTwo, TcpProxy, Tokens, waitFor } from './helpers';
+import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, startTwo, TcpProxy, Tokens, waitFor } from './helpers';
 
 /**
  * CONTRACT §1/§11: Redis (our private redis-server) disappears under two running instances and comes back empty.
@@ -13,6 +13,9 @@ describe('Redis outage (private redis-server) under two instances', () => {
   let proxy: TcpProxy;
   let a: ServiceProcess;
   let b: ServiceProcess;
+  /** Started while Redis is down. */
+  let c: ServiceProcess;
+  let env: Record<string, string>;
   let early: Account;
   let earlyTokens: Tokens;
 
@@ -20,7 +23,7 @@ describe('Redis outage (private redis-server) under two instances', () => {
     db = await sharedDatabase('vg_multi_redis');
     redis = await PrivateRedis.create();
     proxy = await TcpProxy.create(redis.port);
-    const env = {
+    env = {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'info', // the "Redis is back" line is informational
       RATE_LIMIT_ENABLED: 'true',
@@ -87,7 +90,13 @@ describe('Redis outage (private redis-server) under two instances', () => {
     expect((await req(a, 'GET', '/auth/me', { apiKey: early.apiKey })).status).toBe(401);
     early.apiKey = regen.body.api_key;
 
-    for (const svc of [a, b]) {
+    // An instance (re)started during the outage comes up, serves, and checks the database too.
+    c = await startService('C', { ...env, REDIS_URL: redis.url() }, { acceptUnhealthy: true });
+    expect(await health(c)).toMatchObject({ status: 'unhealthy', database: 'ok', redis: 'unavailable' });
+    expect((await req(c, 'GET', '/auth/me', { apiKey: u.apiKey })).status).toBe(200);
+    expect((await req(c, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+
+    for (const svc of [a, b, c]) {
       expect(svc.alive).toBe(true);
       const warnings = svc.logs().filter((l) => l.level === 'warn' && /Redis/.test(String(l.msg)));
       expect(warnings.length).toBeGreaterThanOrEqual(1);
@@ -98,21 +107,21 @@ describe('Redis outage (private redis-server) under two instances', () => {
 
   test('Redis back (empty): healthy again, state cached before the outage is not trusted, sharing resumes', async () => {
     await redis.start();
-    for (const svc of [a, b]) {
+    for (const svc of [a, b, c]) {
       await waitFor(`${svc.name} to be healthy again`, async () => (await health(svc)).redis === 'ok', { timeoutMs: 30_000, intervalMs: 200 });
       expect(await health(svc)).toMatchObject({ status: 'healthy', database: 'ok', redis: 'ok' });
       expect(svc.logs().some((l) => /Redis is back/.test(String(l.msg)))).toBe(true);
     }
 
     // What changed during the outage stays refused everywhere (caches were dropped on reconnect).
-    for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
+    for (const svc of [a, b, c]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
 
     // Invalidation travels through Redis again: B caches a session, A logs it out, B refuses it.
     const u = await register(a, 'after');
     const t = await login(a, u.username);
-    expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(200);
+    for (const svc of [b, c]) expect((await req(svc, 'GET', '/auth/me', { token: t.access })).status).toBe(200);
     expect((await req(a, 'POST', '/auth/logout', { token: t.access, json: {} })).status).toBe(204);
-    expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
+    for (const svc of [b, c]) expect((await req(svc, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
 
     // Counters are shared again (the storage retries Redis shortly after its last failure): one budget for A and B.
     await waitFor('rate-limit counters to be shared again', async () => {
@@ -125,8 +134,7 @@ describe('Redis outage (private redis-server) under two instances', () => {
     // Everything acknowledged during the outage is in the database.
     const [jobs] = await db.query<{ n: string }>("SELECT count(*) AS n FROM transcription_jobs WHERE filename = 'during-outage.wav'");
     expect(Number(jobs.n)).toBe(2);
-    expect(a.logs().filter((l) => l.level === 'error')).toEqual([]);
-    expect(b.logs().filter((l) => l.level === 'error')).toEqual([]);
+    for (const svc of [a, b, c]) expect(svc.logs().filter((l) => l.level === 'error')).toEqual([]);
   }, 60_000);
 
   test('partition: A alone cut off from Redis — A checks the database, B drops what it cached within seconds', async () => {
