@@ -52,7 +52,7 @@ describe(`soak: ${CLIENTS} clients × ${SOAK_SECONDS} s on two instances`, () =>
       stats.requests++;
       let r: Res;
       try {
-        r = await req(svc, method, path, { ...opts, timeoutMs: 20_000 });
+        r = await req(svc, method, path, { ...opts, timeoutMs: 30_000 });
       } catch (err) {
         failures.push(`${step} on ${svc.name}: ${(err as Error).message}`);
         return null;
