@@ -35,6 +35,7 @@ const HELP = `Usage: npm run bench -- [options]
   --entry FILE             benchmark another build of the service (default dist/src/main.js; implies --no-build)
   --no-pin                 do not pin the server and the load generator to separate cores
   --no-save                do not write bench/results/<date>-<db>.json
+  --report FILE            print the table of a saved result and exit
 `;
 
 // ---------------------------------------------------------------------------------------------- options
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     entry: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
+    report: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -548,7 +550,7 @@ async function main() {
   const order = ['bare', ...ALL_SCENARIOS.filter((s) => s !== 'bare')];
   results.scenarios = Object.fromEntries(Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])));
   for (const [name, s] of Object.entries(results.scenarios)) {
-    if (!bareResult || s.skipped || name === 'bare') continue;
+    if (!bareResult || s.skipped || name === 'bare' || name === 'login') continue; // login's yardstick is bcrypt, not bare
     s.rps_vs_bare = round(s.rps / bareResult.rps, 3);
     s.p99_vs_bare = round(s.p99 / bareResult.p99, 2);
     if (s.cpu_us_per_req && bareResult.cpu_us_per_req) s.cpu_vs_bare = round(s.cpu_us_per_req / bareResult.cpu_us_per_req, 2);
@@ -789,8 +791,9 @@ function table(report) {
   const fmt = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
   rows.push(['scenario', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU µs/req', 'errors', 'RSS MB']);
   const bare = report.scenarios.bare;
-  const row = (label, s, digits) => [label, fmt(s.rps, digits), bare && s !== bare ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.p50), fmt(s.p99),
-    bare && s !== bare ? fmt(s.p99 / bare.p99) : '–', fmt(s.cpu_us_per_req, 0), String(s.errors), fmt(s.rss_mb, 1)];
+  const vsBare = (s, label) => bare && s !== bare && label !== 'login';
+  const row = (label, s, digits) => [label, fmt(s.rps, digits), vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.p50), fmt(s.p99),
+    vsBare(s, label) ? fmt(s.p99 / bare.p99) : '–', fmt(s.cpu_us_per_req, 0), String(s.errors), fmt(s.rss_mb, 1)];
   for (const [name, s] of Object.entries(report.scenarios)) {
     if (s.skipped) {
       rows.push([name, `skipped: ${s.skipped}`, '', '', '', '', '', '', '']);
@@ -824,6 +827,11 @@ function table(report) {
     out += `\nsoak: ${k.requests} authenticated requests in ${k.seconds} s, ${k.errors} errors; RSS ${k.rss_after_warmup_mb} MB after warm-up → ${k.rss_after_mb} MB after (${fmt(k.rss_growth * 100, 1)}%), max ${k.rss_max_mb} MB\n`;
   }
   return out + '\n';
+}
+
+if (args.report) {
+  process.stdout.write(table(JSON.parse(readFileSync(resolve(args.report), 'utf8'))));
+  process.exit(0);
 }
 
 main()
