@@ -11,7 +11,7 @@ import { registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, PinoNestLogger, redactUrl } from './common/logger';
-import { rejectNulBytes } from './common/nul-bytes';
+import { rejectHostileInput } from './common/request-input';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     reply.header('x-request-id', req.id);
     done();
   });
-  fastify.addHook('preValidation', rejectNulBytes);
+  fastify.addHook('preValidation', rejectHostileInput);
   fastify.addHook('onResponse', (req, reply, done) => {
     const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
     req.log.info(
