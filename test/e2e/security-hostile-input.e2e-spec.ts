@@ -347,6 +347,12 @@ describe('hostile input over every documented route (issue #13)', () => {
     const nul = await call('POST', '/auth/login', {}, json({ username: 'a\u0000b', password: 'whatever-password' }));
     expect([nul.status, (nul.body as { code: string }).code]).toEqual([400, 'MALFORMED_BODY']);
     expect((await call('GET', '/auth/admin/users?search=%00', {})).status).toBe(400);
+    // Deep nesting: 400 at parse level (class-transformer overflowed its stack near 2,500 levels: a 500 for anyone).
+    const deep = (n: number) => '{"settings":' + '{"a":'.repeat(n) + '1' + '}'.repeat(n) + '}';
+    expect((await call('PUT', '/auth/profile', auth, json(deep(31)))).status).toBe(200);
+    const tooDeep = await call('PUT', '/auth/profile', auth, json(deep(40)));
+    expect([tooDeep.status, (tooDeep.body as { detail: string }).detail]).toEqual([400, 'Request body is nested too deeply (more than 32 levels)']);
+    expect((await call('POST', '/auth/register', {}, json('{"full_name":' + '['.repeat(5000) + ']'.repeat(5000) + '}'))).status).toBe(400);
     // Over-long ids and broken percent-encoding never reach Nest, and still answer problem+json.
     expect((await call('GET', `/jobs/${'a'.repeat(500)}`, auth)).status).toBe(404);
     expect((await call('GET', '/jobs/%E0%A4%A', auth)).status).toBe(400);

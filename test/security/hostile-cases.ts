@@ -8,6 +8,8 @@ export interface HostileValue {
 }
 
 export const HUGE = 'A'.repeat(100 * 1024);
+/** Arrays in objects, 3,000 levels: class-transformer overflowed its stack near 2,500, SQLite's JSON stops at 1,000. */
+export const DEEP: unknown = JSON.parse('[{"a":'.repeat(1500) + '1' + '}]'.repeat(1500));
 
 /** Every field, query parameter and path parameter gets each of these (and "missing" where it was present). */
 export const HOSTILE_VALUES: HostileValue[] = [
@@ -16,6 +18,7 @@ export const HOSTILE_VALUES: HostileValue[] = [
   { name: 'null', value: null },
   { name: 'array', value: ['x', 'y'] },
   { name: 'object', value: { a: 1, $gt: '' } },
+  { name: 'nested 3000 deep', value: DEEP },
   { name: 'empty string', value: '' },
   { name: 'whitespace', value: '   ' },
   { name: 'huge string (100 KB)', value: HUGE },
@@ -220,8 +223,6 @@ export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: R
     cases.push({ name: 'body: unknown field', spec: withBody(extra), expect: bodyVerdict(extra) });
     cases.push({ name: 'body: __proto__ pollution', spec: withBody(undefined, { encoding: 'raw', contentType: 'application/json', raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"role":"admin","is_admin":true},') }), expect: 'reject' });
     cases.push({ name: 'body: constructor.prototype pollution', spec: withBody(undefined, { encoding: 'raw', contentType: 'application/json', raw: JSON.stringify(base).replace(/^\{/, '{"constructor":{"prototype":{"role":"admin"}},') }), expect: 'reject' });
-    const deep = { ...clone(base), nested: JSON.parse('{"a":'.repeat(2000) + '1' + '}'.repeat(2000)) };
-    cases.push({ name: 'body: 2000-deep nesting', spec: withBody(deep), expect: bodyVerdict(deep) });
     for (const [name, value] of [['array', [base]], ['string', 'hello'], ['number', 42], ['null', null], ['empty object', {}]] as const) {
       // A JSON `null` body is read as no body: harmless where every field is optional (logout, reset-password).
       const expect = value === null ? bodyVerdict({}) : bodyVerdict(value);
