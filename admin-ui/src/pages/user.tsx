@@ -341,6 +341,8 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
     setError(null);
     try {
       await api<UserOut>('PUT', base, { body: { rate_limits: limits } });
+      // "Use defaults" clears every override: the fields show the role default again.
+      if (limits === null) setForm({ per_minute: '', per_hour: '', per_day: '' });
       flash(message);
       onSaved();
     } catch (err) {
