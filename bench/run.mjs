@@ -806,7 +806,9 @@ function table(report) {
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
   let out = `\nVoicegate benchmark — ${report.db}${report.redis ? ' + Redis' : ''}, ${report.date}\n`;
   out += `${report.machine.cpu}, ${report.machine.cpus} CPUs, ${report.machine.memory_gb} GB, ${report.machine.os}, Node ${report.machine.node}, commit ${report.machine.commit}\n`;
-  out += `${report.pinning}; ${report.settings.connections} connections, ${report.settings.duration_s} s × ${report.settings.rounds} rounds (median), ${report.settings.warmup_s} s warm-up\n\n`;
+  out += report.soak
+    ? `${report.pinning}; ${report.settings.connections} connections\n`
+    : `${report.pinning}; ${report.settings.connections} connections, ${report.settings.duration_s} s × ${report.settings.rounds} rounds (median), ${report.settings.warmup_s} s warm-up\n\n`;
   if (rows.length > 1) {
     out += line(rows[0]) + '\n' + '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|\n';
     for (const r of rows.slice(1)) out += line(r) + '\n';
