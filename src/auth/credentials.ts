@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { looksLikeApiKey } from '../api-keys/api-key.util';
 
 export interface PresentedCredential {
   kind: 'jwt' | 'api_key';
@@ -33,4 +32,3 @@ export function extractCredential(req: CredentialRequest, allowQuery: boolean): 
   return found;
 }
 
-export { looksLikeApiKey };

@@ -1,5 +1,4 @@
 import { Role } from '../users/users.enums';
-import { RateLimitWindows } from '../config/app-config';
 
 /** What the auth guard knows about the caller; cached, so it holds no entity and no secret. */
 export interface UserSnapshot {
@@ -28,4 +27,3 @@ export interface RequestMetadata {
   requestId: string;
 }
 
-export type { RateLimitWindows };

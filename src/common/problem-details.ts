@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, ERROR_STATUS, FieldError } from './errors';
+import { AppError, ErrorCode, FieldError } from './errors';
 
 export interface ProblemDocument {
   type: string;
@@ -128,4 +128,3 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export { ERROR_STATUS };
