@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { SERVICE, SHARED_PG_URL, SHARED_REDIS_URL } from './helpers';
 
@@ -31,6 +32,11 @@ export default async function globalSetup(): Promise<void> {
   }
   const redis = new URL(SHARED_REDIS_URL);
   if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) problems.push(`Redis is not reachable at ${SHARED_REDIS_URL}`);
+  else {
+    // Rate-limit windows (up to a day) of earlier runs live in this Redis db: every run starts from empty counters.
+    const client = new Redis(SHARED_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect().then(() => client.flushdb()).finally(() => client.disconnect());
+  }
   const pgRoot = '/usr/lib/postgresql';
   if (!process.env.TEST_PG_BIN && !(existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(`${pgRoot}/${v}/bin/postgres`))))
     problems.push('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin (set TEST_PG_BIN) for the private database of the outage tests');
