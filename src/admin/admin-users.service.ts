@@ -170,6 +170,7 @@ export class AdminUsersService {
 
   async unlock(actor: AdminActor, id: string): Promise<UserOut> {
     await this.updateExisting(id, { failedLoginAttempts: 0, lockedUntil: null });
+    await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AccountUnlocked, actor, id, { by_admin: true });
     return this.users.toOut(await this.users.getById(id));
   }

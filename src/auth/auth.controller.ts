@@ -6,6 +6,7 @@ import { CurrentUser, Public, RequestMeta } from '../common/decorators';
 import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
+import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -24,6 +25,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly profile: ProfileService,
+    private readonly state: AuthStateService,
   ) {}
 
   @Post('register')
@@ -101,7 +103,10 @@ export class AuthController {
   @ApiAuth()
   @ApiOperation({ summary: 'The current user' })
   async me(@CurrentUser() principal: Principal) {
-    return this.users.toOut(await this.users.getById(principal.user.id));
+    // The cached row the guard just resolved (no query when nothing changed); every write to a user invalidates it.
+    const profile = await this.state.profile(principal.user.id);
+    if (!profile) throw AppError.notFound('User');
+    return this.users.toOut(profile);
   }
 
   @Get('profile')

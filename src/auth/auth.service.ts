@@ -81,6 +81,7 @@ export class AuthService {
         .set({ lastFailedLoginAt: now, updatedAt: () => 'updated_at' })
         .where('id = :id', { id: user.id })
         .execute();
+      await this.state.invalidateUser(user.id); // the attempt counted (and may have locked the account)
       const after = await this.users.repo.findOne({ where: { id: user.id }, select: { id: true, failedLoginAttempts: true, lockedUntil: true } });
       const justLocked = !!after && after.failedLoginAttempts >= this.config.lockout.maxAttempts && !!after.lockedUntil;
       await this.recordAttempt({ userId: user.id, usernameAttempted: login, success: false, failureReason: 'bad_password', method, meta });
@@ -92,6 +93,7 @@ export class AuthService {
     }
 
     await this.users.repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now });
+    await this.state.invalidateUser(user.id);
     try {
       assertUsable(user);
     } catch (err) {
@@ -159,6 +161,7 @@ export class AuthService {
     if (!errors.length && current === next) errors.push({ field: 'new_password', message: 'must differ from the current password' });
     if (errors.length) throw AppError.validation(errors);
     await this.users.repo.update({ id: user.id }, { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() });
+    await this.state.invalidateUser(user.id);
     const ended = await this.sessions.revokeAll(user.id, 'password_changed', principal.sessionId);
     this.emit({ type: SecurityEventType.PasswordChanged, userId: user.id, meta, details: { other_sessions_revoked: ended } });
   }

@@ -46,7 +46,7 @@ export class ProfileService {
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }
-    if (changes.email || changes.username) await this.state.invalidateUser(user.id);
+    await this.state.invalidateUser(user.id);
     this.users.emit({ type: SecurityEventType.ProfileUpdated, userId: user.id, meta, details: { fields: Object.keys(dto).filter((k) => k !== 'current_password') } });
     return this.users.getById(user.id);
   }

@@ -1,3 +1,4 @@
+import { AuthStateService } from '../sessions/auth-state.service';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { TranscriptionJob } from './entities/transcription-job.entity';
@@ -18,6 +19,7 @@ function job(overrides: Partial<TranscriptionJob> = {}): TranscriptionJob {
 
 describe(JobsService.name, () => {
   let sut: JobsService;
+  let state: { invalidateUser: jest.Mock };
   let repo: jest.Mocked<Pick<JobsRepository, 'findOwned' | 'findById' | 'findStatus' | 'transition' | 'groupStats' | 'topLanguages' | 'delete'>>;
 
   beforeEach(() => {
@@ -26,7 +28,8 @@ describe(JobsService.name, () => {
     };
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
-    sut = new JobsService(repo as unknown as JobsRepository, clock);
+    state = { invalidateUser: jest.fn().mockResolvedValue(undefined) };
+    sut = new JobsService(repo as unknown as JobsRepository, clock, state as unknown as AuthStateService);
   });
 
   describe('update', () => {
@@ -38,6 +41,7 @@ describe(JobsService.name, () => {
       const out = await sut.update('u1', 'b0000000-0000-4000-8000-000000000001', { status: JobStatus.Completed, transcript: 'hi' });
 
       expect(repo.transition).toHaveBeenCalledWith('u1', job().id, [JobStatus.Pending, JobStatus.Processing], JobStatus.Completed, { transcript: 'hi', completedAt: new Date(NOW) }, new Date(NOW), 'usageTranslations');
+      expect(state.invalidateUser).toHaveBeenCalledWith('u1'); // the cached profile shows the new count
       expect(out).toMatchObject({ status: 'completed', transcript: 'hi', completed_at: '2025-06-01T12:00:00.000Z' });
     });
 

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { hash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
@@ -8,9 +9,33 @@ import { RedisService } from '../redis/redis.service';
 import { UserSession } from './entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
 
-export interface UserState extends UserSnapshot {
+/** A user's row without its secrets: what GET /auth/me shows, cached beside the auth state. */
+export type UserProfile = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
+
+export interface UserState {
+  /** Frozen and shared by every principal of this user until the next change. */
+  snapshot: Readonly<UserSnapshot>;
   apiKeyHash: string | null;
+  profile: Readonly<UserProfile>;
 }
+
+/** Every column but the password hash (the API key's hash is kept apart, never in the profile). */
+const STATE_COLUMNS = (() => {
+  const all: (keyof User)[] = [
+    'id', 'email', 'username', 'usernameCanonical', 'fullName', 'role', 'isActive', 'isVerified', 'isSuspended', 'suspendedReason',
+    'suspendedAt', 'apiKeyHash', 'apiKeyPrefix', 'apiKeyCreatedAt', 'apiKeyLastUsedAt', 'failedLoginAttempts', 'lastFailedLoginAt',
+    'lockedUntil', 'rateLimitPerMinute', 'rateLimitPerHour', 'rateLimitPerDay', 'usageTotalRequests', 'usageTranscriptions',
+    'usageTranslations', 'usageTts', 'settings', 'createdAt', 'updatedAt', 'lastLoginAt', 'passwordChangedAt',
+  ];
+  return Object.fromEntries(all.map((k) => [k, true])) as Record<keyof User, true>;
+})();
+
+/** Cached users are bounded by an estimate of their size (free-form settings can reach 16 KB each). */
+const USER_CACHE_BYTES = 64 * 1024 * 1024;
+const userStateSize = (s: UserState) => 1024 + (s.profile.settings ? JSON.stringify(s.profile.settings).length : 0);
+
+/** Verified credentials are cached under a digest of the credential, so no token or API key is kept in memory. */
+const credentialKey = (credential: string) => hash('sha256', credential, 'base64');
 
 interface SessionState {
   userId: string;
@@ -45,7 +70,7 @@ export const AUTH_STATE_TTL_MS = 5_000;
  */
 @Injectable()
 export class AuthStateService implements OnModuleInit {
-  private readonly users = new LRUCache<string, UserState>({ max: 50_000, ttl: AUTH_STATE_TTL_MS });
+  private readonly users = new LRUCache<string, UserState>({ max: 50_000, maxSize: USER_CACHE_BYTES, sizeCalculation: userStateSize, ttl: AUTH_STATE_TTL_MS });
   private readonly sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: AUTH_STATE_TTL_MS });
   private readonly verified = new LRUCache<string, VerifiedCredential>({ max: 50_000 });
 
@@ -65,49 +90,52 @@ export class AuthStateService implements OnModuleInit {
   }
 
   getVerified(credential: string): VerifiedCredential | undefined {
-    const v = this.verified.get(credential);
+    const key = credentialKey(credential);
+    const v = this.verified.get(key);
     if (v?.exp !== undefined && v.exp * 1000 <= this.clock.now()) {
-      this.verified.delete(credential);
+      this.verified.delete(key);
       return undefined;
     }
     return v;
   }
 
   rememberVerified(credential: string, v: VerifiedCredential): void {
-    this.verified.set(credential, v);
+    this.verified.set(credentialKey(credential), v);
   }
 
   async userState(id: string): Promise<UserState | null> {
+    return (this.cacheUsable ? this.users.get(id) : undefined) ?? this.loadUser(id);
+  }
+
+  /** The user's row as GET /auth/me shows it, from the same cache (and invalidation) as the auth state. */
+  async profile(id: string): Promise<Readonly<UserProfile> | null> {
+    return (await this.userState(id))?.profile ?? null;
+  }
+
+  private async loadUser(id: string): Promise<UserState | null> {
     const usable = this.cacheUsable;
-    if (usable) {
-      const hit = this.users.get(id);
-      if (hit) return hit;
-    }
-    const u = await this.dataSource.getRepository(User).findOne({
-      where: { id },
-      select: { id: true, email: true, username: true, role: true, isActive: true, isSuspended: true, apiKeyHash: true, rateLimitPerMinute: true, rateLimitPerHour: true, rateLimitPerDay: true },
-    });
+    const u = await this.dataSource.getRepository(User).findOne({ where: { id }, select: STATE_COLUMNS });
     if (!u) return null;
+    const { apiKeyHash, hashedPassword: _none, ...profile } = u;
     const state: UserState = {
-      id: u.id,
-      email: u.email,
-      username: u.username,
-      role: u.role,
-      isActive: u.isActive,
-      isSuspended: u.isSuspended,
-      apiKeyHash: u.apiKeyHash,
-      rateLimits: { perMinute: u.rateLimitPerMinute, perHour: u.rateLimitPerHour, perDay: u.rateLimitPerDay },
+      snapshot: Object.freeze({
+        id: u.id,
+        email: u.email,
+        username: u.username,
+        role: u.role,
+        isActive: u.isActive,
+        isSuspended: u.isSuspended,
+        rateLimits: Object.freeze({ perMinute: u.rateLimitPerMinute, perHour: u.rateLimitPerHour, perDay: u.rateLimitPerDay }),
+      }),
+      apiKeyHash,
+      profile: Object.freeze(profile),
     };
     if (usable) this.users.set(id, state);
     return state;
   }
 
-  private async sessionState(id: string): Promise<SessionState | null> {
+  private async loadSession(id: string): Promise<SessionState | null> {
     const usable = this.cacheUsable;
-    if (usable) {
-      const hit = this.sessions.get(id);
-      if (hit) return hit;
-    }
     const s = await this.dataSource.getRepository(UserSession).findOne({ where: { id }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
     if (!s) return null;
     const state = { userId: s.userId, revoked: !!s.revokedAt, expiresAt: new Date(s.expiresAt).getTime() };
@@ -115,28 +143,50 @@ export class AuthStateService implements OnModuleInit {
     return state;
   }
 
-  /** Turns a verified credential into the request's principal, enforcing revocation and account status. */
-  async resolve(v: VerifiedCredential): Promise<Principal> {
-    const user = await this.userState(v.userId);
+  /**
+   * Turns a verified credential into the request's principal, enforcing revocation and account status.
+   * When the user (and session) are cached — the common case — this is synchronous: no promise, no tick.
+   */
+  resolve(v: VerifiedCredential): Principal | Promise<Principal> {
+    const usable = this.cacheUsable;
+    const user = usable ? this.users.get(v.userId) : undefined;
+    const session = usable && v.sessionId ? this.sessions.get(v.sessionId) : undefined;
+    if (user && (v.via === 'api_key' || session)) return this.principal(v, user, session ?? null);
+    return this.resolveLoading(v, user);
+  }
+
+  private async resolveLoading(v: VerifiedCredential, cached: UserState | undefined): Promise<Principal> {
+    const user = cached ?? (await this.loadUser(v.userId));
+    const session = v.via === 'jwt' && user && v.sessionId ? ((this.cacheUsable ? this.sessions.get(v.sessionId) : undefined) ?? (await this.loadSession(v.sessionId))) : null;
+    return this.principal(v, user, session);
+  }
+
+  private principal(v: VerifiedCredential, user: UserState | null, session: SessionState | null): Principal {
     if (v.via === 'api_key') {
       if (!user || user.apiKeyHash !== v.keyHash) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
     } else {
       if (!user) throw new AppError(ErrorCode.InvalidToken, 'User no longer exists');
       // A suspended/inactive user's token says so (403), though suspension also ended its session (CONTRACT §4).
-      assertUsable(user);
-      const s = v.sessionId ? await this.sessionState(v.sessionId) : null;
-      if (!s || s.userId !== user.id || s.revoked || s.expiresAt <= this.clock.now())
+      assertUsable(user.snapshot);
+      if (!session || session.userId !== user.snapshot.id || session.revoked || session.expiresAt <= this.clock.now())
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
     }
-    assertUsable(user);
-    const { apiKeyHash: _omit, ...snapshot } = user;
-    return { user: snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via };
+    assertUsable(user.snapshot);
+    return { user: user.snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via };
   }
 
-  /** Call after any change to a user's status, role, limits, key or deletion. */
+  /**
+   * Call after any change to a user's row that a request could see: status, role, limits, key, profile, usage
+   * counters, lockout, deletion. Every instance drops its copy (through Redis when configured).
+   */
   async invalidateUser(id: string): Promise<void> {
     this.apply(JSON.stringify({ k: 'u', id }));
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 'u', id }));
+  }
+
+  /** This instance only: for changes other instances may see late (buffered usage counts it just wrote). */
+  forgetUsers(ids: Iterable<string>): void {
+    for (const id of ids) this.users.delete(id);
   }
 
   /** Call after a session is revoked. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { atomicUpdates } from '../database/atomic-writes';
+import { AuthStateService } from '../sessions/auth-state.service';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from './entities/user.entity';
 import { Clock } from '../common/clock';
@@ -22,7 +23,11 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly state: AuthStateService,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush().catch(() => undefined), FLUSH_EVERY_MS);
@@ -81,6 +86,8 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
         // Postgres: one transaction's client runs them in order; SQLite: they already ran, synchronously.
         return all.some((w) => w instanceof Promise) ? Promise.all(all) : all;
       });
+      // This instance's cached rows now lag the counts it wrote (other instances catch up within the state TTL).
+      this.state.forgetUsers(requests.keys());
     } catch (err) {
       for (const [id, n] of requests) this.requests.set(id, (this.requests.get(id) ?? 0) + n);
       for (const [id, at] of apiKeyUsed) if (!this.apiKeyUsed.has(id)) this.apiKeyUsed.set(id, at);

@@ -10,7 +10,7 @@ export interface PendingUsage {
 }
 
 /** The contract's UserOut (CONTRACT §3). Never a hash or secret. */
-export function toUserOut(user: User, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }) {
+export function toUserOut(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }) {
   const limits = resolveUserLimits(config, user.role, {
     perMinute: user.rateLimitPerMinute,
     perHour: user.rateLimitPerHour,

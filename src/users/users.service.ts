@@ -46,7 +46,7 @@ export class UsersService {
     this.repo = dataSource.getRepository(User);
   }
 
-  toOut(user: User): UserOut {
+  toOut(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): UserOut {
     return toUserOut(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
   }
 

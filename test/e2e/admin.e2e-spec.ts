@@ -388,12 +388,12 @@ describe('admin API: /auth/admin/users', () => {
       const defaults = (await me(u.auth)).body.rate_limits;
       const set = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: 5, per_day: 1000 } }).expect(200);
       expect(set.body.rate_limits).toEqual({ per_minute: 5, per_hour: defaults.per_hour, per_day: 1000 });
-      expect((await t.get(AuthStateService).userState(u.id))?.rateLimits).toEqual({ perMinute: 5, perHour: null, perDay: 1000 });
+      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({ perMinute: 5, perHour: null, perDay: 1000 });
       const one = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: null } }).expect(200);
       expect(one.body.rate_limits).toEqual({ per_minute: defaults.per_minute, per_hour: defaults.per_hour, per_day: 1000 });
       const all = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: null }).expect(200);
       expect(all.body.rate_limits).toEqual(defaults);
-      expect((await t.get(AuthStateService).userState(u.id))?.rateLimits).toEqual({ perMinute: null, perHour: null, perDay: null });
+      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({ perMinute: null, perHour: null, perDay: null });
     });
 
     it('a role change applies to the very next request of the same token and key', async () => {

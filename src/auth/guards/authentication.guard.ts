@@ -53,7 +53,8 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
       verified = req.user as VerifiedCredential;
       this.state.rememberVerified(credential.value, verified);
     }
-    const principal = await this.state.resolve(verified);
+    const resolved = this.state.resolve(verified);
+    const principal = resolved instanceof Promise ? await resolved : resolved;
     req.principal = principal;
     this.usage.recordRequest(principal.user.id);
     if (principal.via === 'api_key') this.usage.touchApiKey(principal.user.id);
