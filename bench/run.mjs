@@ -36,6 +36,7 @@ const HELP = `Usage: npm run bench -- [options]
   --no-pin                 do not pin the server and the load generator to separate cores
   --no-save                do not write bench/results/<date>-<db>.json
   --report FILE            print the table of a saved result and exit
+  --cpu-prof DIR           write a V8 CPU profile of the service to DIR (open it in Chrome DevTools; figures are then lower)
 `;
 
 // ---------------------------------------------------------------------------------------------- options
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
     report: { type: 'string' },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -469,7 +471,8 @@ async function main() {
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
   };
   log(`starting ${opts.entry} on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
-  const server = await startProcess('voicegate', ['node', opts.entry], env, `${base}/health`, tmp);
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
+  const server = await startProcess('voicegate', ['node', ...profile, opts.entry], env, `${base}/health`, tmp);
   const pid = () => server.pid;
 
   // One user per scenario family, so the scenarios do not disturb each other's caches or rows.

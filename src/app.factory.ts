@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { registerAdminUi } from './admin/admin-ui';
@@ -57,8 +58,17 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
+  const securityHeaders = staticHeaders(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+      crossOriginEmbedderPolicy: false,
+      hsts: { maxAge: 31536000, includeSubDomains: true },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
   fastify.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
+    reply.headers(securityHeaders).header('x-request-id', req.id);
     done();
   });
   fastify.addHook('preValidation', rejectHostileInput);
@@ -71,14 +81,6 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     done();
   });
 
-  // helmet's middleware is built once here: @fastify/helmet rebuilds it on every request (~30 µs each; README, Performance).
-  const securityHeaders = helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
-    crossOriginEmbedderPolicy: false,
-    hsts: { maxAge: 31536000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
-  fastify.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, () => done()));
   if (config.corsOrigins.length)
     await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Total-Count'] });
 
@@ -89,6 +91,25 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   setupOpenApi(app);
   await registerAdminUi(app, config);
   return app;
+}
+
+/**
+ * The headers a header-only middleware (helmet) sets, captured once at start-up. Running helmet per request costs
+ * ~30 µs through @fastify/helmet (which also rebuilds it each time) and ~10 µs called directly (README, Performance).
+ */
+export function staticHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let completed = false;
+  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, (err) => {
+    if (err) throw err;
+    completed = true;
+  });
+  if (!completed) throw new Error('the security-header middleware did not complete synchronously');
+  return headers;
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {
