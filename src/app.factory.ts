@@ -11,7 +11,7 @@ import type { DestinationStream } from 'pino';
 import { registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
-import { createRootLogger, PinoNestLogger, redactUrl } from './common/logger';
+import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -39,6 +39,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const adapter = new FastifyAdapter({
     loggerInstance: root,
     logController: new LogController({ disableRequestLogging: true }), // one redacted line per request, below
+    childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustProxy as boolean | string[], // Fastify also accepts a hop count at run time
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
@@ -67,19 +68,23 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
+  // Swagger UI needs its own scripts and styles; every other response keeps the strict API policy.
+  const docsHeaders = { ...securityHeaders, 'content-security-policy': DOCS_CSP };
   fastify.addHook('onRequest', (req, reply, done) => {
-    reply.headers(securityHeaders).header('x-request-id', req.id);
+    reply.headers(isDocsPath(req.url) ? docsHeaders : securityHeaders).header('x-request-id', req.id);
     done();
   });
   fastify.addHook('preValidation', rejectHostileInput);
-  fastify.addHook('onResponse', (req, reply, done) => {
-    const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
-    req.log.info(
-      { req_id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, user_id: principal?.user.id },
-      'request',
-    );
-    done();
-  });
+  const accessLog = root.isLevelEnabled('info');
+  if (accessLog)
+    fastify.addHook('onResponse', (req, reply, done) => {
+      const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
+      root.info(
+        { req_id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, user_id: principal?.user.id },
+        'request',
+      );
+      done();
+    });
 
   if (config.corsOrigins.length)
     await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Total-Count'] });
@@ -128,11 +133,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
     jsonDocumentUrl: 'openapi.json',
     swaggerOptions: { persistAuthorization: false },
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  // Swagger UI needs its own scripts and styles; every other response keeps the strict API policy.
-  fastify.addHook('onSend', (req, reply, payload, done) => {
-    if (req.url === '/docs' || req.url.startsWith('/docs/'))
-      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
-    done(null, payload);
-  });
 }
+
+const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+const isDocsPath = (url: string) => url.startsWith('/docs') && (url.length === 5 || url[5] === '/' || url[5] === '?');

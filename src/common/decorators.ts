@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Role } from '../users/users.enums';
 import { Principal, RequestMetadata } from './principal';
@@ -11,6 +12,24 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** Restricts a handler (or controller) to these roles. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+/**
+ * `reflector.getAllAndOverride(key, [handler, class])`, read once per route: route metadata is fixed once the app
+ * has started, and every global guard asks on every request (reflect-metadata walks prototype chains each time).
+ */
+export function routeMetadata<T>(reflector: Reflector, key: string): (context: ExecutionContext) => T | undefined {
+  const seen = new Map<Function, Map<Function, T | undefined>>(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+  return (context) => {
+    const handler = context.getHandler();
+    const cls = context.getClass();
+    let byClass = seen.get(handler);
+    if (!byClass) seen.set(handler, (byClass = new Map()));
+    if (byClass.has(cls)) return byClass.get(cls);
+    const value = reflector.getAllAndOverride<T | undefined>(key, [handler, cls]);
+    byClass.set(cls, value);
+    return value;
+  };
+}
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
 

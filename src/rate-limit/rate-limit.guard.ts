@@ -13,7 +13,7 @@ import {
 } from '@nestjs/throttler';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
-import { AuthedRequest, requestMeta } from '../common/decorators';
+import { AuthedRequest, requestMeta, routeMetadata } from '../common/decorators';
 import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -60,7 +60,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly events: EventEmitter2,
   ) {
     super(options, storage, reflector);
+    this.skipped = routeMetadata<boolean>(reflector, RATE_LIMIT_SKIP);
+    this.authRoute = routeMetadata<boolean>(reflector, RATE_LIMIT_AUTH);
+    this.override = routeMetadata<Partial<RateLimitWindows>>(reflector, RATE_LIMIT_OVERRIDE);
   }
+
+  private readonly skipped: (context: ExecutionContext) => boolean | undefined;
+  private readonly authRoute: (context: ExecutionContext) => boolean | undefined;
+  private readonly override: (context: ExecutionContext) => Partial<RateLimitWindows> | undefined;
 
   /** The named windows for ThrottlerModule: each limit is resolved from the request's plan (absent → skipped). */
   static throttlers(): ThrottlerOptions[] {
@@ -92,14 +99,13 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(RATE_LIMIT_SKIP, targets)) return true;
+    if (this.skipped(context)) return true;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const plan = planRateLimit(this.config, {
       user: req.principal?.user,
       ip: req.ip,
-      authRoute: !!this.reflector.getAllAndOverride<boolean>(RATE_LIMIT_AUTH, targets),
-      override: this.reflector.getAllAndOverride<Partial<RateLimitWindows>>(RATE_LIMIT_OVERRIDE, targets),
+      authRoute: !!this.authRoute(context),
+      override: this.override(context),
       route: `${context.getClass().name}.${context.getHandler().name}`,
     });
     states.set(req, { plan, counted: [] });

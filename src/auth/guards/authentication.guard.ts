@@ -2,7 +2,7 @@ import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError, ErrorCode } from '../../common/errors';
-import { IS_PUBLIC } from '../../common/decorators';
+import { IS_PUBLIC, routeMetadata } from '../../common/decorators';
 import { Principal } from '../../common/principal';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -21,17 +21,20 @@ type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknow
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly state: AuthStateService,
     private readonly usage: UsageBuffer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly rateLimit?: RateLimitGuard,
   ) {
     super();
+    this.isPublic = routeMetadata<boolean>(reflector, IS_PUBLIC);
   }
 
+  private readonly isPublic: (context: ExecutionContext) => boolean | undefined;
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic(context)) return true;
     try {
       return await this.authenticate(context);
     } catch (err) {
