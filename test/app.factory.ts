@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -11,6 +10,7 @@ import { createApp } from '../src/app.factory';
 import { Clock } from '../src/common/clock';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { captureSecrets, DBS_DIR, dumpPostgres, keepTestDbs } from './security/secrets';
+import { createPgDatabase } from './support/infrastructure';
 
 export type Driver = 'sqlite' | 'postgres';
 
@@ -41,37 +41,17 @@ export interface TestAppOptions {
 }
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64url') + '=';
-const ADMIN_PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const LOG_DIR = join(__dirname, '..', 'test-output', 'logs');
 
 export const currentDriver = (): Driver => (process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
 
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `vg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = ADMIN_PG_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
-  return {
-    url,
-    drop: async () => {
-      const c = new Client({ connectionString: ADMIN_PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-/** The real app, migrated, on a fresh database of the current driver; every e2e test starts here. */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const driver = currentDriver();
   let databaseUrl = opts.databaseUrl;
   let drop: (() => Promise<void>) | undefined;
   let dbFile: string | undefined;
   if (!databaseUrl) {
-    if (driver === 'postgres') ({ url: databaseUrl, drop } = await createPgDatabase());
+    if (driver === 'postgres') ({ url: databaseUrl, drop } = await createPgDatabase('vg_test'));
     else {
       // KEEP_TEST_DBS=1 (scripts/test.sh): kept in test-output/dbs for the hygiene test to scan.
       if (keepTestDbs()) mkdirSync(DBS_DIR, { recursive: true });

@@ -1,10 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createPgDatabase, freePort } from '../support/infrastructure';
+
+export { freePort };
 
 // better-sqlite3 ships no types (and @types/better-sqlite3 is not installed): the little used here, typed by hand.
 interface SqliteStatement {
@@ -20,7 +22,6 @@ export const ROOT = join(__dirname, '..', '..');
 export const DIST = process.env.VOICEGATE_TEST_DIST ?? join(ROOT, 'dist');
 export const CLI = join(DIST, 'src', 'cli', 'main.js');
 export const SERVICE = join(DIST, 'src', 'main.js');
-const ADMIN_PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Every migration in migrations/, by class name, in the order they apply. */
 export const MIGRATIONS = readdirSync(join(ROOT, 'migrations'))
@@ -63,12 +64,7 @@ export async function tempDb(driver: 'sqlite' | 'postgres' = 'sqlite'): Promise<
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const name = `vg_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = ADMIN_PG_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  const { url, drop } = await createPgDatabase('vg_cli');
   return {
     driver,
     url,
@@ -84,10 +80,7 @@ export async function tempDb(driver: 'sqlite' | 'postgres' = 'sqlite'): Promise<
     },
     drop: async () => {
       rmSync(dir, { recursive: true, force: true });
-      const c = new Client({ connectionString: ADMIN_PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
+      await drop();
     },
   };
 }
@@ -158,18 +151,6 @@ export async function cli(db: TempDb | null, args: string[], opts: RunOptions = 
   return r;
 }
 export const FIXED_KEY = fernetKey();
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningService {
   url: string;

@@ -1,10 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createPgDatabase, freePort, SHARED_PG_URL } from '../support/infrastructure';
+
+export { freePort, SHARED_PG_URL };
 
 /**
  * Real processes for the multi-instance tests: the built service (`node dist/src/main.js`), a private PostgreSQL
@@ -16,7 +18,6 @@ export const ROOT = join(__dirname, '..', '..');
 /** The compiled service; VOICEGATE_DIST points at another build of the same tree (a private outDir while developing). */
 export const DIST = process.env.VOICEGATE_DIST ?? join(ROOT, 'dist');
 export const SERVICE = join(DIST, 'src', 'main.js');
-export const SHARED_PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** The shared Redis, on a database number of its own so these tests' keys never meet other suites' keys. */
 export const SHARED_REDIS_URL = process.env.TEST_MULTI_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
 
@@ -42,18 +43,6 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, opts
 export function assertBuilt(): void {
   if (!existsSync(SERVICE))
     throw new Error(`The multi-instance tests run the built service and ${SERVICE} does not exist. Run \`npm run build\` first (scripts/test.sh does).`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export const uniq = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -300,28 +289,8 @@ export async function login(svc: ServiceProcess | string, username: string, pass
 
 /** A fresh database on the shared PostgreSQL (one per test file), with a query helper and a drop for afterAll. */
 export async function sharedDatabase(prefix = 'vg_multi'): Promise<{ url: string; query: Query; drop: () => Promise<void> }> {
-  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: SHARED_PG_URL, connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = SHARED_PG_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
-  return {
-    url,
-    query: queryOn(url),
-    drop: async () => {
-      const c = new Client({ connectionString: SHARED_PG_URL, connectionTimeoutMillis: 5000 });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const { url, drop } = await createPgDatabase(prefix, SHARED_PG_URL);
+  return { url, query: queryOn(url), drop };
 }
 
 export type Query = <T = any>(sql: string, params?: unknown[]) => Promise<T[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
