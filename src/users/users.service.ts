@@ -36,7 +36,7 @@ export class UsersService {
   readonly repo: Repository<User>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly usage: UsageBuffer,
     private readonly events: EventEmitter2,
