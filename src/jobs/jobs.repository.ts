@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, Repository, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
-import { atomicUpdates } from '../database/atomic-writes';
+import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { atomically, Statement } from '../database/atomic-writes';
 import { toDbTime } from '../database/columns';
 import { User } from '../users/entities/user.entity';
+import { JobStats } from './entities/job-stats.entity';
 import { TranscriptionJob } from './entities/transcription-job.entity';
 import { JobSummaryRow } from './job.mapper';
 import { JobStatus, JobTask } from './jobs.enums';
@@ -15,7 +16,7 @@ export interface JobFilter {
   until?: Date;
 }
 
-/** One row of the stats GROUP BY: jobs of one (status, task). */
+/** The jobs of one (status, task), from job_stats. */
 export interface JobGroupStats {
   status: JobStatus;
   task: JobTask;
@@ -23,8 +24,19 @@ export interface JobGroupStats {
   /** Sum of completed_at - created_at in seconds over the group's jobs that have a completed_at, and how many those are. */
   durationSumSeconds: number;
   durationCount: number;
-  lastCreatedAt: Date | null;
 }
+
+/** What job_stats needs to know of a job: its group, and its duration once it has a completed_at. */
+type StatsView = Pick<TranscriptionJob, 'status' | 'task' | 'detectedLanguage' | 'createdAt' | 'completedAt'>;
+/** A transcription_jobs row as the driver returns it (SQLite: times as text). */
+interface RawJob {
+  status: JobStatus;
+  task: JobTask;
+  detected_language: string | null;
+  created_at: Date | string;
+  completed_at: Date | string | null;
+}
+const RAW_JOB_COLUMNS = '"status", "task", "detected_language", "created_at", "completed_at"';
 
 /** What a transition writes (besides status). */
 export type JobChanges = Partial<Pick<TranscriptionJob, 'transcript' | 'error' | 'detectedLanguage' | 'translatedTo' | 'startedAt' | 'completedAt'>>;
@@ -45,8 +57,12 @@ export class JobsRepository {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
+  /** The job and its count in job_stats, in one transaction. */
   async insert(job: TranscriptionJob): Promise<void> {
-    await this.repo.insert(job);
+    await atomically(this.dataSource, function* (unit) {
+      yield* unit.write(unit.em.createQueryBuilder().insert().into(TranscriptionJob).values(job).updateEntity(false));
+      yield* unit.write(statsDelta(job.userId, [job, +1]));
+    });
   }
 
   async jobIdTaken(userId: string, jobId: string): Promise<boolean> {
@@ -73,96 +89,116 @@ export class JobsRepository {
     return row?.status ?? null;
   }
 
-  /** A page of summaries, newest first, and the number of jobs matching the filter. */
+  /**
+   * A page of summaries, newest first, and the number of jobs matching the filter: summed from job_stats when no
+   * time range is given (a few rows however many jobs), else counted in the range (index (user_id, created_at)).
+   */
   async list(userId: string, filter: JobFilter, limit: number, offset: number): Promise<{ rows: JobSummaryRow[]; total: number }> {
     const page = this.filtered(userId, filter).select(SUMMARY_COLUMNS).orderBy('j.createdAt', 'DESC').addOrderBy('j.id', 'DESC').limit(limit).offset(offset);
-    const count = this.filtered(userId, filter).select('COUNT(*)', 'n');
+    const count = filter.since || filter.until ? this.filtered(userId, filter).select('COUNT(*)', 'n') : this.statsRows(userId, filter).select('COALESCE(SUM(s.jobs), 0)', 'n');
     const [rows, counted] = await Promise.all([page.getMany(), count.getRawOne<{ n: string | number }>()]);
     return { rows, total: Number(counted?.n ?? 0) };
   }
 
+  /** The job and its count in job_stats, in one transaction; false when there was no such job. */
   async delete(userId: string, id: string): Promise<boolean> {
-    const { affected } = await this.repo.delete({ id, userId });
-    return !!affected;
-  }
-
-  /**
-   * The transition as one conditional UPDATE (`status IN (:from)`), so of two concurrent conflicting
-   * changes exactly one matches a row; when it does and `usage` is given, the owner's counter is bumped
-   * in the same transaction. Returns whether the job changed.
-   */
-  async transition(userId: string, id: string, from: JobStatus[], to: JobStatus, changes: JobChanges, now: Date, usage?: UsageCounter): Promise<boolean> {
-    if (!from.length) return false;
-    const updateJob = (em: EntityManager) =>
-      em
-        .createQueryBuilder()
-        .update(TranscriptionJob)
-        .set({ ...changes, status: to, updatedAt: now })
-        .where('id = :id AND user_id = :userId AND status IN (:...from)', { id, userId, from });
-    const bumpUsage = (em: EntityManager, counter: UsageCounter) =>
-      em
-        .createQueryBuilder()
-        .update(User)
-        // Usage is bookkeeping, not a change to the account: updated_at stays (as in UsageBuffer).
-        .set({ [counter]: () => `${this.column(User, counter)} + 1`, updatedAt: () => 'updated_at' })
-        .where('id = :userId', { userId });
-
-    // One all-or-nothing unit; on SQLite a synchronous transaction (see atomicUpdates), on Postgres a transaction.
-    return atomicUpdates(this.dataSource, (run, em) => {
-      const changed = run(updateJob(em));
-      if (changed instanceof Promise)
-        return changed.then(async (n) => {
-          if (n !== 1) return false;
-          if (usage) await run(bumpUsage(em, usage));
-          return true;
-        });
-      if (changed !== 1) return false;
-      if (usage) run(bumpUsage(em, usage));
+    return atomically(this.dataSource, function* (unit) {
+      const [job] = yield* unit.read<RawJob>({ sql: `DELETE FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId RETURNING ${RAW_JOB_COLUMNS}`, params: { id, userId } });
+      if (!job) return false;
+      yield* unit.write(statsDelta(userId, [fromRaw(job), -1]));
       return true;
     });
   }
 
-  /** One GROUP BY over the user's jobs (the (user_id, status) index): counts, duration sums, newest job per (status, task). */
+  /**
+   * The transition as one conditional UPDATE (`status IN (:from)`), so of two concurrent conflicting changes exactly
+   * one matches a row. In the same transaction: the job moves from its job_stats group to the new one and, when
+   * `usage` is given, the owner's counter is bumped. The row is read first for its old group (locked on Postgres,
+   * so the UPDATE that follows sees the status that was read). Returns whether the job changed.
+   */
+  async transition(userId: string, id: string, from: JobStatus[], to: JobStatus, changes: JobChanges, now: Date, usage?: UsageCounter): Promise<boolean> {
+    if (!from.length) return false;
+    const usageColumn = usage && this.column(User, usage);
+    return atomically(this.dataSource, function* (unit) {
+      const lock = unit.postgres ? ' FOR UPDATE' : '';
+      const [row] = yield* unit.read<RawJob>({ sql: `SELECT ${RAW_JOB_COLUMNS} FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId${lock}`, params: { id, userId } });
+      if (!row || !from.includes(row.status)) return false;
+      const update = unit.em
+        .createQueryBuilder()
+        .update(TranscriptionJob)
+        .set({ ...changes, status: to, updatedAt: now })
+        .where('id = :id AND user_id = :userId AND status IN (:...from)', { id, userId, from });
+      if ((yield* unit.write(update)) !== 1) return false;
+
+      const before = fromRaw(row);
+      const { detectedLanguage = before.detectedLanguage, completedAt = before.completedAt } = changes;
+      yield* unit.write(statsDelta(userId, [before, -1], [{ ...before, status: to, detectedLanguage, completedAt }, +1]));
+      if (usageColumn)
+        yield* unit.write(
+          unit.em
+            .createQueryBuilder()
+            .update(User)
+            // Usage is bookkeeping, not a change to the account: updated_at stays (as in UsageBuffer).
+            .set({ [usage]: () => `${usageColumn} + 1`, updatedAt: () => 'updated_at' })
+            .where('id = :userId', { userId }),
+        );
+      return true;
+    });
+  }
+
+  /** The user's jobs per (status, task): the job_stats rows, summed over languages. */
   async groupStats(userId: string): Promise<JobGroupStats[]> {
-    const seconds = this.postgres
-      ? 'EXTRACT(EPOCH FROM (j.completed_at - j.created_at))'
-      : '(julianday(j.completed_at) - julianday(j.created_at)) * 86400.0';
-    const rows = await this.repo
-      .createQueryBuilder('j')
-      .select('j.status', 'status')
-      .addSelect('j.task', 'task')
-      .addSelect('COUNT(*)', 'n')
-      .addSelect(`SUM(${seconds})`, 'duration_sum')
-      .addSelect('COUNT(j.completed_at)', 'duration_n')
-      .addSelect('MAX(j.created_at)', 'last_created_at')
-      .where('j.userId = :userId', { userId })
-      .groupBy('j.status')
-      .addGroupBy('j.task')
-      .getRawMany<{ status: JobStatus; task: JobTask; n: string | number; duration_sum: string | number | null; duration_n: string | number; last_created_at: Date | string | null }>();
+    const rows = await this.statsRows(userId)
+      .select('s.status', 'status')
+      .addSelect('s.task', 'task')
+      .addSelect('SUM(s.jobs)', 'n')
+      .addSelect('SUM(s.durationSum)', 'duration_sum')
+      .addSelect('SUM(s.durations)', 'duration_n')
+      .groupBy('s.status')
+      .addGroupBy('s.task')
+      .having('SUM(s.jobs) > 0')
+      .getRawMany<{ status: JobStatus; task: JobTask; n: string | number; duration_sum: string | number | null; duration_n: string | number }>();
     return rows.map((r) => ({
       status: r.status,
       task: r.task,
       count: Number(r.n),
       durationSumSeconds: Number(r.duration_sum ?? 0),
       durationCount: Number(r.duration_n),
-      lastCreatedAt: this.fromDbTime(r.last_created_at),
     }));
   }
 
-  /** The most frequent detected languages of the user's jobs. */
+  /** The most frequent detected languages of the user's jobs (from job_stats; ties in the database's order of the codes). */
   async topLanguages(userId: string, limit = TOP_LANGUAGES): Promise<{ language: string; count: number }[]> {
-    const rows = await this.repo
-      .createQueryBuilder('j')
-      .select('j.detectedLanguage', 'language')
-      .addSelect('COUNT(*)', 'n')
-      .where('j.userId = :userId', { userId })
-      .andWhere('j.detectedLanguage IS NOT NULL')
-      .groupBy('j.detectedLanguage')
-      .orderBy('COUNT(*)', 'DESC')
-      .addOrderBy('j.detectedLanguage', 'ASC')
+    const rows = await this.statsRows(userId)
+      .select('s.language', 'language')
+      .addSelect('SUM(s.jobs)', 'n')
+      .andWhere("s.language <> ''")
+      .groupBy('s.language')
+      .having('SUM(s.jobs) > 0')
+      .orderBy('SUM(s.jobs)', 'DESC')
+      .addOrderBy('s.language', 'ASC')
       .limit(limit)
       .getRawMany<{ language: string; n: string | number }>();
     return rows.map((r) => ({ language: r.language, count: Number(r.n) }));
+  }
+
+  /** When the user's newest job was created: one step down the (user_id, created_at) index. */
+  async lastCreatedAt(userId: string): Promise<Date | null> {
+    const row = await this.repo
+      .createQueryBuilder('j')
+      .select('j.createdAt', 'created_at')
+      .where('j.userId = :userId', { userId })
+      .orderBy('j.createdAt', 'DESC')
+      .limit(1)
+      .getRawOne<{ created_at: Date | string }>();
+    return row ? fromDbTime(row.created_at) : null;
+  }
+
+  private statsRows(userId: string, filter: Pick<JobFilter, 'status' | 'task'> = {}): SelectQueryBuilder<JobStats> {
+    const qb = this.dataSource.getRepository(JobStats).createQueryBuilder('s').where('s.userId = :userId', { userId });
+    if (filter.status) qb.andWhere('s.status = :status', { status: filter.status });
+    if (filter.task) qb.andWhere('s.task = :task', { task: filter.task });
+    return qb;
   }
 
   private filtered(userId: string, filter: JobFilter): SelectQueryBuilder<TranscriptionJob> {
@@ -177,12 +213,51 @@ export class JobsRepository {
   private column(entity: typeof User, property: string): string {
     return this.dataSource.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName;
   }
+}
 
+function fromDbTime(value: Date | string): Date;
+function fromDbTime(value: Date | string | null): Date | null;
+function fromDbTime(value: Date | string | null): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  // SQLite keeps UTC text without a zone: 'YYYY-MM-DD HH:MM:SS.SSS'.
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
 
-  private fromDbTime(value: Date | string | null): Date | null {
-    if (value === null || value === undefined) return null;
-    if (value instanceof Date) return value;
-    // SQLite keeps UTC text without a zone: 'YYYY-MM-DD HH:MM:SS.SSS'.
-    return new Date(`${value.replace(' ', 'T')}Z`);
-  }
+const fromRaw = (row: RawJob): StatsView => ({
+  status: row.status,
+  task: row.task,
+  detectedLanguage: row.detected_language,
+  createdAt: fromDbTime(row.created_at),
+  completedAt: fromDbTime(row.completed_at),
+});
+
+/**
+ * Adds each change — `jobs` +1 or -1, with the job's duration once it has a completed_at — to the job's group in
+ * job_stats, in one statement. An upsert: concurrent writers of one group add up; a group's first job creates its
+ * row. (Rows are taken in the order given; a transition's old group has a lower status than its new one.)
+ */
+function statsDelta(userId: string, ...changes: [job: StatsView, jobs: 1 | -1][]): Statement {
+  const params: Record<string, unknown> = { userId };
+  const rows = changes.map(([job, jobs], i) => {
+    const timed = job.completedAt !== null;
+    Object.assign(params, {
+      [`status${i}`]: job.status,
+      [`task${i}`]: job.task,
+      [`language${i}`]: job.detectedLanguage ?? '',
+      [`jobs${i}`]: jobs,
+      [`durationSum${i}`]: timed ? (jobs * (job.completedAt!.getTime() - job.createdAt.getTime())) / 1000 : 0,
+      [`durations${i}`]: timed ? jobs : 0,
+    });
+    return `(:userId, :status${i}, :task${i}, :language${i}, :jobs${i}, :durationSum${i}, :durations${i})`;
+  });
+  return {
+    sql: `INSERT INTO "job_stats" ("user_id", "status", "task", "language", "jobs", "duration_sum", "durations")
+      VALUES ${rows.join(', ')}
+      ON CONFLICT ("user_id", "status", "task", "language") DO UPDATE SET
+        "jobs" = "job_stats"."jobs" + excluded."jobs",
+        "duration_sum" = "job_stats"."duration_sum" + excluded."duration_sum",
+        "durations" = "job_stats"."durations" + excluded."durations"`,
+    params,
+  };
 }

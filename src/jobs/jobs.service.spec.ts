@@ -20,11 +20,11 @@ function job(overrides: Partial<TranscriptionJob> = {}): TranscriptionJob {
 describe(JobsService.name, () => {
   let sut: JobsService;
   let state: { invalidateUser: jest.Mock };
-  let repo: jest.Mocked<Pick<JobsRepository, 'findOwned' | 'findById' | 'findStatus' | 'transition' | 'groupStats' | 'topLanguages' | 'delete'>>;
+  let repo: jest.Mocked<Pick<JobsRepository, 'findOwned' | 'findById' | 'findStatus' | 'transition' | 'groupStats' | 'topLanguages' | 'lastCreatedAt' | 'delete'>>;
 
   beforeEach(() => {
     repo = {
-      findOwned: jest.fn(), findById: jest.fn(), findStatus: jest.fn(), transition: jest.fn(), groupStats: jest.fn(), topLanguages: jest.fn(), delete: jest.fn(),
+      findOwned: jest.fn(), findById: jest.fn(), findStatus: jest.fn(), transition: jest.fn(), groupStats: jest.fn(), topLanguages: jest.fn(), lastCreatedAt: jest.fn(), delete: jest.fn(),
     };
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
@@ -80,12 +80,13 @@ describe(JobsService.name, () => {
 
   describe('stats', () => {
     const group = (status: JobStatus, task: JobTask, count: number, extra: Partial<JobGroupStats> = {}): JobGroupStats => ({
-      status, task, count, durationSumSeconds: 0, durationCount: 0, lastCreatedAt: null, ...extra,
+      status, task, count, durationSumSeconds: 0, durationCount: 0, ...extra,
     });
 
     it('is zeros, a 0 success rate and null averages without jobs', async () => {
       repo.groupStats.mockResolvedValue([]);
       repo.topLanguages.mockResolvedValue([]);
+      repo.lastCreatedAt.mockResolvedValue(null);
       expect(await sut.stats('u1')).toEqual({
         total_jobs: 0, pending: 0, processing: 0, completed: 0, failed: 0, success_rate: 0,
         by_task: { transcribe: 0, translate: 0, tts: 0 }, languages: {}, average_duration_seconds: null, last_job_at: null,
@@ -94,13 +95,14 @@ describe(JobsService.name, () => {
 
     it('folds the (status, task) groups: counts, a 4-place success rate, the mean duration of finished jobs only', async () => {
       repo.groupStats.mockResolvedValue([
-        group(JobStatus.Completed, JobTask.Transcribe, 1, { durationSumSeconds: 10, durationCount: 1, lastCreatedAt: new Date('2025-01-01T00:00:00Z') }),
-        group(JobStatus.Failed, JobTask.Tts, 2, { durationSumSeconds: 5.0005, durationCount: 2, lastCreatedAt: new Date('2025-03-01T00:00:00Z') }),
+        group(JobStatus.Completed, JobTask.Transcribe, 1, { durationSumSeconds: 10, durationCount: 1 }),
+        group(JobStatus.Failed, JobTask.Tts, 2, { durationSumSeconds: 5.0005, durationCount: 2 }),
         // A running job with a stray completed_at does not count toward the mean.
         group(JobStatus.Processing, JobTask.Tts, 3, { durationSumSeconds: 999, durationCount: 3 }),
-        group(JobStatus.Pending, JobTask.Translate, 4, { lastCreatedAt: new Date('2025-02-01T00:00:00Z') }),
+        group(JobStatus.Pending, JobTask.Translate, 4),
       ]);
       repo.topLanguages.mockResolvedValue([{ language: 'en', count: 6 }, { language: 'de', count: 1 }]);
+      repo.lastCreatedAt.mockResolvedValue(new Date('2025-03-01T00:00:00Z'));
       expect(await sut.stats('u1')).toEqual({
         total_jobs: 10, pending: 4, processing: 3, completed: 1, failed: 2,
         success_rate: 0.3333,

@@ -99,14 +99,13 @@ export class JobsService {
     if (!(await this.jobs.delete(userId, job.id))) throw AppError.notFound('Job'); // deleted concurrently
   }
 
-  /** Aggregated in the database: one GROUP BY (status, task) and one for the languages; rows are never loaded. */
+  /** From the user's running totals (job_stats) and the newest job: the cost does not grow with the number of jobs. */
   async stats(userId: string): Promise<JobStatsDto> {
-    const [groups, languages] = await Promise.all([this.jobs.groupStats(userId), this.jobs.topLanguages(userId)]);
+    const [groups, languages, last] = await Promise.all([this.jobs.groupStats(userId), this.jobs.topLanguages(userId), this.jobs.lastCreatedAt(userId)]);
     const byStatus = Object.fromEntries(Object.values(JobStatus).map((s) => [s, 0])) as Record<JobStatus, number>;
     const byTask = Object.fromEntries(Object.values(JobTask).map((t) => [t, 0])) as Record<JobTask, number>;
     let durationSum = 0;
     let durationCount = 0;
-    let last: Date | null = null;
     for (const g of groups) {
       byStatus[g.status] += g.count;
       byTask[g.task] += g.count;
@@ -114,7 +113,6 @@ export class JobsService {
         durationSum += g.durationSumSeconds;
         durationCount += g.durationCount;
       }
-      if (g.lastCreatedAt && (!last || g.lastCreatedAt > last)) last = g.lastCreatedAt;
     }
     const finished = byStatus.completed + byStatus.failed;
     return {
