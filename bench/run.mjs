@@ -326,6 +326,17 @@ const safeJson = (s) => {
 
 // ---------------------------------------------------------------------------------------------- seeding
 async function seedJobs(db, userId, count) {
+  // The user's running totals (job_stats) for jobs seeded behind the service's back: the JobStats migration's
+  // backfill, for one user (none against an older build without the table, see --entry).
+  const jobStatsBackfill = (seconds, param) => `
+    INSERT INTO "job_stats" ("user_id", "status", "task", "language", "jobs", "duration_sum", "durations")
+    SELECT "user_id", "status", "task", COALESCE("detected_language", ''), COUNT(*), COALESCE(SUM(${seconds}), 0), COUNT("completed_at")
+      FROM "transcription_jobs" WHERE "user_id" = ${param}
+     GROUP BY "user_id", "status", "task", COALESCE("detected_language", '')
+    ON CONFLICT ("user_id", "status", "task", "language") DO UPDATE SET
+      "jobs" = "job_stats"."jobs" + excluded."jobs",
+      "duration_sum" = "job_stats"."duration_sum" + excluded."duration_sum",
+      "durations" = "job_stats"."durations" + excluded."durations"`;
   const statuses = ['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'failed', 'pending', 'processing'];
   const tasks = ['transcribe', 'transcribe', 'translate', 'tts'];
   const now = Date.now();
@@ -350,6 +361,8 @@ async function seedJobs(db, userId, count) {
       }
     });
     for (let i = 0; i < count; i += batch) insertMany(i, Math.min(count, i + batch));
+    if (conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_stats'`).get())
+      conn.prepare(jobStatsBackfill('(julianday("completed_at") - julianday("created_at")) * 86400.0', '?')).run(userId);
     conn.exec('ANALYZE');
     conn.close();
     return;
@@ -373,6 +386,8 @@ async function seedJobs(db, userId, count) {
       [userId, now, count, i, i + n - 1, statuses, tasks],
     );
   }
+  if ((await c.query(`SELECT to_regclass('job_stats') AS t`)).rows[0].t)
+    await c.query(jobStatsBackfill('EXTRACT(EPOCH FROM ("completed_at" - "created_at"))', '$1::uuid'), [userId]);
   await c.query('ANALYZE transcription_jobs');
   await c.end();
 }
