@@ -148,7 +148,8 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     if (times.length) {
       const sorted = [...times].sort((a, b) => a - b);
       const mid = sorted[Math.floor(sorted.length / 2)];
-      combos.push({ since: mid }, { until: mid }, { since: sorted[0], until: mid, task: JobTask.Translate }, { since: mid, status_filter: JobStatus.Completed });
+      combos.push({ since: mid }, { until: mid }, { since: mid, status_filter: JobStatus.Completed });
+      if (sorted[0] < mid) combos.push({ since: sorted[0], until: mid, task: JobTask.Translate }); // until must be later than since
     }
     for (const c of combos) {
       const since = c.since === undefined ? undefined : new Date(c.since);
