@@ -127,7 +127,8 @@ describe('PostgreSQL outage (private cluster)', () => {
     try {
       all = [
         req(app, 'GET', '/health', { timeoutMs: 60_000 }),
-        ...Array.from({ length: 12 }, (_, i) => (i % 2 ? req(app, 'GET', '/auth/me', { token, timeoutMs: 60_000 }) : req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'frozen.wav' }, timeoutMs: 60_000 }))),
+        // Routes that must reach the database (GET /auth/me may answer 200 from the cached user row instead).
+        ...Array.from({ length: 12 }, (_, i) => (i % 2 ? req(app, 'GET', '/auth/sessions', { token, timeoutMs: 60_000 }) : req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'frozen.wav' }, timeoutMs: 60_000 }))),
       ].map((p) => p.then((r) => settled.push({ status: r.status, at: Date.now() - frozenAt }), (e: Error) => settled.push({ status: e.message, at: Date.now() - frozenAt })));
       // /health has its own 2 s bound; requests waiting for a connection give up after connectionTimeoutMillis (5 s).
       // The few whose query went out on a pooled connection are bounded by query_timeout (35 s): not waited for here.
