@@ -62,7 +62,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
   const securityHeaders = staticHeaders(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+      // Exactly these four: helmet would otherwise merge in its page defaults (script-src 'self', style-src …).
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
       crossOriginEmbedderPolicy: false,
       hsts: { maxAge: 31536000, includeSubDomains: true },
       referrerPolicy: { policy: 'no-referrer' },
