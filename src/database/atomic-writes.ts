@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, ObjectLiteral, QueryFailedError, UpdateQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { toDbTime } from './columns';
 
 /*
@@ -16,13 +16,8 @@ interface SqliteStatement {
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
-  transaction<T>(fn: () => T): { (): T; immediate(): T };
+  transaction<T>(fn: () => T): { immediate(): T };
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any entity's UPDATE
-type Update = UpdateQueryBuilder<any>;
-/** Runs one UPDATE and returns the number of rows it changed. */
-export type RunUpdate = (qb: Update) => number | Promise<number>;
 
 /** A statement of a unit: a TypeORM query builder, or SQL with `:named` parameters. */
 export type Statement = { getQueryAndParameters(): [string, unknown[]] } | { sql: string; params: ObjectLiteral };
@@ -106,30 +101,4 @@ export async function atomically<T>(dataSource: DataSource, steps: Steps<T>): Pr
       }
     })
     .immediate();
-}
-
-/**
- * Several UPDATEs as one all-or-nothing unit, for steps that issue them without waiting for one another (on SQLite
- * `run` runs each synchronously, inside the transaction, and returns a number; on Postgres it queues them on the
- * transaction's client and returns a promise). `steps` must only issue UPDATEs through `run`.
- */
-export async function atomicUpdates<T>(dataSource: DataSource, steps: (run: RunUpdate, em: EntityManager) => T | Promise<T>): Promise<T> {
-  if (dataSource.options.type !== 'better-sqlite3')
-    return dataSource.transaction(async (em) => {
-      // One client per transaction: queue the statements one after the other.
-      let tail: Promise<unknown> = Promise.resolve();
-      const run: RunUpdate = (qb) => {
-        const done = tail.then(() => qb.setQueryRunner(em.queryRunner!).execute()).then((r) => r.affected ?? 0);
-        tail = done.catch(() => undefined);
-        return done;
-      };
-      return steps(run, em);
-    });
-  const db = sqliteDatabase(dataSource);
-  const run: RunUpdate = (qb) => runSqlite(dataSource, db, ...qb.getQueryAndParameters()).affected;
-  return db.transaction(() => {
-    const result = steps(run, dataSource.manager);
-    if (result instanceof Promise) throw new Error('atomicUpdates: steps must be synchronous on SQLite');
-    return result;
-  })();
 }

@@ -70,13 +70,10 @@ export class JobsRepository {
   }
 
   /**
-   * The caller's job whose job_id (or, failing that, row id) is `ref`; null when there is none, which
-   * includes another user's job. `summary` loads only what a transition needs.
-   */
-  /**
-   * The user's job by its job_id, else by its id: two lookups, each one index probe ((user_id, job_id) unique, then
-   * the primary key). One `job_id = :ref OR id = :ref` query let SQLite's planner scan all of the user's index entries
-   * (130–170 ms at 100k jobs).
+   * The caller's job whose job_id (or, failing that, row id) is `ref`; null when there is none, which includes another
+   * user's job. `summary` loads only what a transition needs. Two lookups, each one index probe ((user_id, job_id)
+   * unique, then the primary key): one `job_id = :ref OR id = :ref` query let SQLite's planner scan all of the user's
+   * index entries (130–170 ms at 100k jobs).
    */
   async findOwned(userId: string, ref: string, columns: 'all' | 'summary' = 'all'): Promise<TranscriptionJob | null> {
     const lookup = (where: string) => {

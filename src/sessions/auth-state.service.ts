@@ -134,6 +134,10 @@ export class AuthStateService implements OnModuleInit {
     return state;
   }
 
+  private async sessionState(id: string): Promise<SessionState | null> {
+    return (this.cacheUsable ? this.sessions.get(id) : undefined) ?? this.loadSession(id);
+  }
+
   private async loadSession(id: string): Promise<SessionState | null> {
     const usable = this.cacheUsable;
     const s = await this.dataSource.getRepository(UserSession).findOne({ where: { id }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
@@ -157,7 +161,7 @@ export class AuthStateService implements OnModuleInit {
 
   private async resolveLoading(v: VerifiedCredential, cached: UserState | undefined): Promise<Principal> {
     const user = cached ?? (await this.loadUser(v.userId));
-    const session = v.via === 'jwt' && user && v.sessionId ? ((this.cacheUsable ? this.sessions.get(v.sessionId) : undefined) ?? (await this.loadSession(v.sessionId))) : null;
+    const session = v.via === 'jwt' && user && v.sessionId ? await this.sessionState(v.sessionId) : null;
     return this.principal(v, user, session);
   }
 

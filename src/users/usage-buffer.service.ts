@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { atomicUpdates } from '../database/atomic-writes';
+import { atomically } from '../database/atomic-writes';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from './entities/user.entity';
@@ -74,17 +74,14 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     this.apiKeyUsed = new Map();
     this.sessionActive = new Map();
     try {
-      await atomicUpdates(this.dataSource, (run, em) => {
-        const qb = () => em.createQueryBuilder().update(User);
-        const all: (number | Promise<number>)[] = [];
+      await atomically(this.dataSource, function* ({ em, write }) {
+        const users = () => em.createQueryBuilder().update(User);
         for (const [id, n] of requests)
-          all.push(run(qb().set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' }).where('id = :id', { id })));
+          yield* write(users().set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' }).where('id = :id', { id }));
         for (const [id, at] of apiKeyUsed)
-          all.push(run(qb().set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id })));
+          yield* write(users().set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id }));
         for (const [id, at] of sessionActive)
-          all.push(run(em.createQueryBuilder().update(UserSession).set({ lastActiveAt: new Date(at) }).where('id = :id AND revoked_at IS NULL', { id })));
-        // Postgres: one transaction's client runs them in order; SQLite: they already ran, synchronously.
-        return all.some((w) => w instanceof Promise) ? Promise.all(all) : all;
+          yield* write(em.createQueryBuilder().update(UserSession).set({ lastActiveAt: new Date(at) }).where('id = :id AND revoked_at IS NULL', { id }));
       });
       // This instance's cached rows now lag the counts it wrote (other instances catch up within the state TTL).
       this.state.forgetUsers(requests.keys());
