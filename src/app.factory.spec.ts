@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import { rewriteUrl, staticHeaders } from './app.factory';
+import { apiHeaders, pageHeaders, rewriteUrl, staticHeaders } from './app.factory';
 
 describe('staticHeaders', () => {
   it("captures exactly the headers helmet sets, with its removals applied", () => {
@@ -16,6 +16,32 @@ describe('staticHeaders', () => {
 
   it('refuses a middleware that does not finish synchronously (its headers could depend on the request)', () => {
     expect(() => staticHeaders((_req, _res, next) => setImmediate(next))).toThrow(/synchronously/);
+  });
+});
+
+describe('apiHeaders / pageHeaders', () => {
+  it("JSON answers: OWASP's REST set, nothing document-only", () => {
+    expect(apiHeaders()).toEqual({
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    });
+  });
+
+  it("pages: helmet's whole set under the page's own policy", () => {
+    const headers = pageHeaders("default-src 'self'");
+    expect(headers).toMatchObject({
+      'content-security-policy': "default-src 'self'",
+      'cross-origin-opener-policy': 'same-origin',
+      'x-frame-options': 'DENY',
+      'x-xss-protection': '0',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    });
+    expect(headers).not.toHaveProperty('cache-control');
   });
 });
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { registerAdminUi } from './admin/admin-ui';
+import { ADMIN_UI_PATH, registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
@@ -60,19 +60,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const fastify = app.getHttpAdapter().getInstance();
 
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
-  const securityHeaders = staticHeaders(
-    helmet({
-      // Exactly these four: helmet would otherwise merge in its page defaults (script-src 'self', style-src …).
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
-      crossOriginEmbedderPolicy: false,
-      hsts: { maxAge: 31536000, includeSubDomains: true },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
-  // Swagger UI needs its own scripts and styles; every other response keeps the strict API policy.
-  const docsHeaders = { ...securityHeaders, 'content-security-policy': DOCS_CSP };
+  const api = apiHeaders();
+  const pages = pageHeaders(DOCS_CSP);
   fastify.addHook('onRequest', (req, reply, done) => {
-    reply.headers(isDocsPath(req.url) ? docsHeaders : securityHeaders).header('x-request-id', req.id);
+    reply.headers(isPagePath(req.url) ? pages : api).header('x-request-id', req.id);
     done();
   });
   fastify.addHook('preValidation', rejectHostileInput);
@@ -118,6 +109,51 @@ export function staticHeaders(middleware: (req: IncomingMessage, res: ServerResp
   return headers;
 }
 
+const HSTS = { maxAge: 31536000, includeSubDomains: true };
+
+/**
+ * What every JSON answer carries: the OWASP REST Security Cheat Sheet's headers (no caching, a CSP under which
+ * nothing loads or frames, nosniff, X-Frame-Options DENY, HSTS) plus no referrer and a same-origin resource policy.
+ * helmet's document-only headers (COOP, Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options,
+ * X-Permitted-Cross-Domain-Policies, X-XSS-Protection) say nothing about JSON, so pages alone get them.
+ */
+export function apiHeaders(): Record<string, string> {
+  return {
+    ...staticHeaders(
+      helmet({
+        contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        crossOriginEmbedderPolicy: false,
+        crossOriginOpenerPolicy: false,
+        originAgentCluster: false,
+        xDnsPrefetchControl: false,
+        xDownloadOptions: false,
+        xPermittedCrossDomainPolicies: false,
+        xXssProtection: false,
+        xFrameOptions: { action: 'deny' },
+        strictTransportSecurity: HSTS,
+        referrerPolicy: { policy: 'no-referrer' },
+      }),
+    ),
+    'cache-control': 'no-store',
+  };
+}
+
+/** The pages (/docs, /admin): helmet's whole set under the page's own CSP; the dashboard sets its stricter one. */
+export function pageHeaders(csp: string): Record<string, string> {
+  return {
+    ...staticHeaders(
+      helmet({
+        contentSecurityPolicy: false,
+        crossOriginEmbedderPolicy: false,
+        xFrameOptions: { action: 'deny' },
+        strictTransportSecurity: HSTS,
+        referrerPolicy: { policy: 'no-referrer' },
+      }),
+    ),
+    'content-security-policy': csp,
+  };
+}
+
 function setupOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -137,4 +173,5 @@ function setupOpenApi(app: NestFastifyApplication): void {
 }
 
 const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
-const isDocsPath = (url: string) => url.startsWith('/docs') && (url.length === 5 || url[5] === '/' || url[5] === '?');
+const isUnder = (url: string, prefix: string) => url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
+const isPagePath = (url: string) => isUnder(url, '/docs') || isUnder(url, ADMIN_UI_PATH);

@@ -4,8 +4,8 @@ import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser } from '../factories/user.factory';
 
 /**
- * Response headers (issue #13): helmet's defaults as reviewed for a JSON API, `Cache-Control: no-store` on every
- * response that carries a secret, and CORS for exact origins only.
+ * Response headers (issues #13, #14): OWASP's REST set on every JSON answer (`Cache-Control: no-store` included), helmet's
+ * document headers on the pages only, and CORS for exact origins only.
  */
 describe('security headers', () => {
   let t: TestApp;
@@ -20,13 +20,17 @@ describe('security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-powered-by']).toBeUndefined();
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
-    // JSON is never a document: nothing may load, frame or submit from it.
-    const csp = String(res.headers['content-security-policy']);
-    expect(csp).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'"); // no page directives merged in
+    expect(String(res.headers['cache-control'])).toMatch(/\bno-store\b/);
+    // JSON is never a document: nothing may load or frame from it (no page directives merged in).
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['x-request-id']).toBeTruthy();
+    // helmet's document-only headers are for the pages.
+    for (const page of DOCUMENT_ONLY) expect(res.headers).not.toHaveProperty(page);
   }
+
+  const DOCUMENT_ONLY = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'];
 
   it.each([
     ['GET /health (public, 200)', () => t.http.get('/health'), 200],
@@ -66,6 +70,9 @@ describe('security headers', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
     expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    for (const page of DOCUMENT_ONLY) expect(res.headers).toHaveProperty(page);
   });
 
   it('/admin gets the dashboard policy: scripts and styles from itself only, no inline, no framing, not cached', async () => {
@@ -82,6 +89,7 @@ describe('security headers', () => {
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    for (const page of DOCUMENT_ONLY) expect(res.headers).toHaveProperty(page);
   });
 
   describe('Cache-Control: no-store on every response that carries a secret', () => {
