@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -56,19 +56,6 @@ export async function registerAdminUi(app: NestFastifyApplication, config: AppCo
   const indexFile = join(dist, 'index.html');
   if (!existsSync(indexFile)) logger.warn(`Admin dashboard not built (${indexFile} missing): /admin answers 503 until \`npm run build\` has run`);
 
-  await app.register(fastifyStatic, {
-    root: join(dist, 'assets'),
-    prefix: ASSETS_PREFIX,
-    decorateReply: false,
-    index: false,
-    dotfiles: 'deny',
-    // File names carry a content hash: cache them for good.
-    cacheControl: true,
-    maxAge: '365d',
-    immutable: true,
-    suppressWarning: true,
-  });
-
   // Production serves what was built at deploy time; elsewhere re-read so a rebuild needs no restart.
   let cached: Buffer | undefined;
   const loadIndex = async (): Promise<Buffer | undefined> => {
@@ -98,15 +85,28 @@ export async function registerAdminUi(app: NestFastifyApplication, config: AppCo
       .send(html);
   };
 
-  const fastify = app.getHttpAdapter().getInstance();
-  // The page and its bundles have no /api alias (the global rewrite would otherwise give them one).
-  fastify.addHook('onRequest', (req, reply, done) => {
-    if ((req.url === ADMIN_UI_PATH || req.url.startsWith(`${ADMIN_UI_PATH}/`) || req.url.startsWith(`${ADMIN_UI_PATH}?`)) && requestedUnderApi(req)) {
-      sendProblem(new AppError(ErrorCode.NotFound, `Route ${req.method} ${(req.originalUrl ?? req.url).split('?')[0]} not found; the admin dashboard is at ${ADMIN_UI_PATH}`), req, reply, logger);
-      return;
-    }
-    done();
-  });
-  fastify.get(ADMIN_UI_PATH, serveIndex);
-  fastify.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+  // One encapsulated plugin: its hook runs for the page and its bundles only, not on every API request.
+  await app.register(
+    async (scope: FastifyInstance) => {
+      // The page and its bundles have no /api alias (the global rewrite would otherwise give them one).
+      scope.addHook('onRequest', (req, reply, done) => {
+        if (!requestedUnderApi(req)) return done();
+        sendProblem(new AppError(ErrorCode.NotFound, `Route ${req.method} ${(req.originalUrl ?? req.url).split('?')[0]} not found; the admin dashboard is at ${ADMIN_UI_PATH}`), req, reply, logger);
+      });
+      await scope.register(fastifyStatic, {
+        root: join(dist, 'assets'),
+        prefix: ASSETS_PREFIX,
+        decorateReply: false,
+        index: false,
+        dotfiles: 'deny',
+        // File names carry a content hash: cache them for good.
+        cacheControl: true,
+        maxAge: '365d',
+        immutable: true,
+        suppressWarning: true,
+      });
+      scope.get(ADMIN_UI_PATH, serveIndex);
+      scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+    },
+  );
 }
