@@ -27,7 +27,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         AuditModule,
-        RateLimitModule, // after AuthModule: its guard runs after authentication and roles
+        RateLimitModule,
         ServiceKeysModule,
         AdminModule,
         JobsModule,

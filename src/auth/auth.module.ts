@@ -10,6 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthenticationGuard } from './guards/authentication.guard';
+import { RequestGuard } from './guards/request.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { ProfileService } from './profile.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
@@ -37,9 +38,10 @@ import { JWT_KEY, TokenService } from './token.service';
     JwtStrategy,
     ApiKeyStrategy,
     LocalStrategy,
-    // Global guard chain, in order: authentication → roles (→ rate limit, registered by RateLimitModule).
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
+    AuthenticationGuard,
+    RolesGuard,
+    // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
+    { provide: APP_GUARD, useClass: RequestGuard },
   ],
   exports: [AuthService, TokenService, UsersModule, SessionsModule],
 })

@@ -11,6 +11,7 @@ import { loadConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { Role } from '../users/users.enums';
 import { RateLimit, SkipRateLimit } from './rate-limit.decorators';
+import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitModule } from './rate-limit.module';
 
 /** Stands in for AuthenticationGuard: `x-user: <id>[:admin]` makes the request authenticated. */
@@ -30,7 +31,8 @@ class FakeAuthGuard implements CanActivate {
   }
 }
 
-@Module({ providers: [{ provide: APP_GUARD, useClass: FakeAuthGuard }] })
+// The fake authentication first, then the rate limit (AuthModule's RequestGuard chains the real ones).
+@Module({ providers: [{ provide: APP_GUARD, useClass: FakeAuthGuard }, { provide: APP_GUARD, useExisting: RateLimitGuard }] })
 class FakeAuthModule {}
 
 @Controller('t')

@@ -44,7 +44,7 @@ function tightest(counted: Counted[]): Counted | undefined {
 }
 
 /**
- * Third global guard (after authentication and roles, so it keys on the resolved user): per-identity
+ * The last step of the global RequestGuard (after authentication and roles, so it keys on the resolved user): per-identity
  * minute/hour/day windows through @nestjs/throttler, limits resolved per request (CONTRACT §9). It runs on
  * every Nest route unless `@SkipRateLimit()`, so no route can be forgotten. Headers are written before the
  * handler runs, so error responses of a limited route carry them too.
@@ -80,6 +80,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     }));
   }
 
+  /** Whether this request is counted at all: limits on, an HTTP route without `@SkipRateLimit()`. */
+  appliesTo(context: ExecutionContext): boolean {
+    return this.config.rateLimit.enabled && context.getType() === 'http' && !this.skipped(context);
+  }
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const allowed = await super.canActivate(context);
     const { req, res } = this.getRequestResponse(context);
@@ -98,8 +103,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (!this.config.rateLimit.enabled || context.getType() !== 'http') return true;
-    if (this.skipped(context)) return true;
+    if (!this.appliesTo(context)) return true;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const plan = planRateLimit(this.config, {
       user: req.principal?.user,

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
 import { RedisService } from '../redis/redis.service';
@@ -8,9 +7,9 @@ import { RateLimitGuard } from './rate-limit.guard';
 import { RedisRateLimitStorage } from './redis-rate-limit.storage';
 
 /**
- * Per-identity rate limits (CONTRACT §9). Import it AFTER AuthModule: global guards run in registration
- * order, and this one needs the principal that AuthenticationGuard resolved. Global, so AuthenticationGuard can
- * count the requests whose authentication fails (RateLimitGuard.countFailedAuthentication).
+ * Per-identity rate limits (CONTRACT §9). RateLimitGuard runs as the last step of AuthModule's RequestGuard, after
+ * authentication and roles (it needs the principal). Global, so AuthenticationGuard can count the requests whose
+ * authentication fails (RateLimitGuard.countFailedAuthentication).
  */
 @Global()
 @Module({
@@ -26,7 +25,7 @@ import { RedisRateLimitStorage } from './redis-rate-limit.storage';
       },
     }),
   ],
-  providers: [RateLimitGuard, { provide: APP_GUARD, useExisting: RateLimitGuard }],
+  providers: [RateLimitGuard],
   exports: [RateLimitGuard],
 })
 export class RateLimitModule {}

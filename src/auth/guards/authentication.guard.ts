@@ -9,7 +9,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { UsageBuffer } from '../../users/usage-buffer.service';
 import { AuthStateService, VerifiedCredential } from '../../sessions/auth-state.service';
-import { CredentialRequest, extractCredential } from '../credentials';
+import { CredentialRequest, extractCredential, PresentedCredential } from '../credentials';
 
 type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknown };
 
@@ -33,36 +33,54 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
 
   private readonly isPublic: (context: ExecutionContext) => boolean | undefined;
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the credential and its user/session state are cached (Nest's guard loop then awaits nothing);
+   * otherwise passport verifies it and the state is loaded.
+   */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
+    const req = context.switchToHttp().getRequest<GuardedRequest>();
+    let pending: Promise<true>;
     try {
-      return await this.authenticate(context);
+      const credential = extractCredential(req, this.config.allowApiKeyQuery);
+      if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
+      const verified = this.state.getVerified(credential.value);
+      if (verified) {
+        const resolved = this.state.resolve(verified);
+        if (!(resolved instanceof Promise)) return this.admit(req, resolved);
+        pending = resolved.then((principal) => this.admit(req, principal));
+      } else {
+        pending = this.verify(context, req, credential);
+      }
     } catch (err) {
-      // A failed authentication is anonymous traffic: it spends the IP's budget (429 once spent), so API keys
-      // and tokens cannot be guessed faster than any anonymous client may call.
-      if (err instanceof AppError && err.status === 401) await this.rateLimit?.countFailedAuthentication(context);
-      throw err;
+      return this.refuse(context, err);
     }
+    return pending.catch((err: unknown) => this.refuse(context, err));
   }
 
-  private async authenticate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<GuardedRequest>();
-    const credential = extractCredential(req, this.config.allowApiKeyQuery);
-    if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
+  /** A credential not seen (or expired from the cache): passport is the authority. */
+  private async verify(context: ExecutionContext, req: GuardedRequest, credential: PresentedCredential): Promise<true> {
+    await super.canActivate(context);
+    const verified = req.user as VerifiedCredential;
+    this.state.rememberVerified(credential.value, verified);
+    return this.admit(req, await this.state.resolve(verified));
+  }
 
-    let verified = this.state.getVerified(credential.value);
-    if (!verified) {
-      await super.canActivate(context);
-      verified = req.user as VerifiedCredential;
-      this.state.rememberVerified(credential.value, verified);
-    }
-    const resolved = this.state.resolve(verified);
-    const principal = resolved instanceof Promise ? await resolved : resolved;
+  private admit(req: GuardedRequest, principal: Principal): true {
     req.principal = principal;
     this.usage.recordRequest(principal.user.id);
     if (principal.via === 'api_key') this.usage.touchApiKey(principal.user.id);
     else if (principal.sessionId) this.usage.touchSession(principal.sessionId);
     return true;
+  }
+
+  /**
+   * A failed authentication is anonymous traffic: it spends the IP's budget (429 once spent), so API keys and
+   * tokens cannot be guessed faster than any anonymous client may call.
+   */
+  private async refuse(context: ExecutionContext, err: unknown): Promise<never> {
+    if (err instanceof AppError && err.status === 401) await this.rateLimit?.countFailedAuthentication(context);
+    throw err;
   }
 
   override getAuthenticateOptions() {

@@ -1,0 +1,62 @@
+import { ExecutionContext } from '@nestjs/common';
+import { AppError, ErrorCode } from '../../common/errors';
+import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
+import { AuthenticationGuard } from './authentication.guard';
+import { RequestGuard } from './request.guard';
+import { RolesGuard } from './roles.guard';
+
+describe('RequestGuard', () => {
+  const context = {} as ExecutionContext;
+  const calls: string[] = [];
+  const setup = (opts: { auth: boolean | Promise<boolean> | Error; roles?: boolean | Error; limited?: boolean }) => {
+    calls.length = 0;
+    const authentication = {
+      canActivate: () => {
+        calls.push('authentication');
+        if (opts.auth instanceof Error) throw opts.auth;
+        return opts.auth;
+      },
+    } as unknown as AuthenticationGuard;
+    const roles = {
+      canActivate: () => {
+        calls.push('roles');
+        if (opts.roles instanceof Error) throw opts.roles;
+        return opts.roles ?? true;
+      },
+    } as unknown as RolesGuard;
+    const rateLimit = {
+      appliesTo: () => opts.limited ?? false,
+      canActivate: async () => {
+        calls.push('rate-limit');
+        return true;
+      },
+    } as unknown as RateLimitGuard;
+    return new RequestGuard(authentication, roles, rateLimit);
+  };
+
+  it('answers synchronously when authentication did and the route is not limited', () => {
+    expect(setup({ auth: true }).canActivate(context)).toBe(true);
+    expect(calls).toEqual(['authentication', 'roles']);
+  });
+
+  it('runs authentication, roles, then the rate limit, in that order', async () => {
+    const result = setup({ auth: Promise.resolve(true), limited: true }).canActivate(context);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).resolves.toBe(true);
+    expect(calls).toEqual(['authentication', 'roles', 'rate-limit']);
+  });
+
+  it('a refused authentication stops the chain (nothing counted, no role checked)', async () => {
+    const refused = new AppError(ErrorCode.InvalidToken, 'Invalid or expired token');
+    await expect(setup({ auth: Promise.reject(refused), limited: true }).canActivate(context)).rejects.toBe(refused);
+    expect(calls).toEqual(['authentication']);
+    expect(() => setup({ auth: refused, limited: true }).canActivate(context)).toThrow(refused);
+    expect(calls).toEqual(['authentication']);
+  });
+
+  it('a 403 from roles is answered before the budget is counted', () => {
+    const forbidden = new AppError(ErrorCode.Forbidden, 'You do not have permission to perform this action');
+    expect(() => setup({ auth: true, roles: forbidden, limited: true }).canActivate(context)).toThrow(forbidden);
+    expect(calls).toEqual(['authentication', 'roles']);
+  });
+});

@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
+import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
+import { AuthenticationGuard } from './authentication.guard';
+import { RolesGuard } from './roles.guard';
+
+/**
+ * The one global guard: authentication → roles → rate limit, in this order by construction (both later steps need
+ * the principal; a 403 is answered before the budget is counted). Each step stays its own guard; this runs them
+ * without awaiting what is already decided — a cached credential, a route without limits — so a request whose
+ * state is in memory passes Nest's guard stage synchronously.
+ */
+@Injectable()
+export class RequestGuard implements CanActivate {
+  constructor(
+    private readonly authentication: AuthenticationGuard,
+    private readonly roles: RolesGuard,
+    @Optional() private readonly rateLimit?: RateLimitGuard,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const authenticated = this.authentication.canActivate(context);
+    if (typeof authenticated === 'boolean') return authenticated && this.authorize(context);
+    return authenticated.then((ok) => ok && this.authorize(context));
+  }
+
+  private authorize(context: ExecutionContext): boolean | Promise<boolean> {
+    if (!this.roles.canActivate(context)) return false;
+    return this.rateLimit?.appliesTo(context) ? this.rateLimit.canActivate(context) : true;
+  }
+}
