@@ -302,7 +302,7 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     it('filters by type, severity and time; newest first; paginates', async () => {
       const u = await createUser(t);
       for (let i = 0; i < 3; i++) await login(u, 'wrong-password').expect(401);
-      const mid = t.clock.date();
+      const mid = new Date(t.clock.now() + 1); // after the last failure even when it was stamped this millisecond
       t.clock.advance(1000);
       await t.http.post('/auth/regenerate-api-key').set(u.auth).expect(200);
       const failed = (await t.http.get('/auth/security-events').query({ type: 'login_failed' }).set(u.auth).expect(200)).body;
