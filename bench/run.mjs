@@ -36,6 +36,8 @@ const HELP = `Usage: npm run bench -- [options]
   --no-pin                 do not pin the server and the load generator to separate cores
   --no-save                do not write bench/results/<date>-<db>.json
   --report FILE            print the table of a saved result and exit
+  --compare FILE           this build against another (FILE: its dist/src/main.js), both loaded at the same time on
+                           the server core: me-jwt and me-apikey throughput ratio per round (noise-robust A/B)
   --cpu-prof DIR           write a V8 CPU profile of the service to DIR (open it in Chrome DevTools; figures are then lower)
 `;
 
@@ -59,6 +61,7 @@ const { values: args } = parseArgs({
     'no-save': { type: 'boolean', default: false },
     report: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    compare: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -89,6 +92,7 @@ const opts = {
   soak: args.soak ? Number(process.argv[process.argv.indexOf('--soak') + 1]) || 1_000_000 : 0,
   pin: !args['no-pin'],
   save: !args['no-save'],
+  compare: args.compare ? resolve(args.compare) : undefined,
 };
 if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
 for (const s of opts.scenarios) if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -445,6 +449,66 @@ const httpScenario = (name, pid, url, extra = {}) => ({
   measure: () => measured(pid(), () => cannon(url, { duration: opts.duration, connections: opts.connections, ...extra })),
 });
 
+/** The service's environment in every run: production, rate limits off (they would answer 429 within a second). */
+function serviceEnv(port, db) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SECRET_KEY: randomBytes(48).toString('base64url'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
+    RATE_LIMIT_ENABLED: 'false',
+    BCRYPT_ROUNDS: '12',
+    DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
+    ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
+  };
+}
+
+/** Registers (and signs in) a user: its id, API key and tokens. */
+async function registerUser(base, tag, password, withLogin = true) {
+  const username = `bench_${tag}_${randomBytes(3).toString('hex')}`;
+  const u = await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), `register ${tag}`);
+  const login = withLogin ? await expectOk(api(base, 'POST', '/auth/login', { body: { username, password } }), `login ${tag}`) : null;
+  return { id: u.id, username, apiKey: u.api_key, access: login?.tokens.access_token, refresh: login?.tokens.refresh_token };
+}
+
+/**
+ * `--compare FILE`: this build (dist/src/main.js) and another (FILE) served side by side on the server core and
+ * loaded at the same time, so whatever else the machine does slows both alike. Sequential runs on a shared VM
+ * drift by ±10 %; the same-time ratio of two builds repeats within ~2 % (an A/A run shows the floor).
+ */
+async function compareBuilds(tmp) {
+  const password = `Bench-${randomBytes(12).toString('base64url')}`;
+  const builds = [];
+  for (const [name, entry] of [['this', resolve(ROOT, 'dist/src/main.js')], ['other', opts.compare]]) {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = await startProcess(name, ['node', entry], serviceEnv(port, { kind: 'sqlite', file: join(tmp, `${name}.db`) }), `${base}/health`, tmp);
+    builds.push({ name, entry, base, child, me: await registerUser(base, 'me', password) });
+  }
+  const scenarios = [
+    ['me-jwt', (b) => ({ headers: { authorization: `Bearer ${b.me.access}` } })],
+    ['me-apikey', (b) => ({ headers: { 'x-api-key': b.me.apiKey } })],
+  ];
+  const load = (b, extra, duration) => cannon(`${b.base}/auth/me`, { duration, connections: opts.connections, ...extra(b) });
+  const rows = [];
+  for (const [name, extra] of scenarios) {
+    await Promise.all(builds.map((b) => load(b, extra, opts.warmup)));
+    const ratios = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      const [a, b] = await Promise.all(builds.map((build) => measured(build.child.pid, () => load(build, extra, opts.duration))));
+      ratios.push(b.rps / a.rps);
+      log(`${name} round ${i + 1}: this ${a.rps.toFixed(0)} req/s (${a.cpuUsPerReq?.toFixed(0)} µs/req), other ${b.rps.toFixed(0)} req/s (${b.cpuUsPerReq?.toFixed(0)} µs/req), other/this ${b.rps / a.rps > 0 ? (b.rps / a.rps).toFixed(3) : '–'}`);
+    }
+    rows.push(`| ${name} | ${ratios.map((r) => r.toFixed(3)).join(' ')} | ${median(ratios).toFixed(3)} |`);
+  }
+  for (const b of builds) await stopProcess(b.child);
+  process.stdout.write(`\nthis: dist/src/main.js, other: ${opts.compare} — both on one core, loaded at once (${opts.connections} connections each)\n\n| scenario | other/this per round | median |\n|---|---|---|\n${rows.join('\n')}\n`);
+}
+
 async function main() {
   const started = new Date();
   log(pinNote);
@@ -455,6 +519,7 @@ async function main() {
   }
   const tmp = mkdtempSync(join(os.tmpdir(), 'voicegate-bench-'));
   cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  if (opts.compare) return compareBuilds(tmp);
   const selected = new Set(opts.soak ? [] : opts.scenarios);
   const scenarios = [];
   const results = { scenarios: {} };
@@ -471,20 +536,7 @@ async function main() {
   const db = opts.db === 'postgres' ? await createPgDatabase() : { kind: 'sqlite', file: join(tmp, 'bench.db') };
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    SECRET_KEY: randomBytes(48).toString('base64url'),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
-    RATE_LIMIT_ENABLED: 'false',
-    BCRYPT_ROUNDS: '12',
-    DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
-    ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
-  };
+  const env = serviceEnv(port, db);
   log(`starting ${opts.entry} on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
   const server = await startProcess('voicegate', ['node', ...profile, opts.entry], env, `${base}/health`, tmp);
@@ -492,12 +544,7 @@ async function main() {
 
   // One user per scenario family, so the scenarios do not disturb each other's caches or rows.
   const password = `Bench-${randomBytes(12).toString('base64url')}`;
-  const newUser = async (tag, withLogin = true) => {
-    const username = `bench_${tag}_${randomBytes(3).toString('hex')}`;
-    const u = await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), `register ${tag}`);
-    const login = withLogin ? await expectOk(api(base, 'POST', '/auth/login', { body: { username, password } }), `login ${tag}`) : null;
-    return { id: u.id, username, apiKey: u.api_key, access: login?.tokens.access_token, refresh: login?.tokens.refresh_token };
-  };
+  const newUser = (tag, withLogin = true) => registerUser(base, tag, password, withLogin);
   const me = await newUser('me');
 
   if (opts.soak) {
