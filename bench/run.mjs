@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SAME_TIME = ['health', 'me-jwt', 'me-apikey'];
 const ALL_SCENARIOS = ['bare', 'health', 'me-jwt', 'me-apikey', 'jobs-list', 'jobs-stats', 'login', 'refresh'];
 
 const HELP = `Usage: npm run bench -- [options]
@@ -36,6 +37,8 @@ const HELP = `Usage: npm run bench -- [options]
   --no-pin                 do not pin the server and the load generator to separate cores
   --no-save                do not write bench/results/<date>-<db>.json
   --report FILE            print the table of a saved result and exit
+  --same-time-rounds N     rounds of health, me-jwt and me-apikey loaded at the same time as bare, both on the
+                           server core: a ratio to bare that other load on the machine does not move (default 3; 0: off)
   --compare FILE           this build against another (FILE: its dist/src/main.js), both loaded at the same time on
                            the server core: me-jwt and me-apikey throughput ratio per round (noise-robust A/B)
   --cpu-prof DIR           write a V8 CPU profile of the service to DIR (open it in Chrome DevTools; figures are then lower)
@@ -62,6 +65,7 @@ const { values: args } = parseArgs({
     report: { type: 'string' },
     'cpu-prof': { type: 'string' },
     compare: { type: 'string' },
+    'same-time-rounds': { type: 'string', default: '3' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -93,6 +97,7 @@ const opts = {
   pin: !args['no-pin'],
   save: !args['no-save'],
   compare: args.compare ? resolve(args.compare) : undefined,
+  sameTimeRounds: int('same-time-rounds', 0),
 };
 if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
 for (const s of opts.scenarios) if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -442,6 +447,7 @@ async function measured(pid, load) {
 
 const httpScenario = (name, pid, url, extra = {}) => ({
   name,
+  url,
   warm: async () => {
     await cannon(url, { duration: opts.warmup, connections: opts.connections, ...extra });
     await settle(pid());
@@ -593,8 +599,10 @@ async function main() {
         log(`${s.name} round ${i + 1}: ${r.rps.toFixed(r.rps < 100 ? 2 : 0)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, errors ${r.errors}, ` +
           `CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req, RSS ${r.rssMb} MB${s.describe ? ', ' + s.describe(r) : ''}`);
       }
+    const sameTime = await sameTimeRatios(scenarios);
     for (const s of scenarios) {
       const agg = aggregate(rounds[s.name]);
+      if (sameTime[s.name]) agg.same_time = sameTime[s.name];
       const m = /^(.*)@(small|big)$/.exec(s.name);
       if (!m) results.scenarios[s.name] = s.finish ? s.finish(agg, rounds[s.name]) : agg;
       else (results.scenarios[m[1]] ??= {})[m[2]] = agg;
@@ -640,6 +648,27 @@ async function main() {
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`wrote ${file}`);
   }
+}
+
+/**
+ * The ratio to bare measured a second way: bare and the scenario loaded at the same time, both on the server core.
+ * The scheduler gives each half the core, so requests/s compare as the inverse of CPU per request — and whatever
+ * else the machine does between rounds (this VM's neighbours move bare by ±10 %) slows both alike.
+ */
+async function sameTimeRatios(scenarios) {
+  const bare = scenarios.find((s) => s.name === 'bare');
+  const out = {};
+  if (!bare || opts.sameTimeRounds === 0) return out;
+  for (const s of scenarios.filter((x) => SAME_TIME.includes(x.name))) {
+    const ratios = [];
+    for (let i = 0; i < opts.sameTimeRounds; i++) {
+      const [b, r] = await Promise.all([bare.measure(), s.measure()]);
+      ratios.push(r.rps / b.rps);
+      log(`${s.name} beside bare, round ${i + 1}: ${r.rps.toFixed(0)} vs ${b.rps.toFixed(0)} req/s (${(r.rps / b.rps).toFixed(3)}), CPU ${r.cpuUsPerReq?.toFixed(0)} vs ${b.cpuUsPerReq?.toFixed(0)} µs/req`);
+    }
+    out[s.name] = { rps_vs_bare: round(median(ratios), 3), rounds: ratios.map((x) => round(x, 3)) };
+  }
+  return out;
 }
 
 function aggregate(rounds) {
@@ -854,14 +883,14 @@ function machine() {
 function table(report) {
   const rows = [];
   const fmt = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
-  rows.push(['scenario', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU µs/req', 'errors', 'RSS MB']);
+  rows.push(['scenario', 'req/s', 'vs bare', 'same time', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU µs/req', 'errors', 'RSS MB']);
   const bare = report.scenarios.bare;
   const vsBare = (s, label) => bare && s !== bare && label !== 'login';
-  const row = (label, s, digits) => [label, fmt(s.rps, digits), vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.p50), fmt(s.p99),
+  const row = (label, s, digits) => [label, fmt(s.rps, digits), vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.same_time?.rps_vs_bare, 3), fmt(s.p50), fmt(s.p99),
     vsBare(s, label) ? fmt(s.p99 / bare.p99) : '–', fmt(s.cpu_us_per_req, 0), String(s.errors), fmt(s.rss_mb, 1)];
   for (const [name, s] of Object.entries(report.scenarios)) {
     if (s.skipped) {
-      rows.push([name, `skipped: ${s.skipped}`, '', '', '', '', '', '', '']);
+      rows.push([name, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '']);
       continue;
     }
     if (s.at_small) rows.push(row(`${name} (${s.at_small.jobs} jobs)`, s.at_small, 0));
