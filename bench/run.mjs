@@ -23,6 +23,7 @@ const HELP = `Usage: npm run bench -- [options]
 
   --db sqlite|postgres     database (default sqlite; postgres: a fresh database on BENCH_PG_URL, dropped afterwards)
   --redis                  run with REDIS_URL (default redis://127.0.0.1:6379/0, or BENCH_REDIS_URL)
+  --rate-limits            rate limits on (every request counts its windows; limits set far above the load)
   --no-build               use the existing dist/ (default: npm run build first)
   --duration S             seconds measured per round (default 10)
   --warmup S               seconds of warm-up per scenario (default 3)
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
   options: {
     db: { type: 'string', default: 'sqlite' },
     redis: { type: 'boolean', default: false },
+    'rate-limits': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -82,6 +84,7 @@ const int = (name, min = 1) => {
 const opts = {
   db: args.db,
   redis: args.redis,
+  rateLimits: args['rate-limits'],
   build: !args['no-build'] && !args.entry,
   entry: args.entry ? resolve(args.entry) : 'dist/src/main.js',
   duration: int('duration'),
@@ -455,7 +458,11 @@ const httpScenario = (name, pid, url, extra = {}) => ({
   measure: () => measured(pid(), () => cannon(url, { duration: opts.duration, connections: opts.connections, ...extra })),
 });
 
-/** The service's environment in every run: production, rate limits off (they would answer 429 within a second). */
+/**
+ * The service's environment: production; rate limits off (the defaults would answer 429 within a second), or with
+ * `--rate-limits` on and counted on every request but set far above what a run sends.
+ */
+const UNREACHED = '1000000000';
 function serviceEnv(port, db) {
   return {
     PATH: process.env.PATH,
@@ -466,7 +473,10 @@ function serviceEnv(port, db) {
     LOG_LEVEL: 'warn',
     SECRET_KEY: randomBytes(48).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
-    RATE_LIMIT_ENABLED: 'false',
+    RATE_LIMIT_ENABLED: opts.rateLimits ? 'true' : 'false',
+    ...(opts.rateLimits
+      ? Object.fromEntries(['USER_PER_MINUTE', 'USER_PER_HOUR', 'USER_PER_DAY', 'ANON_PER_MINUTE', 'ANON_PER_HOUR', 'ANON_PER_DAY', 'AUTH_PER_MINUTE'].map((k) => [`RATE_LIMIT_${k}`, UNREACHED]))
+      : {}),
     BCRYPT_ROUNDS: '12',
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
@@ -632,6 +642,7 @@ async function main() {
     date: started.toISOString(),
     db: opts.db,
     redis: opts.redis,
+    rate_limits: opts.rateLimits,
     machine: machine(),
     pinning: pinNote,
     load_average_at_start: os.loadavg().map((x) => round(x, 2)),
@@ -644,7 +655,7 @@ async function main() {
   if (opts.save) {
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.soak ? '-soak' : ''}.json`);
+    const file = join(dir, `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`wrote ${file}`);
   }
@@ -898,7 +909,7 @@ function table(report) {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
-  let out = `\nVoicegate benchmark — ${report.db}${report.redis ? ' + Redis' : ''}, ${report.date}\n`;
+  let out = `\nVoicegate benchmark — ${report.db}${report.redis ? ' + Redis' : ''}${report.rate_limits ? ', rate limits on' : ''}, ${report.date}\n`;
   out += `${report.machine.cpu}, ${report.machine.cpus} CPUs, ${report.machine.memory_gb} GB, ${report.machine.os}, Node ${report.machine.node}, commit ${report.machine.commit}\n`;
   out += report.soak
     ? `${report.pinning}; ${report.settings.connections} connections\n`

@@ -52,4 +52,16 @@ describe('MemoryRateLimitStorage (fixed windows on the injected clock)', () => {
   it('a limit of 0 blocks every hit', async () => {
     expect((await sut.increment('z', 60_000, 0, 0, 'minute')).isBlocked).toBe(true);
   });
+
+  it('counts a request\'s windows in order and stops at the first one over its limit (not counted in the longer ones)', async () => {
+    const windows = [
+      { key: 'u:minute', ttlMs: 60_000, limit: 2 },
+      { key: 'u:hour', ttlMs: 3_600_000, limit: 100 },
+    ];
+    expect(sut.hitWindows(windows).map((r) => r.totalHits)).toEqual([1, 1]);
+    expect(sut.hitWindows(windows).map((r) => r.totalHits)).toEqual([2, 2]);
+    const refused = sut.hitWindows(windows);
+    expect(refused.map((r) => [r.totalHits, r.isBlocked])).toEqual([[3, true]]);
+    expect((await sut.increment('u:hour', 3_600_000, 100, 0, 'hour')).totalHits).toBe(3); // the refused hit was not counted
+  });
 });

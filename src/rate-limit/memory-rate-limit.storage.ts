@@ -16,6 +16,24 @@ export function fixedWindowRecord(hits: number, msToExpire: number, limit: numbe
   return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0, resetAtMs: now + msToExpire };
 }
 
+/** One of a request's windows, as counted by a {@link MultiWindowStorage}. */
+export interface WindowHit {
+  key: string;
+  ttlMs: number;
+  limit: number;
+}
+
+/**
+ * A storage that counts all of a request's windows in one call (with Redis: one round trip instead of one per
+ * window). Windows come shortest first, and a hit refused by one window is not counted in the later ones, so the
+ * records end with the first blocked window.
+ */
+export interface MultiWindowStorage {
+  incrementWindows(hits: readonly WindowHit[]): Promise<RateLimitRecord[]>;
+}
+
+export const isMultiWindowStorage = (s: object): s is MultiWindowStorage => typeof (s as Partial<MultiWindowStorage>).incrementWindows === 'function';
+
 /**
  * In-process fixed-window counters on the injected Clock (tests move windows with `clock.advance`).
  * Throttler's own ThrottlerStorageService reads Date.now() and keeps one timestamp per hit (50 000 for an
@@ -29,6 +47,20 @@ export class MemoryRateLimitStorage implements ThrottlerStorage {
   /** ThrottlerStorage: `ttl` in ms; `blockDuration` is not used (a blocked identity waits for its window to reset). */
   async increment(key: string, ttl: number, limit: number, _blockDuration?: number, _throttlerName?: string): Promise<RateLimitRecord> {
     return this.hit(key, ttl, limit);
+  }
+
+  /**
+   * MultiWindowStorage's semantics, synchronously (the Redis storage's fallback). The guard itself counts memory
+   * windows one by one: batching saves no round trip here and measured 2–3 % slower.
+   */
+  hitWindows(hits: readonly WindowHit[]): RateLimitRecord[] {
+    const records: RateLimitRecord[] = [];
+    for (const h of hits) {
+      const record = this.hit(h.key, h.ttlMs, h.limit);
+      records.push(record);
+      if (record.isBlocked) break;
+    }
+    return records;
   }
 
   hit(key: string, ttlMs: number, limit: number): RateLimitRecord {

@@ -18,7 +18,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PlannedWindow, planRateLimit, RateLimitPlan, WINDOWS, WindowName } from './limits';
-import { RateLimitRecord } from './memory-rate-limit.storage';
+import { isMultiWindowStorage, MultiWindowStorage, RateLimitRecord } from './memory-rate-limit.storage';
 import { RATE_LIMIT_AUTH, RATE_LIMIT_OVERRIDE, RATE_LIMIT_SKIP } from './rate-limit.decorators';
 
 interface Counted {
@@ -29,6 +29,8 @@ interface Counted {
 interface RequestState {
   plan: RateLimitPlan;
   counted: Counted[];
+  /** Every planned window counted at once (a MultiWindowStorage: one Redis round trip per request), by name. */
+  batch?: Promise<Partial<Record<WindowName, RateLimitRecord>>>;
 }
 
 /** What the guard decided for a request, read by throttler's per-window resolvers below. */
@@ -63,7 +65,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     this.skipped = routeMetadata<boolean>(reflector, RATE_LIMIT_SKIP);
     this.authRoute = routeMetadata<boolean>(reflector, RATE_LIMIT_AUTH);
     this.override = routeMetadata<Partial<RateLimitWindows>>(reflector, RATE_LIMIT_OVERRIDE);
+    this.multiWindow = isMultiWindowStorage(storage) ? storage : undefined;
   }
+
+  /** Our storages count a request's windows in one call; another ThrottlerStorage is asked window by window. */
+  private readonly multiWindow?: MultiWindowStorage;
 
   private readonly skipped: (context: ExecutionContext) => boolean | undefined;
   private readonly authRoute: (context: ExecutionContext) => boolean | undefined;
@@ -132,12 +138,31 @@ export class RateLimitGuard extends ThrottlerGuard {
     const window = state.plan.windows[throttler.name as WindowName]!;
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, window.name);
-    const raw: Partial<RateLimitRecord> & Omit<RateLimitRecord, 'resetAtMs'> = await this.storageService.increment(key, ttl, limit, blockDuration, window.name);
-    const record: RateLimitRecord = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 }; // resetAtMs: absent from other ThrottlerStorages
+    let record: RateLimitRecord;
+    if (this.multiWindow) {
+      state.batch ??= this.countAll(this.multiWindow, state.plan);
+      record = (await state.batch)[window.name]!; // present: counting stops only at a refusal, which ends this loop too
+    } else {
+      const raw: Partial<RateLimitRecord> & Omit<RateLimitRecord, 'resetAtMs'> = await this.storageService.increment(key, ttl, limit, blockDuration, window.name);
+      record = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 }; // resetAtMs: absent from other ThrottlerStorages
+    }
     const counted = { window: { ...window, limit }, record };
     state.counted.push(counted);
     if (record.isBlocked) await this.throwThrottlingException(context, { limit, ttl, key, tracker, ...record });
     return true;
+  }
+
+  /**
+   * With the Redis storage, the first window's call counts all of the request's windows in one round trip
+   * (throttler still walks them one by one, shortest first, and stops at the first refusal — so does the script).
+   */
+  private async countAll(storage: MultiWindowStorage, plan: RateLimitPlan): Promise<Partial<Record<WindowName, RateLimitRecord>>> {
+    const planned: PlannedWindow[] = [];
+    for (const w of WINDOWS) if (plan.windows[w.name]) planned.push(plan.windows[w.name]!);
+    const records = await storage.incrementWindows(planned);
+    const byName: Partial<Record<WindowName, RateLimitRecord>> = {};
+    for (let i = 0; i < records.length; i++) byName[planned[i].name] = records[i];
+    return byName;
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

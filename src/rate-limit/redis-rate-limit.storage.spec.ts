@@ -72,6 +72,34 @@ describe('RedisRateLimitStorage (Lua: INCR + PEXPIRE + PTTL in one EVALSHA)', ()
     expect(await redis.pttl(`${prefix}stuck`)).toBeGreaterThan(0);
   });
 
+  it("counts a request's windows in one script, in order, stopping at the first over its limit", async () => {
+    const windows = [
+      { key: 'b:minute', ttlMs: 60_000, limit: 2 },
+      { key: 'b:hour', ttlMs: 3_600_000, limit: 100 },
+      { key: 'b:day', ttlMs: 86_400_000, limit: 1000 },
+    ];
+    const calls: string[] = [];
+    const watcher = redis.duplicate();
+    const monitor = await watcher.monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => calls.push(String(args[0]).toLowerCase()));
+    try {
+      expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1, 1, 1]);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      monitor.disconnect();
+      watcher.disconnect();
+    }
+    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1); // one round trip for three windows
+    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, false], [2, false], [2, false]]);
+    const refused = await sut.incrementWindows(windows);
+    expect(refused.map((r) => [r.totalHits, r.isBlocked])).toEqual([[3, true]]);
+    expect(await redis.get(`${prefix}b:hour`)).toBe('2'); // the refused hit is not counted in the longer windows
+    expect(await redis.pttl(`${prefix}b:day`)).toBeGreaterThan(86_000_000);
+    expect(refused[0].timeToExpire).toBeLessThanOrEqual(60);
+    // the same counters as the one-window call (both instances of one deployment may mix them during an upgrade)
+    expect((await sut.increment('b:hour', 3_600_000, 100, 0, 'hour')).totalHits).toBe(3);
+  });
+
   it('survives SCRIPT FLUSH (EVALSHA falls back to EVAL on NOSCRIPT)', async () => {
     await sut.increment('flush', 60_000, 10, 0, 'minute');
     await redis.script('FLUSH');
@@ -85,6 +113,11 @@ describe('RedisRateLimitStorage when Redis fails', () => {
     calls = 0;
     defineCommand(): void {}
     async voicegateRateLimitIncrement(): Promise<[number, number]> {
+      this.calls++;
+      if (this.fail) throw new Error('Connection is closed.');
+      return [1, 60_000];
+    }
+    async voicegateRateLimitIncrementWindows(): Promise<number[]> {
       this.calls++;
       if (this.fail) throw new Error('Connection is closed.');
       return [1, 60_000];
@@ -126,6 +159,25 @@ describe('RedisRateLimitStorage when Redis fails', () => {
     stub.fail = true;
     await sut.increment('k', 60_000, 3, 0, 'minute');
     expect(warn).toHaveBeenCalledTimes(2); // a new outage is logged once more
+  });
+
+  it('counting all windows at once fails open the same way (and backs off)', async () => {
+    const clock = new Clock();
+    const stub = new StubRedis();
+    const sut = new RedisRateLimitStorage(stub as unknown as Redis, new MemoryRateLimitStorage(clock), clock, 'p:');
+    const windows = [
+      { key: 'k:minute', ttlMs: 60_000, limit: 1 },
+      { key: 'k:hour', ttlMs: 3_600_000, limit: 10 },
+    ];
+    expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1, 1]);
+    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, true]]); // the fallback stops there too
+    expect(stub.calls).toBe(1);
+    expect(sut.degraded).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    stub.fail = false;
+    clock.advance(1001);
+    expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1]); // the stub's Redis answers one window
+    expect(sut.degraded).toBe(false);
   });
 
   it('a Redis that refuses connections (no offline queue) fails fast to the fallback', async () => {
