@@ -68,7 +68,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     this.multiWindow = isMultiWindowStorage(storage) ? storage : undefined;
   }
 
-  /** Our storages count a request's windows in one call; another ThrottlerStorage is asked window by window. */
+  /** The Redis storage counts a request's windows in one call; any other storage is asked window by window. */
   private readonly multiWindow?: MultiWindowStorage;
 
   private readonly skipped: (context: ExecutionContext) => boolean | undefined;
