@@ -14,21 +14,32 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
 /**
- * `reflector.getAllAndOverride(key, [handler, class])`, read once per route: route metadata is fixed once the app
- * has started, and every global guard asks on every request (reflect-metadata walks prototype chains each time).
+ * A Reflector whose `getAllAndOverride(key, [handler, class])` is read once per route: route metadata is fixed once
+ * the app has started, and reflect-metadata walks prototype chains on every call. For guards that ask on every
+ * request — ours, and @nestjs/throttler's (six reads per window).
  */
-export function routeMetadata<T>(reflector: Reflector, key: string): (context: ExecutionContext) => T | undefined {
-  const seen = new Map<Function, Map<Function, T | undefined>>(); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
-  return (context) => {
-    const handler = context.getHandler();
-    const cls = context.getClass();
-    let byClass = seen.get(handler);
-    if (!byClass) seen.set(handler, (byClass = new Map()));
+export function routeMetadataCache(reflector: Reflector): Reflector {
+  const seen = new Map<unknown, Map<unknown, Map<unknown, unknown>>>();
+  const cached = Object.create(reflector) as Reflector;
+  cached.getAllAndOverride = ((key: unknown, targets: unknown[]) => {
+    if (targets.length !== 2) return reflector.getAllAndOverride(key as string, targets as Function[]); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    const [handler, cls] = targets;
+    let byHandler = seen.get(key);
+    if (!byHandler) seen.set(key, (byHandler = new Map()));
+    let byClass = byHandler.get(handler);
+    if (!byClass) byHandler.set(handler, (byClass = new Map()));
     if (byClass.has(cls)) return byClass.get(cls);
-    const value = reflector.getAllAndOverride<T | undefined>(key, [handler, cls]);
+    const value = reflector.getAllAndOverride(key as string, targets as Function[]); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
     byClass.set(cls, value);
     return value;
-  };
+  }) as Reflector['getAllAndOverride'];
+  return cached;
+}
+
+/** One key of {@link routeMetadataCache}, for a guard's own metadata. */
+export function routeMetadata<T>(reflector: Reflector, key: string): (context: ExecutionContext) => T | undefined {
+  const cached = routeMetadataCache(reflector);
+  return (context) => cached.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
 }
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };

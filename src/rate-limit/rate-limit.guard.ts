@@ -13,7 +13,7 @@ import {
 } from '@nestjs/throttler';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
-import { AuthedRequest, requestMeta, routeMetadata } from '../common/decorators';
+import { AuthedRequest, requestMeta, routeMetadata, routeMetadataCache } from '../common/decorators';
 import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -61,7 +61,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
   ) {
-    super(options, storage, reflector);
+    super(options, storage, routeMetadataCache(reflector));
     this.skipped = routeMetadata<boolean>(reflector, RATE_LIMIT_SKIP);
     this.authRoute = routeMetadata<boolean>(reflector, RATE_LIMIT_AUTH);
     this.override = routeMetadata<Partial<RateLimitWindows>>(reflector, RATE_LIMIT_OVERRIDE);
