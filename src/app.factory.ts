@@ -1,11 +1,9 @@
 import cors from '@fastify/cors';
-import helmet from 'helmet';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { ADMIN_UI_PATH, registerAdminUi } from './admin/admin-ui';
@@ -13,6 +11,7 @@ import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
+import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
@@ -60,10 +59,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   const fastify = app.getHttpAdapter().getInstance();
 
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
-  const api = apiHeaders();
   const pages = pageHeaders(DOCS_CSP);
   fastify.addHook('onRequest', (req, reply, done) => {
-    reply.headers(isPagePath(req.url) ? pages : api).header('x-request-id', req.id);
+    reply.headers(isPagePath(req.url) ? pages : API_HEADERS).header('x-request-id', req.id);
     done();
   });
   fastify.addHook('preValidation', rejectHostileInput);
@@ -88,70 +86,6 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   setupOpenApi(app);
   await registerAdminUi(app, config);
   return app;
-}
-
-/**
- * The headers a header-only middleware (helmet) sets, captured once at start-up. Running helmet per request costs
- * ~30 µs through @fastify/helmet (which also rebuilds it each time) and ~10 µs called directly (README, Performance).
- */
-export function staticHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const res = {
-    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
-    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
-  };
-  let completed = false;
-  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, (err) => {
-    if (err) throw err;
-    completed = true;
-  });
-  if (!completed) throw new Error('the security-header middleware did not complete synchronously');
-  return headers;
-}
-
-const HSTS = { maxAge: 31536000, includeSubDomains: true };
-
-/**
- * What every JSON answer carries: the OWASP REST Security Cheat Sheet's headers (no caching, a CSP under which
- * nothing loads or frames, nosniff, X-Frame-Options DENY, HSTS) plus no referrer and a same-origin resource policy.
- * helmet's document-only headers (COOP, Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options,
- * X-Permitted-Cross-Domain-Policies, X-XSS-Protection) say nothing about JSON, so pages alone get them.
- */
-export function apiHeaders(): Record<string, string> {
-  return {
-    ...staticHeaders(
-      helmet({
-        contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-        crossOriginEmbedderPolicy: false,
-        crossOriginOpenerPolicy: false,
-        originAgentCluster: false,
-        xDnsPrefetchControl: false,
-        xDownloadOptions: false,
-        xPermittedCrossDomainPolicies: false,
-        xXssProtection: false,
-        xFrameOptions: { action: 'deny' },
-        strictTransportSecurity: HSTS,
-        referrerPolicy: { policy: 'no-referrer' },
-      }),
-    ),
-    'cache-control': 'no-store',
-  };
-}
-
-/** The pages (/docs, /admin): helmet's whole set under the page's own CSP; the dashboard sets its stricter one. */
-export function pageHeaders(csp: string): Record<string, string> {
-  return {
-    ...staticHeaders(
-      helmet({
-        contentSecurityPolicy: false,
-        crossOriginEmbedderPolicy: false,
-        xFrameOptions: { action: 'deny' },
-        strictTransportSecurity: HSTS,
-        referrerPolicy: { policy: 'no-referrer' },
-      }),
-    ),
-    'content-security-policy': csp,
-  };
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

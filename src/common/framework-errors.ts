@@ -5,8 +5,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, ErrorCode } from './errors';
 import { sendProblem } from './problem-details';
+import { API_HEADERS } from './security-headers';
 
-const NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * Fastify's `frameworkErrors`: a URL the router cannot even look up (bad percent-encoding, a path parameter over
@@ -21,8 +21,8 @@ export function frameworkErrorHandler(logger: Pick<Logger, 'error'>) {
         : err.code === 'FST_ERR_BAD_URL'
           ? new AppError(ErrorCode.BadRequest, 'Malformed URL: invalid percent-encoding')
           : err;
-    // No onRequest hook ran for this request (request id, helmet): the headers that matter for a JSON error.
-    reply.header('x-request-id', String(req.id)).header('x-content-type-options', 'nosniff').header('content-security-policy', NO_CONTENT_POLICY);
+    // No onRequest hook ran for this request: the API's headers and the request id, as on every other JSON answer.
+    reply.headers(API_HEADERS).header('x-request-id', String(req.id));
     sendProblem(mapped, req, reply, logger);
   };
 }
@@ -44,7 +44,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Content-Type-Options: nosniff\r\nContent-Security-Policy: ${NO_CONTENT_POLICY}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Content-Type-Options: nosniff\r\nContent-Security-Policy: ${API_HEADERS['content-security-policy']}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
     );
   socket.destroy(err);
 }
