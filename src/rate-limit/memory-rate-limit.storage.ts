@@ -16,23 +16,12 @@ export function fixedWindowRecord(hits: number, msToExpire: number, limit: numbe
   return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0, resetAtMs: now + msToExpire };
 }
 
-/** One of a request's windows, as counted by a {@link MultiWindowStorage}. */
+/** One of a request's windows, as counted by the Redis storage's MultiWindowStorage (and this one's hitWindows). */
 export interface WindowHit {
   key: string;
   ttlMs: number;
   limit: number;
 }
-
-/**
- * A storage that counts all of a request's windows in one call (with Redis: one round trip instead of one per
- * window). Windows come shortest first, and a hit refused by one window is not counted in the later ones, so the
- * records end with the first blocked window.
- */
-export interface MultiWindowStorage {
-  incrementWindows(hits: readonly WindowHit[]): Promise<RateLimitRecord[]>;
-}
-
-export const isMultiWindowStorage = (s: object): s is MultiWindowStorage => typeof (s as Partial<MultiWindowStorage>).incrementWindows === 'function';
 
 /**
  * In-process fixed-window counters on the injected Clock (tests move windows with `clock.advance`).

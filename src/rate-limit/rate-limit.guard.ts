@@ -18,8 +18,9 @@ import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PlannedWindow, planRateLimit, RateLimitPlan, WINDOWS, WindowName } from './limits';
-import { isMultiWindowStorage, MultiWindowStorage, RateLimitRecord } from './memory-rate-limit.storage';
+import { RateLimitRecord } from './memory-rate-limit.storage';
 import { RATE_LIMIT_AUTH, RATE_LIMIT_OVERRIDE, RATE_LIMIT_SKIP } from './rate-limit.decorators';
+import { isMultiWindowStorage, MultiWindowStorage } from './redis-rate-limit.storage';
 
 interface Counted {
   window: PlannedWindow;

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { Clock } from '../common/clock';
-import { fixedWindowRecord, MemoryRateLimitStorage, MultiWindowStorage, RateLimitRecord, WindowHit } from './memory-rate-limit.storage';
+import { fixedWindowRecord, MemoryRateLimitStorage, RateLimitRecord, WindowHit } from './memory-rate-limit.storage';
 
 // One round trip, atomic: count the hit, start the window on the first hit (or repair a key that lost its TTL).
 const INCREMENT_LUA = `
@@ -35,6 +35,17 @@ const COMMAND = 'voicegateRateLimitIncrement';
 const WINDOWS_COMMAND = 'voicegateRateLimitIncrementWindows';
 /** After a failed command, Redis is not tried again for this long (so an outage costs no per-request timeout). */
 const RETRY_AFTER_MS = 1000;
+
+/**
+ * A storage that counts all of a request's windows in one call (with Redis: one round trip instead of one per
+ * window). Windows come shortest first, and a hit refused by one window is not counted in the later ones, so the
+ * records end with the first blocked window.
+ */
+export interface MultiWindowStorage {
+  incrementWindows(hits: readonly WindowHit[]): Promise<RateLimitRecord[]>;
+}
+
+export const isMultiWindowStorage = (s: object): s is MultiWindowStorage => typeof (s as Partial<MultiWindowStorage>).incrementWindows === 'function';
 
 type ScriptedRedis = Redis & {
   [COMMAND](key: string, ttlMs: number): Promise<[number, number]>;
