@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
@@ -8,6 +9,7 @@ import { Principal, RequestMetadata } from '../common/principal';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
+import { USER_OUT_SCHEMA, UserOut } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, isGrantType, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenRequestDto, UpdateProfileDto } from './dto/auth.dto';
@@ -102,9 +104,14 @@ export class AuthController {
   @Get('me')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user' })
-  async me(@CurrentUser() principal: Principal) {
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
+  me(@CurrentUser() principal: Principal): UserOut | Promise<UserOut> {
     // The cached row the guard just resolved (no query when nothing changed); every write to a user invalidates it.
-    const profile = await this.state.profile(principal.user.id);
+    const profile = this.state.profile(principal.user.id);
+    return profile instanceof Promise ? profile.then((p) => this.profileOut(p)) : this.profileOut(profile);
+  }
+
+  private profileOut(profile: Parameters<UsersService['toOut']>[0] | null): UserOut {
     if (!profile) throw AppError.notFound('User');
     return this.users.toOut(profile);
   }
@@ -112,6 +119,7 @@ export class AuthController {
   @Get('profile')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user (seed 002 name)' })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   profileGet(@CurrentUser() principal: Principal) {
     return this.me(principal);
   }
@@ -119,6 +127,7 @@ export class AuthController {
   @Put('profile')
   @ApiAuth()
   @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   async profileUpdate(@CurrentUser() principal: Principal, @Body() dto: UpdateProfileDto, @RequestMeta() meta: RequestMetadata) {
     return this.users.toOut(await this.profile.update(principal, dto, meta));
   }

@@ -107,9 +107,14 @@ export class AuthStateService implements OnModuleInit {
     return (this.cacheUsable ? this.users.get(id) : undefined) ?? this.loadUser(id);
   }
 
-  /** The user's row as GET /auth/me shows it, from the same cache (and invalidation) as the auth state. */
-  async profile(id: string): Promise<Readonly<UserProfile> | null> {
-    return (await this.userState(id))?.profile ?? null;
+  /**
+   * The user's row as GET /auth/me shows it, from the same cache (and invalidation) as the auth state; synchronous
+   * when cached, as it is right after the guard resolved the same user.
+   */
+  profile(id: string): Readonly<UserProfile> | null | Promise<Readonly<UserProfile> | null> {
+    const cached = this.cacheUsable ? this.users.get(id) : undefined;
+    if (cached) return cached.profile;
+    return this.loadUser(id).then((state) => state?.profile ?? null);
   }
 
   private async loadUser(id: string): Promise<UserState | null> {
