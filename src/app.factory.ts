@@ -12,7 +12,6 @@ import { clientErrorHandler, frameworkErrorHandler } from './common/framework-er
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
-import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
 
@@ -79,7 +78,6 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   if (config.corsOrigins.length)
     await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Total-Count'] });
 
-  app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta, Roles } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
+import { ValidatedBody, ValidatedQuery } from '../common/validation';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
 import { AdminActor, AdminUsersService } from './admin-users.service';
@@ -34,14 +35,14 @@ export class AdminUsersController {
 
   @Get()
   @ApiOperation({ summary: 'Search, filter, sort and page through users' })
-  list(@Query() q: ListUsersQueryDto) {
+  list(@ValidatedQuery() q: ListUsersQueryDto) {
     return this.query.list(q);
   }
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Create a user; returns their API key, and a generated password when none was given (both shown once)' })
-  async create(@CurrentUser() p: Principal, @Body() dto: CreateUserDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@CurrentUser() p: Principal, @ValidatedBody() dto: CreateUserDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     const created = await this.admin.create(actor(p, meta), dto);
     noStore(reply);
     return created;
@@ -50,7 +51,7 @@ export class AdminUsersController {
   @Post('bulk')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Apply one action to up to 100 users; per-user results (a failure does not stop the others)' })
-  bulk(@CurrentUser() p: Principal, @Body() dto: BulkActionDto, @RequestMeta() meta: RequestMetadata) {
+  bulk(@CurrentUser() p: Principal, @ValidatedBody() dto: BulkActionDto, @RequestMeta() meta: RequestMetadata) {
     return this.admin.bulk(actor(p, meta), dto);
   }
 
@@ -62,7 +63,7 @@ export class AdminUsersController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Update profile, role, flags and rate limits (role/limit changes apply from the next request)' })
-  update(@CurrentUser() p: Principal, @UserId() id: string, @Body() dto: UpdateUserDto, @RequestMeta() meta: RequestMetadata) {
+  update(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: UpdateUserDto, @RequestMeta() meta: RequestMetadata) {
     return this.admin.update(actor(p, meta), id, dto);
   }
 
@@ -77,7 +78,7 @@ export class AdminUsersController {
   @Post(':id/suspend')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Suspend: every session ends and tokens and API key are refused (403) at once' })
-  suspend(@CurrentUser() p: Principal, @UserId() id: string, @Body() dto: SuspendUserDto, @RequestMeta() meta: RequestMetadata) {
+  suspend(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: SuspendUserDto, @RequestMeta() meta: RequestMetadata) {
     return this.admin.suspend(actor(p, meta), id, dto.reason);
   }
 
@@ -100,7 +101,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Set a new password (or generate one: 200 with it, shown once; else 204); ends every session, clears the lockout' })
   @ApiOkResponse({ description: '`{generated_password}` when none was given' })
   @ApiNoContentResponse({ description: 'The given password was set' })
-  async resetPassword(@CurrentUser() p: Principal, @UserId() id: string, @Body() dto: ResetPasswordDto, @RequestMeta() meta: RequestMetadata, @Res() reply: FastifyReply) {
+  async resetPassword(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: ResetPasswordDto, @RequestMeta() meta: RequestMetadata, @Res() reply: FastifyReply) {
     const generated = await this.admin.resetPassword(actor(p, meta), id, dto?.new_password);
     noStore(reply);
     // Two success statuses, so the reply is sent here rather than by Nest (which would impose one).
@@ -110,7 +111,7 @@ export class AdminUsersController {
 
   @Get(':id/login-history')
   @ApiOperation({ summary: "The user's sign-in attempts, newest first, paginated" })
-  loginHistory(@UserId() id: string, @Query() q: PageQueryDto) {
+  loginHistory(@UserId() id: string, @ValidatedQuery() q: PageQueryDto) {
     return this.query.loginHistory(id, q.page, q.per_page);
   }
 

@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Roles } from '../common/decorators';
 import { Principal } from '../common/principal';
+import { ValidatedQuery } from '../common/validation';
 import { Role } from '../users/users.enums';
 import { AuditQueryService, SecurityEventFilter } from './audit-query.service';
 import { AdminSecurityEventQueryDto, PageQueryDto, SecurityEventQueryDto } from './dto/audit-query.dto';
@@ -28,7 +29,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Your login attempts, newest first (paginated)' })
   @ApiOkResponse({ type: LoginHistoryPageDto })
   @ApiUnprocessableEntityResponse({ description: 'Bad page or per_page (1–100)' })
-  loginHistory(@CurrentUser() principal: Principal, @Query() q: PageQueryDto): Promise<LoginHistoryPageDto> {
+  loginHistory(@CurrentUser() principal: Principal, @ValidatedQuery() q: PageQueryDto): Promise<LoginHistoryPageDto> {
     return this.audit.loginHistory(principal.user.id, { page: q.page, perPage: q.per_page });
   }
 
@@ -36,7 +37,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Security events about you, newest first (paginated); filter by type, severity and time' })
   @ApiOkResponse({ type: OwnSecurityEventPageDto })
   @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed date, since after until, bad paging' })
-  async securityEvents(@CurrentUser() principal: Principal, @Query() q: SecurityEventQueryDto): Promise<OwnSecurityEventPageDto> {
+  async securityEvents(@CurrentUser() principal: Principal, @ValidatedQuery() q: SecurityEventQueryDto): Promise<OwnSecurityEventPageDto> {
     const page = await this.audit.securityEvents({ ...toFilter(q), userId: principal.user.id });
     return { ...page, events: page.items };
   }
@@ -47,7 +48,7 @@ export class AuditController {
   @ApiOkResponse({ type: AdminSecurityEventPageDto })
   @ApiForbiddenResponse({ description: 'Not an admin' })
   @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed user_id or date, since after until, bad paging' })
-  async adminSecurityEvents(@Query() q: AdminSecurityEventQueryDto): Promise<AdminSecurityEventPageDto> {
+  async adminSecurityEvents(@ValidatedQuery() q: AdminSecurityEventQueryDto): Promise<AdminSecurityEventPageDto> {
     const { items, ...page } = await this.audit.securityEvents({ ...toFilter(q), userId: q.user_id });
     return { events: items, ...page };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +6,7 @@ import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Public, RequestMeta } from '../common/decorators';
 import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
+import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
@@ -35,7 +36,7 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an account; returns the user and their personal API key (shown once)' })
-  async register(@Body() dto: RegisterDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async register(@ValidatedBody() dto: RegisterDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     const { user, apiKey } = await this.users.create({ email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name }, meta);
     noStore(reply);
     return { ...this.users.toOut(user), api_key: apiKey };
@@ -87,7 +88,7 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: new access and refresh tokens; the old refresh token dies' })
-  async refresh(@Body() dto: RefreshDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async refresh(@ValidatedBody() dto: RefreshDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
     const { tokens, session } = await this.auth.refresh(dto.refresh_token, meta);
     noStore(reply);
     return { success: true, tokens: wireTokens(tokens), session_id: session.id, ...wireTokens(tokens) };
@@ -97,7 +98,7 @@ export class AuthController {
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: "End this session (or every session with all_devices); its tokens stop working at once" })
-  async logout(@CurrentUser() principal: Principal, @Body() dto: LogoutDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async logout(@CurrentUser() principal: Principal, @ValidatedBody() dto: LogoutDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
     await this.auth.logout(principal, dto?.all_devices === true, meta);
   }
 
@@ -128,7 +129,7 @@ export class AuthController {
   @ApiAuth()
   @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
   @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
-  async profileUpdate(@CurrentUser() principal: Principal, @Body() dto: UpdateProfileDto, @RequestMeta() meta: RequestMetadata) {
+  async profileUpdate(@CurrentUser() principal: Principal, @ValidatedBody() dto: UpdateProfileDto, @RequestMeta() meta: RequestMetadata) {
     return this.users.toOut(await this.profile.update(principal, dto, meta));
   }
 
@@ -136,7 +137,7 @@ export class AuthController {
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })
-  async changePassword(@CurrentUser() principal: Principal, @Body() dto: ChangePasswordDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async changePassword(@CurrentUser() principal: Principal, @ValidatedBody() dto: ChangePasswordDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
     await this.auth.changePassword(principal, dto.current_password, dto.new_password, meta);
   }
 

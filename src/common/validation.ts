@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Body, Query, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from './errors';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -23,3 +23,19 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/** Stateless, so one instance serves every parameter. */
+export const VALIDATION_PIPE = createValidationPipe();
+
+/*
+ * Validation is attached to the parameters that carry client input, not registered as a global pipe: Nest runs
+ * global pipes on custom parameters too (the principal, request metadata), so every authenticated request awaited a
+ * chain of promises for a pipe with nothing to do (6.5 % of GET /auth/me). The route-permissions e2e test holds every
+ * @Body() and @Query() parameter of every route to this pipe.
+ */
+
+/** `@Body()` validated against its DTO class. */
+export const ValidatedBody = () => Body(VALIDATION_PIPE);
+
+/** `@Query()` (or one query field) validated against its DTO class. */
+export const ValidatedQuery = (property?: string) => (property === undefined ? Query(VALIDATION_PIPE) : Query(property, VALIDATION_PIPE));

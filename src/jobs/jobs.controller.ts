@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal } from '../common/principal';
+import { ValidatedBody, ValidatedQuery } from '../common/validation';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobDetailDto, JobStatsDto, JobSummaryDto } from './dto/job-response.dto';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto';
@@ -26,7 +27,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Record a new job (status pending)' })
   @ApiCreatedResponse({ type: JobDetailDto })
   @ApiConflictResponse({ description: 'You already have a job with this job_id.' })
-  create(@CurrentUser() principal: Principal, @Body() dto: CreateJobDto): Promise<JobDetailDto> {
+  create(@CurrentUser() principal: Principal, @ValidatedBody() dto: CreateJobDto): Promise<JobDetailDto> {
     return this.jobs.create(principal.user.id, dto);
   }
 
@@ -37,7 +38,7 @@ export class JobsController {
     isArray: true,
     headers: { 'X-Total-Count': { description: 'Number of jobs matching the filters (all pages).', schema: { type: 'integer' } } },
   })
-  async list(@CurrentUser() principal: Principal, @Query() query: ListJobsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobSummaryDto[]> {
+  async list(@CurrentUser() principal: Principal, @ValidatedQuery() query: ListJobsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobSummaryDto[]> {
     const { jobs, total } = await this.jobs.list(principal.user.id, query);
     reply.header('X-Total-Count', String(total));
     return jobs;
@@ -69,7 +70,7 @@ export class JobsController {
   @ApiOkResponse({ type: JobDetailDto })
   @ApiConflictResponse({ description: 'The transition is not allowed from the current status (code INVALID_STATE_TRANSITION).' })
   @ApiNotFoundResponse()
-  update(@CurrentUser() principal: Principal, @JobRef() ref: string, @Body() dto: UpdateJobDto): Promise<JobDetailDto> {
+  update(@CurrentUser() principal: Principal, @JobRef() ref: string, @ValidatedBody() dto: UpdateJobDto): Promise<JobDetailDto> {
     return this.jobs.update(principal.user.id, ref, dto);
   }
 

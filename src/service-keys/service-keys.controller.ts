@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
+import { ValidatedBody, ValidatedQuery } from '../common/validation';
 import { CreateServiceKeyDto } from './dto/create-service-key.dto';
 import { RevealedServiceKeyDto, ServiceKeyResponseDto } from './dto/service-key-response.dto';
 import { ServiceKeysService } from './service-keys.service';
@@ -21,7 +22,7 @@ export class ServiceKeysController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Store a third-party service key, encrypted' })
   @ApiCreatedResponse({ type: ServiceKeyResponseDto })
-  create(@CurrentUser() principal: Principal, @Body() dto: CreateServiceKeyDto, @RequestMeta() meta: RequestMetadata): Promise<ServiceKeyResponseDto> {
+  create(@CurrentUser() principal: Principal, @ValidatedBody() dto: CreateServiceKeyDto, @RequestMeta() meta: RequestMetadata): Promise<ServiceKeyResponseDto> {
     return this.serviceKeys.create(principal.user.id, dto, meta);
   }
 
@@ -29,7 +30,7 @@ export class ServiceKeysController {
   @ApiOperation({ summary: 'List your service keys, newest first' })
   @ApiQuery({ name: 'service', type: String, required: false, description: 'Only keys of this service (one of SERVICE_KEY_SERVICES)' })
   @ApiOkResponse({ type: ServiceKeyResponseDto, isArray: true })
-  list(@CurrentUser() principal: Principal, @Query('service') service?: unknown): Promise<ServiceKeyResponseDto[]> {
+  list(@CurrentUser() principal: Principal, @ValidatedQuery('service') service?: unknown): Promise<ServiceKeyResponseDto[]> {
     return this.serviceKeys.list(principal.user.id, service);
   }
 

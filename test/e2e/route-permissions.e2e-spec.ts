@@ -1,9 +1,11 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IS_PUBLIC, ROLES } from '../../src/common/decorators';
+import { VALIDATION_PIPE } from '../../src/common/validation';
 import { RATE_LIMIT_AUTH, RATE_LIMIT_SKIP } from '../../src/rate-limit/rate-limit.decorators';
 import { createTestApp, TestApp } from '../app.factory';
 
@@ -54,5 +56,26 @@ describe('route permissions', () => {
     );
     // Every admin route is for admins only.
     for (const r of routes.filter((r) => r.path.startsWith('/auth/admin'))) expect(r.roles).toEqual(['admin']);
+  });
+
+  it('validate every body and query parameter (there is no global pipe to fall back on)', () => {
+    const discovery = t.app.get(DiscoveryService);
+    const scanner = t.app.get(MetadataScanner);
+    const unvalidated: string[] = [];
+    let validated = 0;
+    for (const { instance, metatype } of discovery.getControllers()) {
+      if (!instance || !metatype) continue;
+      for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const args: Record<string, { index: number; pipes?: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {};
+        for (const [key, arg] of Object.entries(args)) {
+          const type = Number(key.split(':')[0]);
+          if (type !== RouteParamtypes.BODY && type !== RouteParamtypes.QUERY) continue;
+          if (arg.pipes?.includes(VALIDATION_PIPE)) validated++;
+          else unvalidated.push(`${metatype.name}.${name} argument ${arg.index}`);
+        }
+      }
+    }
+    expect(unvalidated).toEqual([]);
+    expect(validated).toBeGreaterThanOrEqual(20);
   });
 });
