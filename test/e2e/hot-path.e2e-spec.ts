@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { AUTH_STATE_TTL_MS, AuthStateService } from '../../src/sessions/auth-state.service';
 import { UsageBuffer } from '../../src/users/usage-buffer.service';
@@ -122,5 +124,42 @@ describe('hot path: authenticated requests and the database', () => {
     const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(after.usageTotalRequests).toBe(before + 26);
     expect(after.apiKeyLastUsedAt).not.toBeNull();
+  });
+
+  it('one keep-alive connection carrying several callers (as from a proxy): each request is its own caller', async () => {
+    const other = await createUser(t);
+    const server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const { port } = server.address() as AddressInfo;
+    const me = (headers: Record<string, string>) =>
+      new Promise<{ status: number; reused: boolean; username?: string }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/auth/me', headers, agent }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, username: res.statusCode === 200 ? JSON.parse(body).username : undefined }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      let requests = 0;
+      for (const [headers, expected] of [
+        [user.auth, user.username],
+        [user.auth, user.username],
+        [other.auth, other.username],
+        [{ Authorization: `Bearer ${user.accessToken.slice(0, -2)}xx` }, 401],
+        [{ 'X-API-Key': other.apiKey }, other.username],
+        [user.auth, user.username],
+        [{ 'X-API-Key': `${user.apiKey.slice(0, -1)}x` }, 401],
+        [{ 'X-API-Key': user.apiKey }, user.username],
+      ] as const) {
+        const res = await me(headers);
+        expect(res.username ?? res.status).toBe(expected);
+        expect(res.reused).toBe(requests++ > 0); // one connection throughout
+      }
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -44,7 +44,7 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
     try {
       const credential = extractCredential(req, this.config.allowApiKeyQuery);
       if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
-      const verified = this.state.getVerified(credential.value);
+      const verified = this.state.getVerified(credential.value, req.raw.socket);
       if (verified) {
         const resolved = this.state.resolve(verified);
         if (!(resolved instanceof Promise)) return this.admit(req, resolved);
@@ -62,7 +62,7 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
   private async verify(context: ExecutionContext, req: GuardedRequest, credential: PresentedCredential): Promise<true> {
     await super.canActivate(context);
     const verified = req.user as VerifiedCredential;
-    this.state.rememberVerified(credential.value, verified);
+    this.state.rememberVerified(credential.value, verified, req.raw.socket);
     return this.admit(req, await this.state.resolve(verified));
   }
 
