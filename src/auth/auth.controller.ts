@@ -10,7 +10,7 @@ import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
-import { USER_OUT_SCHEMA, UserOut } from '../users/user.mapper';
+import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, isGrantType, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenRequestDto, UpdateProfileDto } from './dto/auth.dto';
@@ -18,6 +18,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 const wireTokens = (t: TokenPair) => ({ access_token: t.access_token, token_type: t.token_type, expires_in: t.expires_in, refresh_token: t.refresh_token });
 
@@ -105,24 +106,25 @@ export class AuthController {
   @Get('me')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user' })
-  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
-  me(@CurrentUser() principal: Principal): UserOut | Promise<UserOut> {
+  me(@CurrentUser() principal: Principal, @Res() reply: FastifyReply): void | Promise<void> {
     // The cached row the guard just resolved (no query when nothing changed); every write to a user invalidates it.
+    // The hottest route sends itself (Nest's response handling cost 6–7 % of it; no interceptor runs here), as JSON
+    // text whose part that does not change per request is serialized once per cached row.
     const profile = this.state.profile(principal.user.id);
-    return profile instanceof Promise ? profile.then((p) => this.profileOut(p)) : this.profileOut(profile);
+    if (profile instanceof Promise) return profile.then((p) => this.sendProfile(p, reply));
+    this.sendProfile(profile, reply);
   }
 
-  private profileOut(profile: Parameters<UsersService['toOut']>[0] | null): UserOut {
+  private sendProfile(profile: Parameters<UsersService['toOut']>[0] | null, reply: FastifyReply): void {
     if (!profile) throw AppError.notFound('User');
-    return this.users.toOut(profile);
+    void reply.type(JSON_TYPE).send(this.users.toOutJson(profile));
   }
 
   @Get('profile')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user (seed 002 name)' })
-  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
-  profileGet(@CurrentUser() principal: Principal) {
-    return this.me(principal);
+  profileGet(@CurrentUser() principal: Principal, @Res() reply: FastifyReply): void | Promise<void> {
+    return this.me(principal, reply);
   }
 
   @Put('profile')

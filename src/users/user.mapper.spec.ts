@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { loadConfig } from '../config/app-config';
-import { toUserOut, USER_OUT_SCHEMA } from './user.mapper';
+import { toUserOut, toUserOutJson, USER_OUT_SCHEMA } from './user.mapper';
 import { Role } from './users.enums';
 
 const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'unit-test-secret-unit-test-secret-0123456789' }, { persistDevSecrets: false });
@@ -49,8 +49,7 @@ const row = (over: Record<string, unknown> = {}) =>
     ...over,
   }) as unknown as Parameters<typeof toUserOut>[0];
 
-describe('USER_OUT_SCHEMA', () => {
-  it.each([
+const rows = [
     ['every optional field null', row()],
     [
       'every field set',
@@ -76,7 +75,10 @@ describe('USER_OUT_SCHEMA', () => {
         passwordChangedAt: at,
       }),
     ],
-  ])('serializes UserOut exactly as JSON.stringify does (%s)', async (_case, user) => {
+] as const;
+
+describe('USER_OUT_SCHEMA', () => {
+  it.each(rows)('serializes UserOut exactly as JSON.stringify does (%s)', async (_case, user) => {
     const out = toUserOut(user, config, { totalRequests: 1 });
     expect(await sent(out)).toEqual(JSON.parse(JSON.stringify(out)));
   });
@@ -84,5 +86,28 @@ describe('USER_OUT_SCHEMA', () => {
   it('drops a field toUserOut never returns', async () => {
     const out = { ...toUserOut(row(), config), hashed_password: '$2b$12$secret' };
     expect(await sent(out)).not.toHaveProperty('hashed_password');
+  });
+});
+
+describe('toUserOutJson', () => {
+  it.each(rows)('is JSON.stringify(toUserOut(row)) for a cached (frozen) row and a fresh one (%s)', (_case, user) => {
+    const frozen = Object.freeze({ ...user });
+    for (const pending of [0, 1, 12345]) {
+      expect(toUserOutJson(frozen, config, { totalRequests: pending })).toBe(JSON.stringify(toUserOut(frozen, config, { totalRequests: pending })));
+      expect(toUserOutJson(user, config, { totalRequests: pending })).toBe(JSON.stringify(toUserOut(user, config, { totalRequests: pending })));
+    }
+  });
+
+  it('shows a lock only while it lasts, and the counts as they grow', () => {
+    const lockedUntil = new Date(Date.now() + 60_000);
+    const row = Object.freeze({ ...rows[0][1], lockedUntil, usageTotalRequests: 7, settings: { 'quote"key': 'line\nbreak \u2028', emoji: '🎙️' } });
+    const first = JSON.parse(toUserOutJson(row, config, { totalRequests: 2 }));
+    expect(first).toMatchObject({ locked_until: lockedUntil.toISOString(), usage: { total_requests: 9 }, settings: row.settings });
+    const later = jest.spyOn(Date, 'now').mockReturnValue(lockedUntil.getTime() + 1);
+    try {
+      expect(JSON.parse(toUserOutJson(row, config, { totalRequests: 3 }))).toMatchObject({ locked_until: null, usage: { total_requests: 10 } });
+    } finally {
+      later.mockRestore();
+    }
   });
 });

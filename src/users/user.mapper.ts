@@ -27,6 +27,43 @@ export function toUserOut(user: UserRow, config: AppConfig, pending: PendingUsag
 
 const stableParts = new WeakMap<object, ReturnType<typeof stableUserOut>>();
 
+/**
+ * toUserOut as JSON text, the same bytes JSON.stringify would give: for a frozen (cached) row the JSON around the two
+ * fields that change per call (locked_until, usage.total_requests) is built once, so GET /auth/me concatenates five
+ * strings instead of building and serializing a 22-field object per request.
+ */
+export function toUserOutJson(user: UserRow, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }): string {
+  if (!Object.isFrozen(user)) return JSON.stringify(toUserOut(user, config, pending));
+  let parts = jsonParts.get(user);
+  if (!parts) jsonParts.set(user, (parts = splitUserOutJson(toUserOut(user, config))));
+  const locked = user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? JSON.stringify(iso(user.lockedUntil)) : 'null';
+  return parts[0] + locked + parts[1] + (user.usageTotalRequests + pending.totalRequests) + parts[2];
+}
+
+const jsonParts = new WeakMap<object, [string, string, string]>();
+
+/** UserOut's JSON cut where locked_until's and usage.total_requests's values go. */
+function splitUserOutJson(out: UserOut): [string, string, string] {
+  const parts: string[] = [];
+  let text = '{';
+  let comma = '';
+  for (const [key, value] of Object.entries(out)) {
+    text += `${comma}${JSON.stringify(key)}:`;
+    comma = ',';
+    if (key === 'locked_until') {
+      parts.push(text);
+      text = '';
+    } else if (key === 'usage') {
+      const { total_requests: _counted, ...rest } = value as UserOut['usage'];
+      parts.push(`${text}{"total_requests":`);
+      text = Object.entries(rest).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('') + '}';
+    } else text += JSON.stringify(value);
+  }
+  parts.push(text + '}');
+  if (parts.length !== 3) throw new Error('UserOut: locked_until must precede usage');
+  return parts as [string, string, string];
+}
+
 function stableUserOut(user: UserRow, config: AppConfig) {
   const limits = resolveUserLimits(config, user.role, {
     perMinute: user.rateLimitPerMinute,

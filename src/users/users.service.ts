@@ -12,7 +12,7 @@ import { uniqueViolation } from '../database/db-errors';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
-import { toUserOut, UserOut } from './user.mapper';
+import { toUserOut, toUserOutJson, UserOut } from './user.mapper';
 import { UsageBuffer } from './usage-buffer.service';
 import { Role } from './users.enums';
 
@@ -48,6 +48,11 @@ export class UsersService {
 
   toOut(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): UserOut {
     return toUserOut(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
+  }
+
+  /** {@link toOut} as JSON text (see toUserOutJson). */
+  toOutJson(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): string {
+    return toUserOutJson(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
   }
 
   static normalizeEmail(email: string): string {
