@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
-import { AuthStateService } from '../sessions/auth-state.service';
+import { AuthStateService, UserProfile } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
 import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
@@ -115,7 +115,7 @@ export class AuthController {
     this.sendProfile(profile, reply);
   }
 
-  private sendProfile(profile: Parameters<UsersService['toOut']>[0] | null, reply: FastifyReply): void {
+  private sendProfile(profile: Readonly<UserProfile> | null, reply: FastifyReply): void {
     if (!profile) throw AppError.notFound('User');
     void reply.type(JSON_TYPE).send(this.users.toOutJson(profile));
   }
