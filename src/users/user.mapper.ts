@@ -111,9 +111,9 @@ const bool = { type: 'boolean' } as const;
 const object = (properties: Record<string, object>) => ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false }) as const;
 
 /**
- * UserOut as a JSON schema, for the routes that answer with it alone: Fastify compiles it into the route's
- * serializer (fast-json-stringify: about half JSON.stringify's time), and a field it does not list is never sent.
- * A unit test holds it to toUserOut's shape.
+ * UserOut as a JSON schema, for routes that answer with a UserOut object (PUT /auth/profile; GET /auth/me sends
+ * toUserOutJson's text): Fastify compiles it into the route's serializer (fast-json-stringify: about half
+ * JSON.stringify's time), and a field it does not list is never sent. A unit test holds it to toUserOut's shape.
  */
 export const USER_OUT_SCHEMA = object({
   id: str,
