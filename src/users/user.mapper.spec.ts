@@ -13,6 +13,7 @@ async function sent(body: unknown): Promise<unknown> {
   await app.close();
   return res.json();
 }
+
 const at = new Date('2026-11-23T06:00:00.000Z');
 
 const row = (over: Record<string, unknown> = {}) =>
@@ -50,31 +51,31 @@ const row = (over: Record<string, unknown> = {}) =>
   }) as unknown as Parameters<typeof toUserOut>[0];
 
 const rows = [
-    ['every optional field null', row()],
-    [
-      'every field set',
-      row({
-        fullName: 'Ada "Countess" Lovelace \u2028',
-        role: Role.Admin,
-        isVerified: true,
-        isSuspended: true,
-        suspendedReason: 'abuse',
-        apiKeyPrefix: 'tk_abcd',
-        apiKeyCreatedAt: at,
-        apiKeyLastUsedAt: at,
-        lockedUntil: new Date(Date.now() + 60_000),
-        rateLimitPerMinute: 1,
-        rateLimitPerHour: 2,
-        rateLimitPerDay: 3,
-        usageTotalRequests: 41,
-        usageTranscriptions: 5,
-        usageTranslations: 6,
-        usageTts: 7,
-        settings: { language: 'de', nested: { list: [1, 'two', null, { deep: true }] } },
-        lastLoginAt: at,
-        passwordChangedAt: at,
-      }),
-    ],
+  ['every optional field null', row()],
+  [
+    'every field set',
+    row({
+      fullName: 'Ada "Countess" Lovelace \u2028',
+      role: Role.Admin,
+      isVerified: true,
+      isSuspended: true,
+      suspendedReason: 'abuse',
+      apiKeyPrefix: 'tk_abcd',
+      apiKeyCreatedAt: at,
+      apiKeyLastUsedAt: at,
+      lockedUntil: new Date(Date.now() + 60_000),
+      rateLimitPerMinute: 1,
+      rateLimitPerHour: 2,
+      rateLimitPerDay: 3,
+      usageTotalRequests: 41,
+      usageTranscriptions: 5,
+      usageTranslations: 6,
+      usageTts: 7,
+      settings: { language: 'de', nested: { list: [1, 'two', null, { deep: true }] } },
+      lastLoginAt: at,
+      passwordChangedAt: at,
+    }),
+  ],
 ] as const;
 
 describe('USER_OUT_SCHEMA', () => {

@@ -21,11 +21,14 @@ export function toUserOut(user: UserRow, config: AppConfig, pending: PendingUsag
     out = stableUserOut(user, config);
     if (frozen) stableParts.set(user, out);
   }
-  const locked = user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? user.lockedUntil : null;
-  return { ...out, locked_until: iso(locked), usage: { ...out.usage, total_requests: user.usageTotalRequests + pending.totalRequests } };
+  return { ...out, locked_until: activeLock(user), usage: { ...out.usage, total_requests: user.usageTotalRequests + pending.totalRequests } };
 }
 
 const stableParts = new WeakMap<object, ReturnType<typeof stableUserOut>>();
+
+/** The lockout's end while it lasts (ISO), else null: the one part of UserOut that changes with time alone. */
+const activeLock = (user: UserRow): string | null =>
+  user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? iso(user.lockedUntil) : null;
 
 /**
  * toUserOut as JSON text, the same bytes JSON.stringify would give: for a frozen (cached) row the JSON around the two
@@ -36,8 +39,7 @@ export function toUserOutJson(user: UserRow, config: AppConfig, pending: Pending
   if (!Object.isFrozen(user)) return JSON.stringify(toUserOut(user, config, pending));
   let parts = jsonParts.get(user);
   if (!parts) jsonParts.set(user, (parts = splitUserOutJson(toUserOut(user, config))));
-  const locked = user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? JSON.stringify(iso(user.lockedUntil)) : 'null';
-  return parts[0] + locked + parts[1] + (user.usageTotalRequests + pending.totalRequests) + parts[2];
+  return parts[0] + JSON.stringify(activeLock(user)) + parts[1] + (user.usageTotalRequests + pending.totalRequests) + parts[2];
 }
 
 const jsonParts = new WeakMap<object, [string, string, string]>();
