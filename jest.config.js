@@ -10,7 +10,9 @@ const tsJest = {
     },
   ],
 };
-const esmToCjs = { '^.+/node_modules/.+\\.m?js$': ['babel-jest', { configFile: require.resolve('./test/setup/esm-to-cjs.babel.js') }] };
+const esmToCjs = {
+  '^.+/node_modules/.+\\.m?js$': ['babel-jest', { configFile: require.resolve('./test/setup/esm-to-cjs.babel.js') }],
+};
 // ES-module-only packages (Nest 12 and friends) are compiled to CommonJS for Jest; everything else is left alone.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -77,7 +79,9 @@ module.exports = {
     },
     // Secrets hygiene (test/security): scans the logs and databases every run before it left, so it runs alone,
     // last (scripts/test.sh sets JEST_HYGIENE=1 for that step only).
-    ...(process.env.JEST_HYGIENE === '1' ? [{ ...base, displayName: 'hygiene', testMatch: ['<rootDir>/test/security/**/*.hygiene-spec.ts'] }] : []),
+    ...(process.env.JEST_HYGIENE === '1'
+      ? [{ ...base, displayName: 'hygiene', testMatch: ['<rootDir>/test/security/**/*.hygiene-spec.ts'] }]
+      : []),
   ],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],

@@ -91,7 +91,10 @@ const opts = {
   warmup: int('warmup', 0),
   connections: int('connections'),
   rounds: int('rounds'),
-  scenarios: args.scenarios.split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: args.scenarios
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   bigJobs: int('jobs'),
   smallJobs: 1000,
   loginConnections: int('login-connections'),
@@ -103,7 +106,8 @@ const opts = {
   sameTimeRounds: int('same-time-rounds', 0),
 };
 if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
-for (const s of opts.scenarios) if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
+for (const s of opts.scenarios)
+  if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
 
 function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
@@ -219,7 +223,8 @@ async function startProcess(name, argv, env, readyUrl, logDir) {
   });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}); see ${join(logDir, name + '.log')}`);
+    if (exited)
+      throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}); see ${join(logDir, name + '.log')}`);
     try {
       const res = await fetch(readyUrl);
       await res.arrayBuffer();
@@ -253,7 +258,10 @@ for (const sig of ['SIGINT', 'SIGTERM'])
 
 // ---------------------------------------------------------------------------------------------- load
 /** One autocannon run; latencies are recorded by us (float ms) as well as by autocannon (integer ms). */
-function cannon(url, { duration, connections, method = 'GET', headers = {}, body, amount, connectionRate, onBody, timeout = 30 }) {
+function cannon(
+  url,
+  { duration, connections, method = 'GET', headers = {}, body, amount, connectionRate, onBody, timeout = 30 },
+) {
   const rec = new Recorder();
   const started = performance.now();
   return new Promise((resolveRun, reject) => {
@@ -298,7 +306,14 @@ async function chains(base, tokens, seconds, rec) {
     new Promise((resolvePost) => {
       const payload = JSON.stringify({ refresh_token: token });
       const req = http.request(
-        { agent, hostname, port, method: 'POST', path: '/auth/refresh', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        {
+          agent,
+          hostname,
+          port,
+          method: 'POST',
+          path: '/auth/refresh',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           const parts = [];
           res.on('data', (c) => parts.push(c));
@@ -349,7 +364,18 @@ async function seedJobs(db, userId, count) {
       "jobs" = "job_stats"."jobs" + excluded."jobs",
       "duration_sum" = "job_stats"."duration_sum" + excluded."duration_sum",
       "durations" = "job_stats"."durations" + excluded."durations"`;
-  const statuses = ['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'failed', 'pending', 'processing'];
+  const statuses = [
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+    'completed',
+    'failed',
+    'pending',
+    'processing',
+  ];
   const tasks = ['transcribe', 'transcribe', 'translate', 'tts'];
   const now = Date.now();
   const batch = 5000;
@@ -368,13 +394,29 @@ async function seedJobs(db, userId, count) {
         const task = tasks[i % tasks.length];
         const created = now - (count - i) * 60_000;
         const done = status === 'completed' || status === 'failed';
-        ins.run(randomUUID(), randomUUID(), userId, `recording-${i}.wav`, status, task, status === 'failed' ? 'decoder error' : null, 'en', task === 'translate' ? 'de' : null,
-          i % 5 === 0 ? 1 : 0, t(created), t(created + 30_000), status === 'pending' ? null : t(created + 1_000), done ? t(created + 30_000) : null);
+        ins.run(
+          randomUUID(),
+          randomUUID(),
+          userId,
+          `recording-${i}.wav`,
+          status,
+          task,
+          status === 'failed' ? 'decoder error' : null,
+          'en',
+          task === 'translate' ? 'de' : null,
+          i % 5 === 0 ? 1 : 0,
+          t(created),
+          t(created + 30_000),
+          status === 'pending' ? null : t(created + 1_000),
+          done ? t(created + 30_000) : null,
+        );
       }
     });
     for (let i = 0; i < count; i += batch) insertMany(i, Math.min(count, i + batch));
     if (conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_stats'`).get())
-      conn.prepare(jobStatsBackfill('(julianday("completed_at") - julianday("created_at")) * 86400.0', '?')).run(userId);
+      conn
+        .prepare(jobStatsBackfill('(julianday("completed_at") - julianday("created_at")) * 86400.0', '?'))
+        .run(userId);
     conn.exec('ANALYZE');
     conn.close();
     return;
@@ -455,7 +497,8 @@ const httpScenario = (name, pid, url, extra = {}) => ({
     await cannon(url, { duration: opts.warmup, connections: opts.connections, ...extra });
     await settle(pid());
   },
-  measure: () => measured(pid(), () => cannon(url, { duration: opts.duration, connections: opts.connections, ...extra })),
+  measure: () =>
+    measured(pid(), () => cannon(url, { duration: opts.duration, connections: opts.connections, ...extra })),
 });
 
 /**
@@ -475,7 +518,17 @@ function serviceEnv(port, db) {
     ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
     RATE_LIMIT_ENABLED: opts.rateLimits ? 'true' : 'false',
     ...(opts.rateLimits
-      ? Object.fromEntries(['USER_PER_MINUTE', 'USER_PER_HOUR', 'USER_PER_DAY', 'ANON_PER_MINUTE', 'ANON_PER_HOUR', 'ANON_PER_DAY', 'AUTH_PER_MINUTE'].map((k) => [`RATE_LIMIT_${k}`, UNREACHED]))
+      ? Object.fromEntries(
+          [
+            'USER_PER_MINUTE',
+            'USER_PER_HOUR',
+            'USER_PER_DAY',
+            'ANON_PER_MINUTE',
+            'ANON_PER_HOUR',
+            'ANON_PER_DAY',
+            'AUTH_PER_MINUTE',
+          ].map((k) => [`RATE_LIMIT_${k}`, UNREACHED]),
+        )
       : {}),
     BCRYPT_ROUNDS: '12',
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
@@ -486,9 +539,20 @@ function serviceEnv(port, db) {
 /** Registers (and signs in) a user: its id, API key and tokens. */
 async function registerUser(base, tag, password, withLogin = true) {
   const username = `bench_${tag}_${randomBytes(3).toString('hex')}`;
-  const u = await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), `register ${tag}`);
-  const login = withLogin ? await expectOk(api(base, 'POST', '/auth/login', { body: { username, password } }), `login ${tag}`) : null;
-  return { id: u.id, username, apiKey: u.api_key, access: login?.tokens.access_token, refresh: login?.tokens.refresh_token };
+  const u = await expectOk(
+    api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }),
+    `register ${tag}`,
+  );
+  const login = withLogin
+    ? await expectOk(api(base, 'POST', '/auth/login', { body: { username, password } }), `login ${tag}`)
+    : null;
+  return {
+    id: u.id,
+    username,
+    apiKey: u.api_key,
+    access: login?.tokens.access_token,
+    refresh: login?.tokens.refresh_token,
+  };
 }
 
 /**
@@ -499,30 +563,46 @@ async function registerUser(base, tag, password, withLogin = true) {
 async function compareBuilds(tmp) {
   const password = `Bench-${randomBytes(12).toString('base64url')}`;
   const builds = [];
-  for (const [name, entry] of [['this', resolve(ROOT, 'dist/src/main.js')], ['other', opts.compare]]) {
+  for (const [name, entry] of [
+    ['this', resolve(ROOT, 'dist/src/main.js')],
+    ['other', opts.compare],
+  ]) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = await startProcess(name, ['node', entry], serviceEnv(port, { kind: 'sqlite', file: join(tmp, `${name}.db`) }), `${base}/health`, tmp);
+    const child = await startProcess(
+      name,
+      ['node', entry],
+      serviceEnv(port, { kind: 'sqlite', file: join(tmp, `${name}.db`) }),
+      `${base}/health`,
+      tmp,
+    );
     builds.push({ name, entry, base, child, me: await registerUser(base, 'me', password) });
   }
   const scenarios = [
     ['me-jwt', (b) => ({ headers: { authorization: `Bearer ${b.me.access}` } })],
     ['me-apikey', (b) => ({ headers: { 'x-api-key': b.me.apiKey } })],
   ];
-  const load = (b, extra, duration) => cannon(`${b.base}/auth/me`, { duration, connections: opts.connections, ...extra(b) });
+  const load = (b, extra, duration) =>
+    cannon(`${b.base}/auth/me`, { duration, connections: opts.connections, ...extra(b) });
   const rows = [];
   for (const [name, extra] of scenarios) {
     await Promise.all(builds.map((b) => load(b, extra, opts.warmup)));
     const ratios = [];
     for (let i = 0; i < opts.rounds; i++) {
-      const [a, b] = await Promise.all(builds.map((build) => measured(build.child.pid, () => load(build, extra, opts.duration))));
+      const [a, b] = await Promise.all(
+        builds.map((build) => measured(build.child.pid, () => load(build, extra, opts.duration))),
+      );
       ratios.push(b.rps / a.rps);
-      log(`${name} round ${i + 1}: this ${a.rps.toFixed(0)} req/s (${a.cpuUsPerReq?.toFixed(0)} µs/req), other ${b.rps.toFixed(0)} req/s (${b.cpuUsPerReq?.toFixed(0)} µs/req), other/this ${b.rps / a.rps > 0 ? (b.rps / a.rps).toFixed(3) : '–'}`);
+      log(
+        `${name} round ${i + 1}: this ${a.rps.toFixed(0)} req/s (${a.cpuUsPerReq?.toFixed(0)} µs/req), other ${b.rps.toFixed(0)} req/s (${b.cpuUsPerReq?.toFixed(0)} µs/req), other/this ${b.rps / a.rps > 0 ? (b.rps / a.rps).toFixed(3) : '–'}`,
+      );
     }
     rows.push(`| ${name} | ${ratios.map((r) => r.toFixed(3)).join(' ')} | ${median(ratios).toFixed(3)} |`);
   }
   for (const b of builds) await stopProcess(b.child);
-  process.stdout.write(`\nthis: dist/src/main.js, other: ${opts.compare} — both on one core, loaded at once (${opts.connections} connections each)\n\n| scenario | other/this per round | median |\n|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\nthis: dist/src/main.js, other: ${opts.compare} — both on one core, loaded at once (${opts.connections} connections each)\n\n| scenario | other/this per round | median |\n|---|---|---|\n${rows.join('\n')}\n`,
+  );
 }
 
 async function main() {
@@ -544,7 +624,13 @@ async function main() {
   let bare;
   if (selected.has('bare')) {
     const port = await freePort();
-    bare = await startProcess('bare', ['node', 'bench/bare-app.mjs', String(port)], { PATH: process.env.PATH, NODE_ENV: 'production' }, `http://127.0.0.1:${port}/bare`, tmp);
+    bare = await startProcess(
+      'bare',
+      ['node', 'bench/bare-app.mjs', String(port)],
+      { PATH: process.env.PATH, NODE_ENV: 'production' },
+      `http://127.0.0.1:${port}/bare`,
+      tmp,
+    );
     scenarios.push(httpScenario('bare', () => bare.pid, `http://127.0.0.1:${port}/bare`));
   }
 
@@ -553,7 +639,9 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = serviceEnv(port, db);
-  log(`starting ${opts.entry} on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`);
+  log(
+    `starting ${opts.entry} on ${db.kind === 'postgres' ? 'PostgreSQL ' + db.name : 'SQLite ' + db.file}${opts.redis ? ' with Redis' : ''}`,
+  );
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
   const server = await startProcess('voicegate', ['node', ...profile, opts.entry], env, `${base}/health`, tmp);
   const pid = () => server.pid;
@@ -567,15 +655,21 @@ async function main() {
     results.soak = await soak(base, server.pid, me);
   } else {
     if (selected.has('health')) scenarios.push(httpScenario('health', pid, `${base}/health`));
-    if (selected.has('me-jwt')) scenarios.push(httpScenario('me-jwt', pid, `${base}/auth/me`, { headers: { authorization: `Bearer ${me.access}` } }));
-    if (selected.has('me-apikey')) scenarios.push(httpScenario('me-apikey', pid, `${base}/auth/me`, { headers: { 'x-api-key': me.apiKey } }));
+    if (selected.has('me-jwt'))
+      scenarios.push(
+        httpScenario('me-jwt', pid, `${base}/auth/me`, { headers: { authorization: `Bearer ${me.access}` } }),
+      );
+    if (selected.has('me-apikey'))
+      scenarios.push(httpScenario('me-apikey', pid, `${base}/auth/me`, { headers: { 'x-api-key': me.apiKey } }));
 
     const jobSizes = [];
     if (selected.has('jobs-list') || selected.has('jobs-stats')) {
       const probe = await api(base, 'GET', '/jobs/?limit=1', { headers: { authorization: `Bearer ${me.access}` } });
       if (probe.status === 404) {
         log('GET /jobs/ answers 404: the jobs routes are not there yet; jobs scenarios skipped');
-        for (const s of ['jobs-list', 'jobs-stats']) if (selected.has(s)) results.scenarios[s] = { skipped: 'GET /jobs/ answered 404 (jobs routes not built yet)' };
+        for (const s of ['jobs-list', 'jobs-stats'])
+          if (selected.has(s))
+            results.scenarios[s] = { skipped: 'GET /jobs/ answered 404 (jobs routes not built yet)' };
       } else {
         jobSizes.push(['small', opts.smallJobs], ['big', opts.bigJobs]);
         for (const [label, n] of jobSizes) {
@@ -583,8 +677,16 @@ async function main() {
           const t0 = performance.now();
           await seedJobs(db, u.id, n);
           log(`seeded ${n} jobs for ${u.username} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-          for (const [scenario, path] of [['jobs-list', '/jobs/?limit=50'], ['jobs-stats', '/jobs/stats/summary']])
-            if (selected.has(scenario)) scenarios.push(httpScenario(`${scenario}@${label}`, pid, base + path, { headers: { authorization: `Bearer ${u.access}` } }));
+          for (const [scenario, path] of [
+            ['jobs-list', '/jobs/?limit=50'],
+            ['jobs-stats', '/jobs/stats/summary'],
+          ])
+            if (selected.has(scenario))
+              scenarios.push(
+                httpScenario(`${scenario}@${label}`, pid, base + path, {
+                  headers: { authorization: `Bearer ${u.access}` },
+                }),
+              );
         }
       }
     }
@@ -597,17 +699,20 @@ async function main() {
     if (selected.has('refresh')) scenarios.push(await refreshScenario(base, pid, login?.refreshTokens ?? []));
 
     // Warm every scenario, then interleave the rounds, so a noisy neighbour biases no scenario against another.
-    if (opts.warmup) for (const s of scenarios) {
-      log(`warm-up ${s.name}`);
-      await s.warm();
-    }
+    if (opts.warmup)
+      for (const s of scenarios) {
+        log(`warm-up ${s.name}`);
+        await s.warm();
+      }
     const rounds = Object.fromEntries(scenarios.map((s) => [s.name, []]));
     for (let i = 0; i < opts.rounds; i++)
       for (const s of scenarios) {
         const r = await s.measure();
         rounds[s.name].push(r);
-        log(`${s.name} round ${i + 1}: ${r.rps.toFixed(r.rps < 100 ? 2 : 0)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, errors ${r.errors}, ` +
-          `CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req, RSS ${r.rssMb} MB${s.describe ? ', ' + s.describe(r) : ''}`);
+        log(
+          `${s.name} round ${i + 1}: ${r.rps.toFixed(r.rps < 100 ? 2 : 0)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, errors ${r.errors}, ` +
+            `CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req, RSS ${r.rssMb} MB${s.describe ? ', ' + s.describe(r) : ''}`,
+        );
       }
     const sameTime = await sameTimeRatios(scenarios);
     for (const s of scenarios) {
@@ -620,7 +725,13 @@ async function main() {
     for (const name of ['jobs-list', 'jobs-stats']) {
       const j = results.scenarios[name];
       if (!j || j.skipped) continue;
-      results.scenarios[name] = { ...j.big, jobs: opts.bigJobs, at_small: { jobs: opts.smallJobs, ...j.small }, p50_vs_small: round(j.big.p50 / j.small.p50), rps_small_over_big: round(j.small.rps / j.big.rps) };
+      results.scenarios[name] = {
+        ...j.big,
+        jobs: opts.bigJobs,
+        at_small: { jobs: opts.smallJobs, ...j.small },
+        p50_vs_small: round(j.big.p50 / j.small.p50),
+        rps_small_over_big: round(j.small.rps / j.big.rps),
+      };
     }
   }
 
@@ -631,12 +742,15 @@ async function main() {
   // ---- report
   const bareResult = results.scenarios.bare;
   const order = ['bare', ...ALL_SCENARIOS.filter((s) => s !== 'bare')];
-  results.scenarios = Object.fromEntries(Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])));
+  results.scenarios = Object.fromEntries(
+    Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])),
+  );
   for (const [name, s] of Object.entries(results.scenarios)) {
     if (!bareResult || s.skipped || name === 'bare' || name === 'login') continue; // login's yardstick is bcrypt, not bare
     s.rps_vs_bare = round(s.rps / bareResult.rps, 3);
     s.p99_vs_bare = round(s.p99 / bareResult.p99, 2);
-    if (s.cpu_us_per_req && bareResult.cpu_us_per_req) s.cpu_vs_bare = round(s.cpu_us_per_req / bareResult.cpu_us_per_req, 2);
+    if (s.cpu_us_per_req && bareResult.cpu_us_per_req)
+      s.cpu_vs_bare = round(s.cpu_us_per_req / bareResult.cpu_us_per_req, 2);
   }
   const report = {
     date: started.toISOString(),
@@ -646,7 +760,15 @@ async function main() {
     machine: machine(),
     pinning: pinNote,
     load_average_at_start: os.loadavg().map((x) => round(x, 2)),
-    settings: { duration_s: opts.duration, warmup_s: opts.warmup, connections: opts.connections, rounds: opts.rounds, login_connections: opts.loginConnections, probe_rate: opts.probeRate, bcrypt_rounds: 12 },
+    settings: {
+      duration_s: opts.duration,
+      warmup_s: opts.warmup,
+      connections: opts.connections,
+      rounds: opts.rounds,
+      login_connections: opts.loginConnections,
+      probe_rate: opts.probeRate,
+      bcrypt_rounds: 12,
+    },
     bcrypt_compare_ms: results.scenarios.login?.bcrypt_compare_ms ?? null,
     server_cores: serverCores,
     ...results,
@@ -655,7 +777,10 @@ async function main() {
   if (opts.save) {
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}.json`);
+    const file = join(
+      dir,
+      `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}.json`,
+    );
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`wrote ${file}`);
   }
@@ -675,7 +800,9 @@ async function sameTimeRatios(scenarios) {
     for (let i = 0; i < opts.sameTimeRounds; i++) {
       const [b, r] = await Promise.all([bare.measure(), s.measure()]);
       ratios.push(r.rps / b.rps);
-      log(`${s.name} beside bare, round ${i + 1}: ${r.rps.toFixed(0)} vs ${b.rps.toFixed(0)} req/s (${(r.rps / b.rps).toFixed(3)}), CPU ${r.cpuUsPerReq?.toFixed(0)} vs ${b.cpuUsPerReq?.toFixed(0)} µs/req`);
+      log(
+        `${s.name} beside bare, round ${i + 1}: ${r.rps.toFixed(0)} vs ${b.rps.toFixed(0)} req/s (${(r.rps / b.rps).toFixed(3)}), CPU ${r.cpuUsPerReq?.toFixed(0)} vs ${b.cpuUsPerReq?.toFixed(0)} µs/req`,
+      );
     }
     out[s.name] = { rps_vs_bare: round(median(ratios), 3), rounds: ratios.map((x) => round(x, 3)) };
   }
@@ -692,7 +819,14 @@ function aggregate(rounds) {
     errors_total: rounds.reduce((n, r) => n + r.errors, 0),
     cpu_us_per_req: round(pick('cpuUsPerReq'), 1),
     rss_mb: pick('rssMb'),
-    rounds: rounds.map((r) => ({ rps: round(r.rps, r.rps < 100 ? 2 : 0), p50: round(r.p50, 3), p99: round(r.p99, 3), errors: r.errors, cpu_us_per_req: round(r.cpuUsPerReq, 1), rss_mb: r.rssMb })),
+    rounds: rounds.map((r) => ({
+      rps: round(r.rps, r.rps < 100 ? 2 : 0),
+      p50: round(r.p50, 3),
+      p99: round(r.p99, 3),
+      errors: r.errors,
+      cpu_us_per_req: round(r.cpuUsPerReq, 1),
+      rss_mb: r.rssMb,
+    })),
   };
 }
 
@@ -700,7 +834,10 @@ function aggregate(rounds) {
 async function loginScenario(base, pid, me) {
   const password = `Bench-${randomBytes(12).toString('base64url')}`;
   const username = `bench_login_${randomBytes(3).toString('hex')}`;
-  await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), 'register login user');
+  await expectOk(
+    api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }),
+    'register login user',
+  );
   const form = new URLSearchParams({ grant_type: 'password', username, password }).toString();
   const refreshTokens = [];
   const loginOpts = {
@@ -731,14 +868,25 @@ async function loginScenario(base, pid, me) {
       // Throughput alone (measured() settles the abandoned logins), then the probe idle, then the probe beside logins.
       const r = await measured(pid(), () => cannon(`${base}/auth/token`, { ...loginOpts, duration: opts.duration }));
       const idle = summarize(await cannon(`${base}/auth/me`, { ...probeOpts, duration: opts.duration }));
-      const [during, p] = await Promise.all([cannon(`${base}/auth/token`, { ...loginOpts, duration: opts.duration }), cannon(`${base}/auth/me`, { ...probeOpts, duration: opts.duration })]);
+      const [during, p] = await Promise.all([
+        cannon(`${base}/auth/token`, { ...loginOpts, duration: opts.duration }),
+        cannon(`${base}/auth/me`, { ...probeOpts, duration: opts.duration }),
+      ]);
       const probe = summarize(p);
       await settle(pid());
       const compareMs = (compareBefore + compareOnServerCore()) / 2;
       const ceiling = (serverCores * 1000) / compareMs;
       return {
-        ...r, compareMs, ceiling, vsCeiling: r.rps / ceiling, rpsWithProbe: summarize(during).rps,
-        probeIdleP50: idle.p50, probeIdleP99: idle.p99, probeP50: probe.p50, probeP99: probe.p99, probeErrors: probe.errors + idle.errors,
+        ...r,
+        compareMs,
+        ceiling,
+        vsCeiling: r.rps / ceiling,
+        rpsWithProbe: summarize(during).rps,
+        probeIdleP50: idle.p50,
+        probeIdleP99: idle.p99,
+        probeP50: probe.p50,
+        probeP99: probe.p99,
+        probeErrors: probe.errors + idle.errors,
       };
     },
     describe: (r) =>
@@ -785,9 +933,10 @@ async function settle(pid) {
  */
 function compareOnServerCore() {
   // CPU time, not wall time, so a neighbour's burst on the core does not count; the least of three after a hash.
-  const script = "const b=require('bcryptjs');const h=b.hashSync('bench-password-xyz',12);let best=Infinity;for(let i=0;i<3;i++){" +
+  const script =
+    "const b=require('bcryptjs');const h=b.hashSync('bench-password-xyz',12);let best=Infinity;for(let i=0;i<3;i++){" +
     "const t=process.cpuUsage();b.compareSync('bench-password-xyz',h);const c=process.cpuUsage(t);best=Math.min(best,(c.user+c.system)/1e3)}" +
-    "process.stdout.write(String(best))";
+    'process.stdout.write(String(best))';
   const argv = pinned ? ['taskset', '-c', SERVER_CPU, 'node', '-e', script] : ['node', '-e', script];
   const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: 'utf8' });
   const ms = Number(r.stdout);
@@ -806,11 +955,18 @@ async function refreshScenario(base, pid, harvested) {
     if (tokens.length < need) {
       const password = `Bench-${randomBytes(12).toString('base64url')}`;
       const username = `bench_refresh_${randomBytes(3).toString('hex')}`;
-      await expectOk(api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }), 'register refresh user');
+      await expectOk(
+        api(base, 'POST', '/auth/register', { body: { email: `${username}@example.com`, username, password } }),
+        'register refresh user',
+      );
       log(`signing in ${need - tokens.length} sessions for the refresh chains`);
       while (tokens.length < need) {
         const batch = Math.min(opts.loginConnections, need - tokens.length);
-        const got = await Promise.all(Array.from({ length: batch }, () => expectOk(api(base, 'POST', '/auth/token', { form: { username, password } }), 'login for refresh')));
+        const got = await Promise.all(
+          Array.from({ length: batch }, () =>
+            expectOk(api(base, 'POST', '/auth/token', { form: { username, password } }), 'login for refresh'),
+          ),
+        );
         for (const g of got) tokens.push({ token: g.refresh_token });
       }
     }
@@ -838,8 +994,16 @@ async function refreshScenario(base, pid, harvested) {
 async function soak(base, pid, me) {
   const warm = Math.min(100_000, Math.max(10_000, Math.round(opts.soak / 10 / 2) * 2));
   log(`soak: warm-up ${warm} requests`);
-  await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { authorization: `Bearer ${me.access}` } });
-  await cannon(`${base}/auth/me`, { amount: warm / 2, connections: opts.connections, headers: { 'x-api-key': me.apiKey } });
+  await cannon(`${base}/auth/me`, {
+    amount: warm / 2,
+    connections: opts.connections,
+    headers: { authorization: `Bearer ${me.access}` },
+  });
+  await cannon(`${base}/auth/me`, {
+    amount: warm / 2,
+    connections: opts.connections,
+    headers: { 'x-api-key': me.apiKey },
+  });
   await sleep(2000);
   const before = rssKb(pid);
   log(`soak: RSS after warm-up ${mb(before)} MB; now ${opts.soak} requests`);
@@ -877,7 +1041,12 @@ function machine() {
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
     // The build measured is the working tree: say when it differs from the commit.
-    if (execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'package.json'], { cwd: ROOT }).toString().trim()) commit += '+uncommitted';
+    if (
+      execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'package.json'], { cwd: ROOT })
+        .toString()
+        .trim()
+    )
+      commit += '+uncommitted';
   } catch {
     /* not a git checkout */
   }
@@ -894,11 +1063,32 @@ function machine() {
 function table(report) {
   const rows = [];
   const fmt = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
-  rows.push(['scenario', 'req/s', 'vs bare', 'same time', 'p50 ms', 'p99 ms', 'p99 vs bare', 'CPU µs/req', 'errors', 'RSS MB']);
+  rows.push([
+    'scenario',
+    'req/s',
+    'vs bare',
+    'same time',
+    'p50 ms',
+    'p99 ms',
+    'p99 vs bare',
+    'CPU µs/req',
+    'errors',
+    'RSS MB',
+  ]);
   const bare = report.scenarios.bare;
   const vsBare = (s, label) => bare && s !== bare && label !== 'login';
-  const row = (label, s, digits) => [label, fmt(s.rps, digits), vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–', fmt(s.same_time?.rps_vs_bare, 3), fmt(s.p50), fmt(s.p99),
-    vsBare(s, label) ? fmt(s.p99 / bare.p99) : '–', fmt(s.cpu_us_per_req, 0), String(s.errors), fmt(s.rss_mb, 1)];
+  const row = (label, s, digits) => [
+    label,
+    fmt(s.rps, digits),
+    vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–',
+    fmt(s.same_time?.rps_vs_bare, 3),
+    fmt(s.p50),
+    fmt(s.p99),
+    vsBare(s, label) ? fmt(s.p99 / bare.p99) : '–',
+    fmt(s.cpu_us_per_req, 0),
+    String(s.errors),
+    fmt(s.rss_mb, 1),
+  ];
   for (const [name, s] of Object.entries(report.scenarios)) {
     if (s.skipped) {
       rows.push([name, `skipped: ${s.skipped}`, '', '', '', '', '', '', '', '']);
@@ -920,12 +1110,14 @@ function table(report) {
   }
   const l = report.scenarios.login;
   if (l && !l.skipped)
-    out += `\nlogin: ${fmt(l.rps)} /s = ${fmt(l.rps_vs_ceiling * 100, 1)}% of the ceiling ${fmt(l.ceiling_rps)} /s (${report.bcrypt_compare_ms} ms CPU per bcryptjs compare, ${report.server_cores} core(s)); ` +
+    out +=
+      `\nlogin: ${fmt(l.rps)} /s = ${fmt(l.rps_vs_ceiling * 100, 1)}% of the ceiling ${fmt(l.ceiling_rps)} /s (${report.bcrypt_compare_ms} ms CPU per bcryptjs compare, ${report.server_cores} core(s)); ` +
       `CPU per login ${fmt(l.cpu_us_per_req / 1000, 0)} ms (compare ${fmt(l.cpu_efficiency * 100, 1)}% of it); ` +
       `me-jwt probe (${l.probe.rate} req/s) p99 ${fmt(l.probe.idle_p99)} ms idle → ${fmt(l.probe.under_login_p99)} ms during logins (${fmt(l.probe.p99_ratio)}×)\n`;
   for (const name of ['jobs-list', 'jobs-stats']) {
     const s = report.scenarios[name];
-    if (s && !s.skipped) out += `${name}: p50 at ${s.jobs} jobs is ${fmt(s.p50_vs_small)}× its p50 at ${s.at_small.jobs} jobs; throughput ${fmt(s.rps_small_over_big)}× lower\n`;
+    if (s && !s.skipped)
+      out += `${name}: p50 at ${s.jobs} jobs is ${fmt(s.p50_vs_small)}× its p50 at ${s.at_small.jobs} jobs; throughput ${fmt(s.rps_small_over_big)}× lower\n`;
   }
   const r = report.scenarios.refresh;
   if (r && !r.skipped) out += `refresh: ${r.chains} chains, ${r.broken_chains} broken\n`;

@@ -69,14 +69,34 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     fastify.addHook('onResponse', (req, reply, done) => {
       const principal = (req as unknown as { principal?: { user: { id: string } } }).principal;
       root.info(
-        { req_id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, user_id: principal?.user.id },
+        {
+          req_id: req.id,
+          method: req.method,
+          url: redactUrl(req.originalUrl ?? req.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          user_id: principal?.user.id,
+        },
         'request',
       );
       done();
     });
 
   if (config.corsOrigins.length)
-    await app.register(cors, { origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Total-Count'] });
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      exposedHeaders: [
+        'X-Request-Id',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'RateLimit',
+        'RateLimit-Policy',
+        'Retry-After',
+        'X-Total-Count',
+      ],
+    });
 
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).
   app.enableShutdownHooks(undefined, { useProcessExit: true });
@@ -93,7 +113,10 @@ function setupOpenApi(app: NestFastifyApplication): void {
       .setTitle('Voicegate')
       .setDescription('User management and authentication for speech apps. Every route also answers under /api.')
       .setVersion(VERSION)
-      .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: {} } } }, 'oauth2')
+      .addOAuth2(
+        { type: 'oauth2', flows: { password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: {} } } },
+        'oauth2',
+      )
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
@@ -104,6 +127,8 @@ function setupOpenApi(app: NestFastifyApplication): void {
   });
 }
 
-const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
-const isUnder = (url: string, prefix: string) => url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
+const DOCS_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+const isUnder = (url: string, prefix: string) =>
+  url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
 const isPagePath = (url: string) => isUnder(url, '/docs') || isUnder(url, ADMIN_UI_PATH);

@@ -18,9 +18,13 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const logger = new Logger('Bootstrap');
   if (config.generatedSecretsFile)
-    logger.warn(`SECRET_KEY/ENCRYPTION_KEY not set: using development secrets kept in ${config.generatedSecretsFile}. Set them for production.`);
+    logger.warn(
+      `SECRET_KEY/ENCRYPTION_KEY not set: using development secrets kept in ${config.generatedSecretsFile}. Set them for production.`,
+    );
   await app.listen(config.port, config.host);
-  logger.log(`Voicegate listening on http://${config.host}:${config.port} (${config.database.type === 'postgres' ? 'PostgreSQL' : 'SQLite ' + config.database.database})`);
+  logger.log(
+    `Voicegate listening on http://${config.host}:${config.port} (${config.database.type === 'postgres' ? 'PostgreSQL' : 'SQLite ' + config.database.database})`,
+  );
 }
 
 void main().catch((err) => {

@@ -55,7 +55,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     else {
       // KEEP_TEST_DBS=1 (scripts/test.sh): kept in test-output/dbs for the hygiene test to scan.
       if (keepTestDbs()) mkdirSync(DBS_DIR, { recursive: true });
-      dbFile = join(keepTestDbs() ? DBS_DIR : tmpdir(), `voicegate-test-${process.pid}-${randomBytes(4).toString('hex')}.db`);
+      dbFile = join(
+        keepTestDbs() ? DBS_DIR : tmpdir(),
+        `voicegate-test-${process.pid}-${randomBytes(4).toString('hex')}.db`,
+      );
       databaseUrl = `sqlite:${dbFile}`;
       const file = dbFile;
       drop = async () => {

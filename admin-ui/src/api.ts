@@ -80,7 +80,12 @@ export function refreshDelayMs(expiresInSeconds: number): number {
 
 function setTokens(user: UserOut, tokens: Tokens): void {
   const expiresIn = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : 1800;
-  session = { user, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Date.now() + expiresIn * 1000 };
+  session = {
+    user,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: Date.now() + expiresIn * 1000,
+  };
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refreshOrExpire(), refreshDelayMs(expiresIn));
 }
@@ -101,7 +106,8 @@ async function refreshOrExpire(): Promise<void> {
 // Timers are throttled in background tabs; catch up when the admin comes back.
 if (typeof document !== 'undefined') {
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && session && Date.now() > session.expiresAt - 60_000) void refreshOrExpire();
+    if (document.visibilityState === 'visible' && session && Date.now() > session.expiresAt - 60_000)
+      void refreshOrExpire();
   });
 }
 
@@ -156,14 +162,20 @@ function tokensOf(data: unknown): Tokens | null {
   const d = data as { tokens?: Tokens } & Partial<Tokens>;
   const t = (d?.tokens ?? d) as Partial<Tokens>;
   if (typeof t?.access_token !== 'string' || typeof t?.refresh_token !== 'string') return null;
-  return { access_token: t.access_token, refresh_token: t.refresh_token, token_type: t.token_type ?? 'bearer', expires_in: Number(t.expires_in) };
+  return {
+    access_token: t.access_token,
+    refresh_token: t.refresh_token,
+    token_type: t.token_type ?? 'bearer',
+    expires_in: Number(t.expires_in),
+  };
 }
 
 export async function signIn(username: string, password: string): Promise<UserOut> {
   const res = await send('POST', '/auth/login', { username, password, device_name: 'Admin dashboard' }, undefined);
   const data = await read<LoginResponse>(res);
   const tokens = tokensOf(data);
-  if (!tokens || !data?.user) throw new ApiError(res.status, 'The server answered the sign-in with an unexpected response.');
+  if (!tokens || !data?.user)
+    throw new ApiError(res.status, 'The server answered the sign-in with an unexpected response.');
   if (data.user.role !== 'admin') {
     // Do not leave a session behind for an account that cannot use this page.
     await send('POST', '/auth/logout', {}, tokens.access_token).catch(() => undefined);

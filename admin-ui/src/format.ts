@@ -35,7 +35,8 @@ export function shortUserAgent(ua: string | null | undefined): string {
 
 export function asArray<T>(v: unknown, ...keys: string[]): T[] {
   if (Array.isArray(v)) return v as T[];
-  if (v && typeof v === 'object') for (const k of keys) if (Array.isArray((v as Record<string, unknown>)[k])) return (v as Record<string, T[]>)[k];
+  if (v && typeof v === 'object')
+    for (const k of keys) if (Array.isArray((v as Record<string, unknown>)[k])) return (v as Record<string, T[]>)[k];
   return [];
 }
 

@@ -131,7 +131,8 @@ export interface CreateUserResponse {
   generated_password?: string;
 }
 
-export type BulkAction = 'suspend' | 'unsuspend' | 'activate' | 'deactivate' | 'verify' | 'unlock' | 'revoke_sessions' | 'delete';
+export type BulkAction =
+  'suspend' | 'unsuspend' | 'activate' | 'deactivate' | 'verify' | 'unlock' | 'revoke_sessions' | 'delete';
 
 export interface BulkResult {
   user_id: string;

@@ -34,7 +34,8 @@ const SORTS: Record<UserSort, { column: string; order: 'ASC' | 'DESC'; nullsLast
  * TRUE/FALSE literals work on both drivers (SQLite ≥ 3.23 reads them as 1/0).
  */
 const STATUS_SQL: Record<UserStatus, string> = {
-  [UserStatus.Active]: 'u.is_active = TRUE AND u.is_suspended = FALSE AND (u.locked_until IS NULL OR u.locked_until <= :now)',
+  [UserStatus.Active]:
+    'u.is_active = TRUE AND u.is_suspended = FALSE AND (u.locked_until IS NULL OR u.locked_until <= :now)',
   [UserStatus.Inactive]: 'u.is_active = FALSE',
   [UserStatus.Suspended]: 'u.is_suspended = TRUE',
   [UserStatus.Locked]: 'u.locked_until > :now',
@@ -127,14 +128,28 @@ export class AdminQueryService {
     await this.users.getById(id);
     const now = this.clock.now();
     const sessions = await this.sessions.listForUser(id, { includeRevoked: true });
-    return sessions.map((s) => ({ ...toSessionOut(s, currentSessionId), active: !s.revokedAt && new Date(s.expiresAt).getTime() > now }));
+    return sessions.map((s) => ({
+      ...toSessionOut(s, currentSessionId),
+      active: !s.revokedAt && new Date(s.expiresAt).getTime() > now,
+    }));
   }
 
   private async jobCounts(userId?: string): Promise<Record<JobStatus, number> & { total: number }> {
-    const qb = this.dataSource.getRepository(TranscriptionJob).createQueryBuilder('j').select('j.status', 'status').addSelect('COUNT(*)', 'n').groupBy('j.status');
+    const qb = this.dataSource
+      .getRepository(TranscriptionJob)
+      .createQueryBuilder('j')
+      .select('j.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('j.status');
     if (userId) qb.where('j.user_id = :userId', { userId });
     const rows = await qb.getRawMany<{ status: JobStatus; n: unknown }>();
-    const out = { total: 0, [JobStatus.Pending]: 0, [JobStatus.Processing]: 0, [JobStatus.Completed]: 0, [JobStatus.Failed]: 0 };
+    const out = {
+      total: 0,
+      [JobStatus.Pending]: 0,
+      [JobStatus.Processing]: 0,
+      [JobStatus.Completed]: 0,
+      [JobStatus.Failed]: 0,
+    };
     for (const r of rows) {
       if (r.status in out) out[r.status] = count(r.n);
       out.total += count(r.n);
@@ -159,7 +174,10 @@ export class AdminQueryService {
       .setParameters({ now: this.now })
       .getRawOne<Record<string, unknown>>();
 
-    const [last24h, perDay] = await Promise.all([this.audit.loginTotals(new Date(now.getTime() - 86_400_000)), this.audit.loginsPerDay(STATS_DAYS)]);
+    const [last24h, perDay] = await Promise.all([
+      this.audit.loginTotals(new Date(now.getTime() - 86_400_000)),
+      this.audit.loginsPerDay(STATS_DAYS),
+    ]);
     const jobs = await this.jobCounts();
     const sessions = await this.sessions.repo
       .createQueryBuilder('s')

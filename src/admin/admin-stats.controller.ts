@@ -13,7 +13,9 @@ export class AdminStatsController {
   constructor(private readonly query: AdminQueryService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions' })
+  @ApiOperation({
+    summary: 'Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions',
+  })
   stats() {
     return this.query.stats();
   }

@@ -12,7 +12,8 @@ import { ADMIN_UI_CSP, findAdminUiDist, registerAdminUi } from './admin-ui';
 @Module({})
 class EmptyModule {}
 
-const INDEX = '<!doctype html><title>Voicegate admin</title><script type="module" src="/admin/assets/app-abc123.js"></script>';
+const INDEX =
+  '<!doctype html><title>Voicegate admin</title><script type="module" src="/admin/assets/app-abc123.js"></script>';
 
 async function createSut(distDir: string, env: AppConfig['env'] = 'test'): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
@@ -44,23 +45,34 @@ describe('registerAdminUi', () => {
       sut = await createSut(dir);
     });
 
-    it.each(['/admin', '/admin/', '/admin/users', '/admin/users/', '/admin/users/3f1c2a9e-0000-4000-8000-000000000000', '/admin/security-events?type=login_failed'])(
-      'serves index.html with the strict headers at %s',
-      async (url) => {
-        const res = await sut.inject({ method: 'GET', url });
-        expect(res.statusCode).toBe(200);
-        expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-        expect(res.body).toBe(INDEX);
-        expect(res.headers['content-security-policy']).toBe(ADMIN_UI_CSP);
-        expect(res.headers['x-frame-options']).toBe('DENY');
-        expect(res.headers['cache-control']).toBe('no-store');
-        expect(res.headers['x-content-type-options']).toBe('nosniff');
-      },
-    );
+    it.each([
+      '/admin',
+      '/admin/',
+      '/admin/users',
+      '/admin/users/',
+      '/admin/users/3f1c2a9e-0000-4000-8000-000000000000',
+      '/admin/security-events?type=login_failed',
+    ])('serves index.html with the strict headers at %s', async (url) => {
+      const res = await sut.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toBe(INDEX);
+      expect(res.headers['content-security-policy']).toBe(ADMIN_UI_CSP);
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
 
     it('has a CSP without inline script or style, and with no framing', () => {
       expect(ADMIN_UI_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
-      for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"])
+      for (const d of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+      ])
         expect(ADMIN_UI_CSP).toContain(d);
     });
 
@@ -84,13 +96,16 @@ describe('registerAdminUi', () => {
       expect(res.body).not.toContain('secret');
     });
 
-    it.each(['/api/admin', '/api/admin/users', '/api/admin/assets/app-abc123.js'])('has no /api alias: %s is a 404 problem', async (url) => {
-      const res = await sut.inject({ method: 'GET', url });
-      expect(res.statusCode).toBe(404);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
-      expect(res.json().detail).toContain('/admin');
-    });
+    it.each(['/api/admin', '/api/admin/users', '/api/admin/assets/app-abc123.js'])(
+      'has no /api alias: %s is a 404 problem',
+      async (url) => {
+        const res = await sut.inject({ method: 'GET', url });
+        expect(res.statusCode).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+        expect(res.json().detail).toContain('/admin');
+      },
+    );
 
     it('picks up a rebuild without a restart outside production', async () => {
       writeFileSync(join(dir, 'index.html'), '<!doctype html><title>rebuilt</title>');

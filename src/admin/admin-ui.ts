@@ -35,7 +35,11 @@ export interface AdminUiOptions {
  * the working directory last, for layouts that copy only dist/ and admin-ui/dist/.
  */
 export function findAdminUiDist(from: string = __dirname, cwd: string = process.cwd()): string {
-  const candidates = [resolve(from, '../../admin-ui/dist'), resolve(from, '../../../admin-ui/dist'), resolve(cwd, 'admin-ui/dist')];
+  const candidates = [
+    resolve(from, '../../admin-ui/dist'),
+    resolve(from, '../../../admin-ui/dist'),
+    resolve(cwd, 'admin-ui/dist'),
+  ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
@@ -50,11 +54,16 @@ function requestedUnderApi(req: FastifyRequest): boolean {
  * /admin/assets/, index.html for /admin and every /admin/* page (client-side routing). Public routes:
  * the page signs in through the API itself. Registered on Fastify directly, outside Nest's guards.
  */
-export async function registerAdminUi(app: NestFastifyApplication, config: AppConfig, opts: AdminUiOptions = {}): Promise<void> {
+export async function registerAdminUi(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  opts: AdminUiOptions = {},
+): Promise<void> {
   const logger = new Logger('AdminUi');
   const dist = opts.distDir ?? findAdminUiDist();
   const indexFile = join(dist, 'index.html');
-  if (!existsSync(indexFile)) logger.warn(`Admin dashboard not built (${indexFile} missing): /admin answers 503 until \`npm run build\` has run`);
+  if (!existsSync(indexFile))
+    logger.warn(`Admin dashboard not built (${indexFile} missing): /admin answers 503 until \`npm run build\` has run`);
 
   // Production serves what was built at deploy time; elsewhere re-read so a rebuild needs no restart.
   let cached: Buffer | undefined;
@@ -72,7 +81,15 @@ export async function registerAdminUi(app: NestFastifyApplication, config: AppCo
   const serveIndex = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const html = await loadIndex();
     if (!html) {
-      sendProblem(new AppError(ErrorCode.ServiceUnavailable, 'The admin dashboard has not been built: run `npm run build` (or `npm run build:admin`), then reload'), req, reply, logger);
+      sendProblem(
+        new AppError(
+          ErrorCode.ServiceUnavailable,
+          'The admin dashboard has not been built: run `npm run build` (or `npm run build:admin`), then reload',
+        ),
+        req,
+        reply,
+        logger,
+      );
       return;
     }
     reply
@@ -86,27 +103,33 @@ export async function registerAdminUi(app: NestFastifyApplication, config: AppCo
   };
 
   // One encapsulated plugin: its hook runs for the page and its bundles only, not on every API request.
-  await app.register(
-    async (scope: FastifyInstance) => {
-      // The page and its bundles have no /api alias (the global rewrite would otherwise give them one).
-      scope.addHook('onRequest', (req, reply, done) => {
-        if (!requestedUnderApi(req)) return done();
-        sendProblem(new AppError(ErrorCode.NotFound, `Route ${req.method} ${(req.originalUrl ?? req.url).split('?')[0]} not found; the admin dashboard is at ${ADMIN_UI_PATH}`), req, reply, logger);
-      });
-      await scope.register(fastifyStatic, {
-        root: join(dist, 'assets'),
-        prefix: ASSETS_PREFIX,
-        decorateReply: false,
-        index: false,
-        dotfiles: 'deny',
-        // File names carry a content hash: cache them for good.
-        cacheControl: true,
-        maxAge: '365d',
-        immutable: true,
-        suppressWarning: true,
-      });
-      scope.get(ADMIN_UI_PATH, serveIndex);
-      scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
-    },
-  );
+  await app.register(async (scope: FastifyInstance) => {
+    // The page and its bundles have no /api alias (the global rewrite would otherwise give them one).
+    scope.addHook('onRequest', (req, reply, done) => {
+      if (!requestedUnderApi(req)) return done();
+      sendProblem(
+        new AppError(
+          ErrorCode.NotFound,
+          `Route ${req.method} ${(req.originalUrl ?? req.url).split('?')[0]} not found; the admin dashboard is at ${ADMIN_UI_PATH}`,
+        ),
+        req,
+        reply,
+        logger,
+      );
+    });
+    await scope.register(fastifyStatic, {
+      root: join(dist, 'assets'),
+      prefix: ASSETS_PREFIX,
+      decorateReply: false,
+      index: false,
+      dotfiles: 'deny',
+      // File names carry a content hash: cache them for good.
+      cacheControl: true,
+      maxAge: '365d',
+      immutable: true,
+      suppressWarning: true,
+    });
+    scope.get(ADMIN_UI_PATH, serveIndex);
+    scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+  });
 }

@@ -41,8 +41,15 @@ export class AdminUsersController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Create a user; returns their API key, and a generated password when none was given (both shown once)' })
-  async create(@CurrentUser() p: Principal, @ValidatedBody() dto: CreateUserDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    summary: 'Create a user; returns their API key, and a generated password when none was given (both shown once)',
+  })
+  async create(
+    @CurrentUser() p: Principal,
+    @ValidatedBody() dto: CreateUserDto,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const created = await this.admin.create(actor(p, meta), dto);
     noStore(reply);
     return created;
@@ -50,7 +57,9 @@ export class AdminUsersController {
 
   @Post('bulk')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Apply one action to up to 100 users; per-user results (a failure does not stop the others)' })
+  @ApiOperation({
+    summary: 'Apply one action to up to 100 users; per-user results (a failure does not stop the others)',
+  })
   bulk(@CurrentUser() p: Principal, @ValidatedBody() dto: BulkActionDto, @RequestMeta() meta: RequestMetadata) {
     return this.admin.bulk(actor(p, meta), dto);
   }
@@ -62,8 +71,15 @@ export class AdminUsersController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Update profile, role, flags and rate limits (role/limit changes apply from the next request)' })
-  update(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: UpdateUserDto, @RequestMeta() meta: RequestMetadata) {
+  @ApiOperation({
+    summary: 'Update profile, role, flags and rate limits (role/limit changes apply from the next request)',
+  })
+  update(
+    @CurrentUser() p: Principal,
+    @UserId() id: string,
+    @ValidatedBody() dto: UpdateUserDto,
+    @RequestMeta() meta: RequestMetadata,
+  ) {
     return this.admin.update(actor(p, meta), id, dto);
   }
 
@@ -78,7 +94,12 @@ export class AdminUsersController {
   @Post(':id/suspend')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Suspend: every session ends and tokens and API key are refused (403) at once' })
-  suspend(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: SuspendUserDto, @RequestMeta() meta: RequestMetadata) {
+  suspend(
+    @CurrentUser() p: Principal,
+    @UserId() id: string,
+    @ValidatedBody() dto: SuspendUserDto,
+    @RequestMeta() meta: RequestMetadata,
+  ) {
     return this.admin.suspend(actor(p, meta), id, dto.reason);
   }
 
@@ -98,10 +119,19 @@ export class AdminUsersController {
 
   @Post(':id/reset-password')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Set a new password (or generate one: 200 with it, shown once; else 204); ends every session, clears the lockout' })
+  @ApiOperation({
+    summary:
+      'Set a new password (or generate one: 200 with it, shown once; else 204); ends every session, clears the lockout',
+  })
   @ApiOkResponse({ description: '`{generated_password}` when none was given' })
   @ApiNoContentResponse({ description: 'The given password was set' })
-  async resetPassword(@CurrentUser() p: Principal, @UserId() id: string, @ValidatedBody() dto: ResetPasswordDto, @RequestMeta() meta: RequestMetadata, @Res() reply: FastifyReply) {
+  async resetPassword(
+    @CurrentUser() p: Principal,
+    @UserId() id: string,
+    @ValidatedBody() dto: ResetPasswordDto,
+    @RequestMeta() meta: RequestMetadata,
+    @Res() reply: FastifyReply,
+  ) {
     const generated = await this.admin.resetPassword(actor(p, meta), id, dto?.new_password);
     noStore(reply);
     // Two success statuses, so the reply is sent here rather than by Nest (which would impose one).
@@ -125,7 +155,11 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End every session of the user at once' })
   @ApiNoContentResponse()
-  async revokeSessions(@CurrentUser() p: Principal, @UserId() id: string, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async revokeSessions(
+    @CurrentUser() p: Principal,
+    @UserId() id: string,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     await this.admin.revokeSessions(actor(p, meta), id);
   }
 
@@ -133,7 +167,12 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End one session of the user (404 when it is not theirs)' })
   @ApiNoContentResponse()
-  async revokeSession(@CurrentUser() p: Principal, @UserId() id: string, @SessionId() sid: string, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async revokeSession(
+    @CurrentUser() p: Principal,
+    @UserId() id: string,
+    @SessionId() sid: string,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     await this.admin.revokeSession(actor(p, meta), id, sid);
   }
 }

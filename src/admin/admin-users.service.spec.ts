@@ -22,7 +22,16 @@ describe('AdminUsersService', () => {
   let write: jest.Mock;
   let sut: AdminUsersService;
 
-  const user = (over: Partial<User> = {}): User => Object.assign(new User(), { id: OTHER, username: 'other', email: 'other@example.com', role: Role.User, isActive: true, isSuspended: false, ...over });
+  const user = (over: Partial<User> = {}): User =>
+    Object.assign(new User(), {
+      id: OTHER,
+      username: 'other',
+      email: 'other@example.com',
+      role: Role.User,
+      isActive: true,
+      isSuspended: false,
+      ...over,
+    });
 
   beforeEach(() => {
     emitted = [];
@@ -61,7 +70,15 @@ describe('AdminUsersService', () => {
     });
     repo.exists.mockImplementation(async ({ where }: { where: { id: string } }) => where.id === OTHER);
     const dataSource = { options: { type: 'better-sqlite3' }, manager: { createQueryBuilder: () => qb } };
-    sut = new AdminUsersService(dataSource as never, users as never, sessions as never, state as never, {} as never, { forget: jest.fn() } as never, new Clock());
+    sut = new AdminUsersService(
+      dataSource as never,
+      users as never,
+      sessions as never,
+      state as never,
+      {} as never,
+      { forget: jest.fn() } as never,
+      new Clock(),
+    );
   });
 
   it.each([
@@ -80,7 +97,12 @@ describe('AdminUsersService', () => {
     expect(sessions.revokeAll).toHaveBeenCalledWith(OTHER, 'suspended');
     expect(state.invalidateUser).toHaveBeenCalledWith(OTHER);
     expect(emitted).toEqual([
-      expect.objectContaining({ type: SecurityEventType.AdminUserSuspended, userId: OTHER, actorId: ADMIN, details: { reason: 'abuse', sessions_revoked: 2 } }),
+      expect.objectContaining({
+        type: SecurityEventType.AdminUserSuspended,
+        userId: OTHER,
+        actorId: ADMIN,
+        details: { reason: 'abuse', sessions_revoked: 2 },
+      }),
     ]);
   });
 
@@ -88,7 +110,10 @@ describe('AdminUsersService', () => {
     await expect(sut.suspend(actor, MISSING, 'x')).rejects.toMatchObject({ code: ErrorCode.NotFound });
     repo.exists.mockResolvedValue(true);
     write.mockResolvedValue({ affected: 0 });
-    await expect(sut.suspend(actor, OTHER, 'x')).rejects.toMatchObject({ code: ErrorCode.Conflict, detail: 'Cannot suspend the last active admin' });
+    await expect(sut.suspend(actor, OTHER, 'x')).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+      detail: 'Cannot suspend the last active admin',
+    });
     expect(sessions.revokeAll).not.toHaveBeenCalled();
   });
 
@@ -99,14 +124,20 @@ describe('AdminUsersService', () => {
   });
 
   it('refuses a weak new password before changing anything', async () => {
-    await expect(sut.resetPassword(actor, OTHER, 'password')).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    await expect(sut.resetPassword(actor, OTHER, 'password')).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+    });
     expect(repo.update).not.toHaveBeenCalled();
     expect(sessions.revokeAll).not.toHaveBeenCalled();
   });
 
   it('bulk: each id on its own, failures reported with code and detail, one summary event', async () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const res = await sut.bulk(actor, { action: BulkAction.Suspend, user_ids: [OTHER, MISSING, ADMIN, BROKEN], reason: 'cleanup' });
+    const res = await sut.bulk(actor, {
+      action: BulkAction.Suspend,
+      user_ids: [OTHER, MISSING, ADMIN, BROKEN],
+      reason: 'cleanup',
+    });
     expect(res).toEqual({
       action: BulkAction.Suspend,
       succeeded: 1,
@@ -118,8 +149,15 @@ describe('AdminUsersService', () => {
         { user_id: BROKEN, success: false, error: { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred' } },
       ],
     });
-    expect(emitted.map((e) => e.type)).toEqual([SecurityEventType.AdminUserSuspended, SecurityEventType.AdminBulkAction]);
-    expect(emitted[1]).toMatchObject({ actorId: ADMIN, userId: null, details: { action: 'suspend', succeeded: 1, failed: 3, reason: 'cleanup' } });
+    expect(emitted.map((e) => e.type)).toEqual([
+      SecurityEventType.AdminUserSuspended,
+      SecurityEventType.AdminBulkAction,
+    ]);
+    expect(emitted[1]).toMatchObject({
+      actorId: ADMIN,
+      userId: null,
+      details: { action: 'suspend', succeeded: 1, failed: 3, reason: 'cleanup' },
+    });
     expect(JSON.stringify(emitted)).not.toContain('disk I/O');
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('disk I/O error'));
     logged.mockRestore();

@@ -77,14 +77,29 @@ export class AdminUsersService {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
-  async create(actor: AdminActor, dto: CreateUserDto): Promise<{ user: UserOut; api_key: string; generated_password?: string }> {
+  async create(
+    actor: AdminActor,
+    dto: CreateUserDto,
+  ): Promise<{ user: UserOut; api_key: string; generated_password?: string }> {
     const generated = dto.password === undefined ? generatePassword() : undefined;
     const { user, apiKey } = await this.users.create(
-      { email: dto.email, username: dto.username, password: dto.password ?? generated!, fullName: dto.full_name, role: dto.role, isVerified: dto.is_verified },
+      {
+        email: dto.email,
+        username: dto.username,
+        password: dto.password ?? generated!,
+        fullName: dto.full_name,
+        role: dto.role,
+        isVerified: dto.is_verified,
+      },
       actor.meta,
       actor.id,
     );
-    this.emit(SecurityEventType.AdminUserCreated, actor, user.id, { username: user.username, role: user.role, is_verified: user.isVerified, password_generated: !!generated });
+    this.emit(SecurityEventType.AdminUserCreated, actor, user.id, {
+      username: user.username,
+      role: user.role,
+      is_verified: user.isVerified,
+      password_generated: !!generated,
+    });
     return { user: this.users.toOut(user), api_key: apiKey, ...(generated ? { generated_password: generated } : {}) };
   }
 
@@ -116,8 +131,10 @@ export class AdminUsersService {
     if (dto.rate_limits !== undefined) {
       const rl = dto.rate_limits;
       // null resets every window; a missing window keeps its value; a null window resets that one.
-      if (rl === null || rl.per_minute !== undefined) set('rateLimitPerMinute', 'rate_limits.per_minute', rl?.per_minute ?? null);
-      if (rl === null || rl.per_hour !== undefined) set('rateLimitPerHour', 'rate_limits.per_hour', rl?.per_hour ?? null);
+      if (rl === null || rl.per_minute !== undefined)
+        set('rateLimitPerMinute', 'rate_limits.per_minute', rl?.per_minute ?? null);
+      if (rl === null || rl.per_hour !== undefined)
+        set('rateLimitPerHour', 'rate_limits.per_hour', rl?.per_hour ?? null);
       if (rl === null || rl.per_day !== undefined) set('rateLimitPerDay', 'rate_limits.per_day', rl?.per_day ?? null);
     }
     if (!Object.keys(changes).length) return this.users.toOut(user);
@@ -126,7 +143,8 @@ export class AdminUsersService {
     const deactivate = changes.isActive === false;
     if (demote) this.assertNotSelf(actor, id, 'demote');
     if (deactivate) this.assertNotSelf(actor, id, 'deactivate');
-    if (changes.email || changes.usernameCanonical) await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
+    if (changes.email || changes.usernameCanonical)
+      await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
     try {
       if (demote || deactivate) await this.guardedUpdate(id, changes, demote ? 'demote' : 'deactivate');
@@ -137,24 +155,48 @@ export class AdminUsersService {
     // Status, role, limits and identity all live in the guard's cached user state.
     const ended = deactivate ? await this.sessions.revokeAll(id, 'deactivated') : 0;
     await this.state.invalidateUser(id);
-    this.emit(SecurityEventType.AdminUserUpdated, actor, id, { changes: diff, ...(deactivate ? { sessions_revoked: ended } : {}) }, deactivate || demote ? 'warning' : 'info');
+    this.emit(
+      SecurityEventType.AdminUserUpdated,
+      actor,
+      id,
+      { changes: diff, ...(deactivate ? { sessions_revoked: ended } : {}) },
+      deactivate || demote ? 'warning' : 'info',
+    );
     return this.users.toOut(await this.users.getById(id));
   }
 
   async remove(actor: AdminActor, id: string): Promise<void> {
     this.assertNotSelf(actor, id, 'delete');
     const user = await this.users.getById(id);
-    await this.guarded(id, 'delete', (em) => em.createQueryBuilder().delete().from(User).where('id = :id', { id }).andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }).execute());
+    await this.guarded(id, 'delete', (em) =>
+      em
+        .createQueryBuilder()
+        .delete()
+        .from(User)
+        .where('id = :id', { id })
+        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
+        .execute(),
+    );
     // Sessions, service keys and jobs went with the row (ON DELETE CASCADE); forget what is cached of them.
     await this.state.invalidateUserSessions(id);
     await this.state.invalidateUser(id);
     this.usage.forget(id);
-    this.emit(SecurityEventType.AdminUserDeleted, actor, id, { username: user.username, email: user.email, role: user.role }, 'warning');
+    this.emit(
+      SecurityEventType.AdminUserDeleted,
+      actor,
+      id,
+      { username: user.username, email: user.email, role: user.role },
+      'warning',
+    );
   }
 
   async suspend(actor: AdminActor, id: string, reason: string): Promise<UserOut> {
     this.assertNotSelf(actor, id, 'suspend');
-    await this.guardedUpdate(id, { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() }, 'suspend');
+    await this.guardedUpdate(
+      id,
+      { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() },
+      'suspend',
+    );
     const ended = await this.sessions.revokeAll(id, 'suspended');
     await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AdminUserSuspended, actor, id, { reason, sessions_revoked: ended }, 'warning');
@@ -182,10 +224,21 @@ export class AdminUsersService {
     const password = newPassword ?? generated!;
     const errors = checkPassword(password, { username: user.username, email: user.email }, 'new_password');
     if (errors.length) throw AppError.validation(errors);
-    await this.updateExisting(id, { hashedPassword: await this.hasher.hash(password), passwordChangedAt: this.clock.date(), failedLoginAttempts: 0, lockedUntil: null });
+    await this.updateExisting(id, {
+      hashedPassword: await this.hasher.hash(password),
+      passwordChangedAt: this.clock.date(),
+      failedLoginAttempts: 0,
+      lockedUntil: null,
+    });
     const ended = await this.sessions.revokeAll(id, 'password_reset');
     await this.state.invalidateUser(id);
-    this.emit(SecurityEventType.PasswordReset, actor, id, { by_admin: true, password_generated: !!generated, sessions_revoked: ended }, 'warning');
+    this.emit(
+      SecurityEventType.PasswordReset,
+      actor,
+      id,
+      { by_admin: true, password_generated: !!generated, sessions_revoked: ended },
+      'warning',
+    );
     return generated;
   }
 
@@ -199,18 +252,25 @@ export class AdminUsersService {
   async revokeSession(actor: AdminActor, id: string, sessionId: string): Promise<void> {
     await this.sessions.getOwned(id, sessionId);
     const ended = await this.sessions.revoke(sessionId, 'admin_revoked');
-    this.emit(SecurityEventType.AdminSessionsRevoked, actor, id, { session_id: sessionId, sessions_revoked: ended ? 1 : 0 });
+    this.emit(SecurityEventType.AdminSessionsRevoked, actor, id, {
+      session_id: sessionId,
+      sessions_revoked: ended ? 1 : 0,
+    });
   }
 
   /** Applies one action to each id under the single-user rules; a failing id does not stop the others. */
-  async bulk(actor: AdminActor, dto: BulkActionDto): Promise<{ action: BulkAction; results: BulkResult[]; succeeded: number; failed: number }> {
+  async bulk(
+    actor: AdminActor,
+    dto: BulkActionDto,
+  ): Promise<{ action: BulkAction; results: BulkResult[]; succeeded: number; failed: number }> {
     const results: BulkResult[] = [];
     for (const id of dto.user_ids) {
       try {
         await this.applyOne(actor, dto.action, id, dto.reason);
         results.push({ user_id: id, success: true });
       } catch (err) {
-        if (!(err instanceof AppError)) this.logger.error(`bulk ${dto.action} failed for ${id}: ${(err as Error).message}`);
+        if (!(err instanceof AppError))
+          this.logger.error(`bulk ${dto.action} failed for ${id}: ${(err as Error).message}`);
         const e = err instanceof AppError ? err : new AppError(ErrorCode.Internal, 'An unexpected error occurred');
         results.push({ user_id: id, success: false, error: { code: e.code, detail: e.detail } });
       }
@@ -266,7 +326,15 @@ export class AdminUsersService {
   }
 
   private guardedUpdate(id: string, changes: Partial<User>, what: Removal): Promise<void> {
-    return this.guarded(id, what, (em) => em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }).andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }).execute());
+    return this.guarded(id, what, (em) =>
+      em
+        .createQueryBuilder()
+        .update(User)
+        .set(changes)
+        .where('id = :id', { id })
+        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
+        .execute(),
+    );
   }
 
   /**
@@ -275,7 +343,11 @@ export class AdminUsersService {
    * each still see the other's admin (READ COMMITTED), so they take one transaction-scoped lock first and the
    * second, once it has the lock, reads what the first committed.
    */
-  private async guarded(id: string, what: Removal, write: (em: EntityManager) => Promise<{ affected?: number | null }>): Promise<void> {
+  private async guarded(
+    id: string,
+    what: Removal,
+    write: (em: EntityManager) => Promise<{ affected?: number | null }>,
+  ): Promise<void> {
     const res = this.postgres
       ? await this.dataSource.transaction(async (em) => {
           await em.query('SELECT pg_advisory_xact_lock($1)', [LAST_ADMIN_LOCK]);
@@ -287,7 +359,13 @@ export class AdminUsersService {
     throw new AppError(ErrorCode.Conflict, LAST[what]);
   }
 
-  private emit(type: SecurityEventType, actor: AdminActor, userId: string | null, details: Record<string, unknown>, severity: 'info' | 'warning' = 'info'): void {
+  private emit(
+    type: SecurityEventType,
+    actor: AdminActor,
+    userId: string | null,
+    details: Record<string, unknown>,
+    severity: 'info' | 'warning' = 'info',
+  ): void {
     this.users.emit({ type, severity, userId, actorId: actor.id, meta: actor.meta, details });
   }
 }

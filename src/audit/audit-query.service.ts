@@ -68,7 +68,9 @@ export class AuditQueryService {
     if (filter.since && filter.until && filter.since.getTime() > filter.until.getTime())
       throw AppError.validation([{ field: 'until', message: 'must not be before since' }]);
     // Read your own writes: what this instance recorded before the request is in the answer.
-    await this.writer.flush().catch((err: Error) => this.logger.warn({ msg: 'security event flush before read failed', error: err.message }));
+    await this.writer
+      .flush()
+      .catch((err: Error) => this.logger.warn({ msg: 'security event flush before read failed', error: err.message }));
 
     const qb = this.dataSource.getRepository(SecurityEvent).createQueryBuilder('e');
     if (filter.userId) qb.andWhere('e.user_id = :userId', { userId: filter.userId });
@@ -98,7 +100,10 @@ export class AuditQueryService {
       : `SELECT date(login_at) AS day,
                 SUM(CASE WHEN success THEN 1 ELSE 0 END) AS success, SUM(CASE WHEN success THEN 0 ELSE 1 END) AS failure
            FROM login_history WHERE login_at >= ? AND login_at < ? GROUP BY 1`;
-    const rows: { day: string; success: string | number; failure: string | number }[] = await this.dataSource.query(sql, [this.t(start), this.t(end)]);
+    const rows: { day: string; success: string | number; failure: string | number }[] = await this.dataSource.query(
+      sql,
+      [this.t(start), this.t(end)],
+    );
     const byDay = new Map(rows.map((r) => [r.day, r]));
     return Array.from({ length: n }, (_, i) => {
       const date = new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10);

@@ -27,10 +27,18 @@ export function auditRetentionCutoff(config: Pick<AppConfig, 'auditRetentionDays
  * The one documented way audit rows are removed (the CLI's cleanup command): deletes login_history and
  * security_events rows older than `olderThan`, in batches, and returns how many of each went.
  */
-export async function pruneAudit(dataSource: DataSource, olderThan: Date, opts: PruneOptions = {}): Promise<PruneResult> {
+export async function pruneAudit(
+  dataSource: DataSource,
+  olderThan: Date,
+  opts: PruneOptions = {},
+): Promise<PruneResult> {
   const batch = Math.max(1, Math.trunc(opts.batchSize ?? 1000));
   const cutoff = toDbTime(olderThan, dataSource.options.type === 'postgres');
-  const prune = async (entity: typeof LoginHistory | typeof SecurityEvent, table: 'login_history' | 'security_events', column: string) => {
+  const prune = async (
+    entity: typeof LoginHistory | typeof SecurityEvent,
+    table: 'login_history' | 'security_events',
+    column: string,
+  ) => {
     let total = 0;
     for (;;) {
       // DELETE … LIMIT is not portable; a bounded id sub-select is, on both drivers (and uses the time index).
@@ -38,7 +46,9 @@ export async function pruneAudit(dataSource: DataSource, olderThan: Date, opts: 
         .createQueryBuilder()
         .delete()
         .from(entity)
-        .where(`id IN (SELECT id FROM ${table} WHERE ${column} < :cutoff ORDER BY ${column} LIMIT ${batch})`, { cutoff })
+        .where(`id IN (SELECT id FROM ${table} WHERE ${column} < :cutoff ORDER BY ${column} LIMIT ${batch})`, {
+          cutoff,
+        })
         .execute();
       const n = res.affected ?? 0;
       total += n;

@@ -1,5 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Roles } from '../common/decorators';
 import { Principal } from '../common/principal';
@@ -36,18 +42,27 @@ export class AuditController {
   @Get('security-events')
   @ApiOperation({ summary: 'Security events about you, newest first (paginated); filter by type, severity and time' })
   @ApiOkResponse({ type: OwnSecurityEventPageDto })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed date, since after until, bad paging' })
-  async securityEvents(@CurrentUser() principal: Principal, @ValidatedQuery() q: SecurityEventQueryDto): Promise<OwnSecurityEventPageDto> {
+  @ApiUnprocessableEntityResponse({
+    description: 'Unknown type or severity, malformed date, since after until, bad paging',
+  })
+  async securityEvents(
+    @CurrentUser() principal: Principal,
+    @ValidatedQuery() q: SecurityEventQueryDto,
+  ): Promise<OwnSecurityEventPageDto> {
     const page = await this.audit.securityEvents({ ...toFilter(q), userId: principal.user.id });
     return { ...page, events: page.items };
   }
 
   @Get('admin/security-events')
   @Roles(Role.Admin)
-  @ApiOperation({ summary: 'Admin: every security event, newest first (paginated); filter by type, severity, user and time' })
+  @ApiOperation({
+    summary: 'Admin: every security event, newest first (paginated); filter by type, severity, user and time',
+  })
   @ApiOkResponse({ type: AdminSecurityEventPageDto })
   @ApiForbiddenResponse({ description: 'Not an admin' })
-  @ApiUnprocessableEntityResponse({ description: 'Unknown type or severity, malformed user_id or date, since after until, bad paging' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Unknown type or severity, malformed user_id or date, since after until, bad paging',
+  })
   async adminSecurityEvents(@ValidatedQuery() q: AdminSecurityEventQueryDto): Promise<AdminSecurityEventPageDto> {
     const { items, ...page } = await this.audit.securityEvents({ ...toFilter(q), userId: q.user_id });
     return { events: items, ...page };

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/pipes';
-import { LOGIN_ATTEMPT, LoginAttemptInput, SECURITY_EVENT, SecurityEventInput, SecurityEventType } from './audit.events';
+import {
+  LOGIN_ATTEMPT,
+  LoginAttemptInput,
+  SECURITY_EVENT,
+  SecurityEventInput,
+  SecurityEventType,
+} from './audit.events';
 import { normalizeIp } from './audit.mapper';
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
@@ -64,7 +70,11 @@ export class AuditListener {
         type: SecurityEventType.LoginFailed,
         userId,
         meta: attempt.meta,
-        details: { username_attempted: attempt.usernameAttempted?.slice(0, 254) ?? null, reason: attempt.failureReason ?? 'unknown', method: attempt.method },
+        details: {
+          username_attempted: attempt.usernameAttempted?.slice(0, 254) ?? null,
+          reason: attempt.failureReason ?? 'unknown',
+          method: attempt.method,
+        },
       });
     if (reasons.length)
       this.writer.record({

@@ -12,27 +12,67 @@ describe('audit mapper', () => {
 
   it('sanitizeDetails redacts secret-named keys at any depth and keeps the rest', () => {
     const out = sanitizeDetails({
-      password: 'p', new_password: 'p', generated_password: 'p', refresh_token: 't', token: 't', api_key: 'k', key: 'k', client_secret: 's',
-      api_key_prefix: 'tk_abc', session_id: 's1', password_changed_at: new Date('2030-01-01T00:00:00Z'),
+      password: 'p',
+      new_password: 'p',
+      generated_password: 'p',
+      refresh_token: 't',
+      token: 't',
+      api_key: 'k',
+      key: 'k',
+      client_secret: 's',
+      api_key_prefix: 'tk_abc',
+      session_id: 's1',
+      password_changed_at: new Date('2030-01-01T00:00:00Z'),
       nested: { access_token: 't', ok: [1, { secret: 's' }] },
     });
     expect(out).toEqual({
-      password: '[REDACTED]', new_password: '[REDACTED]', generated_password: '[REDACTED]', refresh_token: '[REDACTED]', token: '[REDACTED]',
-      api_key: '[REDACTED]', key: '[REDACTED]', client_secret: '[REDACTED]',
-      api_key_prefix: 'tk_abc', session_id: 's1', password_changed_at: '2030-01-01T00:00:00.000Z',
+      password: '[REDACTED]',
+      new_password: '[REDACTED]',
+      generated_password: '[REDACTED]',
+      refresh_token: '[REDACTED]',
+      token: '[REDACTED]',
+      api_key: '[REDACTED]',
+      key: '[REDACTED]',
+      client_secret: '[REDACTED]',
+      api_key_prefix: 'tk_abc',
+      session_id: 's1',
+      password_changed_at: '2030-01-01T00:00:00.000Z',
       nested: { access_token: '[REDACTED]', ok: [1, { secret: '[REDACTED]' }] },
     });
     expect(sanitizeDetails(null)).toBeNull();
-    expect(sanitizeDetails({ blob: Array.from({ length: 100 }, () => 'x'.repeat(1000)) })).toEqual({ truncated: true, keys: ['blob'] });
+    expect(sanitizeDetails({ blob: Array.from({ length: 100 }, () => 'x'.repeat(1000)) })).toEqual({
+      truncated: true,
+      keys: ['blob'],
+    });
   });
 
   it('toSecurityEventRow: info unless set, actor defaults to the user, ids that are not UUIDs are dropped', () => {
     const now = new Date('2030-01-01T00:00:00Z');
     const u = '3F1C2A9E-0000-4000-8000-000000000001';
-    const row = toSecurityEventRow({ type: SecurityEventType.Logout, userId: u, meta: { ip: '::ffff:10.0.0.1', userAgent: 'ua', requestId: 'r' } }, now);
-    expect(row).toMatchObject({ type: 'logout', severity: 'info', userId: u.toLowerCase(), actorId: u.toLowerCase(), ipAddress: '10.0.0.1', userAgent: 'ua', requestId: 'r', details: null, createdAt: now });
-    expect(toSecurityEventRow({ type: SecurityEventType.Logout, userId: 'nope', severity: 'bogus' as never }, now)).toMatchObject({ userId: null, actorId: null, severity: 'info' });
-    expect(toSecurityEventOut(row)).toMatchObject({ type: 'logout', user_id: u.toLowerCase(), ip_address: '10.0.0.1', created_at: '2030-01-01T00:00:00.000Z' });
+    const row = toSecurityEventRow(
+      { type: SecurityEventType.Logout, userId: u, meta: { ip: '::ffff:10.0.0.1', userAgent: 'ua', requestId: 'r' } },
+      now,
+    );
+    expect(row).toMatchObject({
+      type: 'logout',
+      severity: 'info',
+      userId: u.toLowerCase(),
+      actorId: u.toLowerCase(),
+      ipAddress: '10.0.0.1',
+      userAgent: 'ua',
+      requestId: 'r',
+      details: null,
+      createdAt: now,
+    });
+    expect(
+      toSecurityEventRow({ type: SecurityEventType.Logout, userId: 'nope', severity: 'bogus' as never }, now),
+    ).toMatchObject({ userId: null, actorId: null, severity: 'info' });
+    expect(toSecurityEventOut(row)).toMatchObject({
+      type: 'logout',
+      user_id: u.toLowerCase(),
+      ip_address: '10.0.0.1',
+      created_at: '2030-01-01T00:00:00.000Z',
+    });
   });
 
   it('paginated computes pages', () => {

@@ -16,7 +16,8 @@ export function normalizeIp(ip: string | null | undefined): string | null {
 }
 
 // Keys whose values are secrets by name; emitters should never send them, this is the second line of defence.
-const SECRET_KEY = /^(?:.*password|.*secret|(?:access_|refresh_|id_)?token|api_key|apikey|key|encrypted_key|authorization|cookie)$/i;
+const SECRET_KEY =
+  /^(?:.*password|.*secret|(?:access_|refresh_|id_)?token|api_key|apikey|key|encrypted_key|authorization|cookie)$/i;
 const MAX_DETAILS_JSON = 8_192;
 
 /** Copies `details` without secret-named keys (at any depth) and bounded in size. */

@@ -23,7 +23,9 @@ describe('SecurityEventWriter', () => {
   const inserts = () => jest.spyOn(sut as unknown as { insert: (rows: SecurityEvent[]) => Promise<void> }, 'insert');
 
   beforeAll(async () => {
-    dataSource = new DataSource(dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }));
+    dataSource = new DataSource(
+      dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }),
+    );
     await dataSource.initialize();
   });
   afterAll(() => dataSource.destroy());
@@ -34,7 +36,9 @@ describe('SecurityEventWriter', () => {
     sut = new SecurityEventWriter(dataSource, new Clock());
     logs = [];
     for (const level of ['log', 'warn', 'error'] as const)
-      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void logs.push({ level, line: args[0] }));
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation((...args: unknown[]) => void logs.push({ level, line: args[0] }));
   });
   afterEach(async () => {
     await sut.onApplicationShutdown();
@@ -67,7 +71,15 @@ describe('SecurityEventWriter', () => {
     sut.record(event({ type: SecurityEventType.RefreshTokenReuse, severity: 'critical', actorId: null }));
     await sut.flush();
     const [a, b] = await rows();
-    expect(a).toMatchObject({ severity: 'info', userId: USER, actorId: USER, ipAddress: '203.0.113.9', userAgent: 'jest', requestId: 'req-1', details: { n: 1 } });
+    expect(a).toMatchObject({
+      severity: 'info',
+      userId: USER,
+      actorId: USER,
+      ipAddress: '203.0.113.9',
+      userAgent: 'jest',
+      requestId: 'req-1',
+      details: { n: 1 },
+    });
     expect(Math.abs(a.createdAt.getTime() - (Date.now() - 3_600_000))).toBeLessThan(5_000);
     expect(b).toMatchObject({ type: 'refresh_token_reuse', severity: 'critical', actorId: null });
   });
@@ -86,7 +98,15 @@ describe('SecurityEventWriter', () => {
     sut.record(event({ type: SecurityEventType.SuspiciousLogin, severity: 'warning' }));
     sut.record(event({ type: SecurityEventType.RefreshTokenReuse, severity: 'critical' }));
     expect(logs.map((l) => l.level)).toEqual(['log', 'warn', 'error']);
-    expect(logs[0].line).toMatchObject({ msg: 'security event', type: 'password_changed', severity: 'info', user_id: USER, ip: '203.0.113.9', request_id: 'req-1', details: { password: '[REDACTED]', api_key_prefix: 'tk_abc' } });
+    expect(logs[0].line).toMatchObject({
+      msg: 'security event',
+      type: 'password_changed',
+      severity: 'info',
+      user_id: USER,
+      ip: '203.0.113.9',
+      request_id: 'req-1',
+      details: { password: '[REDACTED]', api_key_prefix: 'tk_abc' },
+    });
     expect(JSON.stringify(logs)).not.toContain('hunter2');
   });
 
@@ -98,7 +118,12 @@ describe('SecurityEventWriter', () => {
   it('keeps events and retries when the database refuses, losing nothing', async () => {
     const execute = jest.fn().mockRejectedValue(new Error('connection refused'));
     const real = dataSource.createQueryBuilder.bind(dataSource);
-    const spy = jest.spyOn(dataSource, 'createQueryBuilder').mockImplementation(() => ({ insert: () => ({ into: () => ({ values: () => ({ updateEntity: () => ({ execute }) }) }) }) }) as never);
+    const spy = jest
+      .spyOn(dataSource, 'createQueryBuilder')
+      .mockImplementation(
+        () =>
+          ({ insert: () => ({ into: () => ({ values: () => ({ updateEntity: () => ({ execute }) }) }) }) }) as never,
+      );
     sut.record(event());
     await jest.advanceTimersByTimeAsync(AUDIT_FLUSH_DELAY_MS);
     await expect(sut.flush()).rejects.toThrow('connection refused');
@@ -122,7 +147,10 @@ describe('SecurityEventWriter', () => {
           into: () => ({
             values: (vals: SecurityEvent[]) => ({
               updateEntity: () => ({
-                execute: () => (vals.some((v) => v.type.startsWith('xxx')) ? Promise.reject(new Error('value too long')) : qb.insert().into(SecurityEvent).values(vals).execute()),
+                execute: () =>
+                  vals.some((v) => v.type.startsWith('xxx'))
+                    ? Promise.reject(new Error('value too long'))
+                    : qb.insert().into(SecurityEvent).values(vals).execute(),
               }),
             }),
           }),

@@ -42,12 +42,19 @@ export class SecurityEventWriter implements OnApplicationShutdown {
       this.queue.push(row);
       if (this.queue.length > MAX_PENDING) {
         const dropped = this.queue.splice(0, this.queue.length - MAX_PENDING);
-        this.logger.error({ msg: 'security events dropped: the database has refused them for too long', dropped: dropped.length });
+        this.logger.error({
+          msg: 'security events dropped: the database has refused them for too long',
+          dropped: dropped.length,
+        });
       }
       this.schedule(this.queue.length >= AUDIT_BATCH_SIZE ? 0 : AUDIT_FLUSH_DELAY_MS);
       return row;
     } catch (err) {
-      this.logger.error({ msg: 'security event could not be recorded', type: input?.type, error: (err as Error).message });
+      this.logger.error({
+        msg: 'security event could not be recorded',
+        type: input?.type,
+        error: (err as Error).message,
+      });
       return undefined;
     }
   }
@@ -69,7 +76,11 @@ export class SecurityEventWriter implements OnApplicationShutdown {
     try {
       await this.flush();
     } catch (err) {
-      this.logger.error({ msg: 'final security event flush failed', pending: this.queue.length, error: (err as Error).message });
+      this.logger.error({
+        msg: 'final security event flush failed',
+        pending: this.queue.length,
+        error: (err as Error).message,
+      });
     }
   }
 
@@ -115,7 +126,13 @@ export class SecurityEventWriter implements OnApplicationShutdown {
       () => {
         if (this.queue.length) this.schedule(this.queue.length >= AUDIT_BATCH_SIZE ? 0 : AUDIT_FLUSH_DELAY_MS);
       },
-      (err: Error) => this.logger.warn({ msg: 'security event write failed, will retry', pending: this.queue.length, failures: this.failures, error: err.message }),
+      (err: Error) =>
+        this.logger.warn({
+          msg: 'security event write failed, will retry',
+          pending: this.queue.length,
+          failures: this.failures,
+          error: err.message,
+        }),
     );
   }
 
@@ -138,7 +155,8 @@ export class SecurityEventWriter implements OnApplicationShutdown {
       this.failures = 0;
     } catch (err) {
       this.failures++;
-      const unwritten = this.failures >= ISOLATE_AFTER_FAILURES ? await this.insertOneByOne(this.inflight) : this.inflight;
+      const unwritten =
+        this.failures >= ISOLATE_AFTER_FAILURES ? await this.insertOneByOne(this.inflight) : this.inflight;
       this.queue.unshift(...unwritten);
       if (unwritten.length) {
         this.schedule(Math.min(AUDIT_FLUSH_DELAY_MS * 2 ** this.failures, MAX_RETRY_DELAY_MS));
@@ -151,7 +169,13 @@ export class SecurityEventWriter implements OnApplicationShutdown {
   }
 
   private async insert(rows: SecurityEvent[]): Promise<void> {
-    await this.dataSource.createQueryBuilder().insert().into(SecurityEvent).values(rows as QueryDeepPartialEntity<SecurityEvent>[]).updateEntity(false).execute();
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(SecurityEvent)
+      .values(rows as QueryDeepPartialEntity<SecurityEvent>[])
+      .updateEntity(false)
+      .execute();
   }
 
   /**
@@ -163,9 +187,17 @@ export class SecurityEventWriter implements OnApplicationShutdown {
       try {
         await this.insert([rows[i]]);
       } catch (err) {
-        const reachable = await this.dataSource.query('SELECT 1').then(() => true, () => false);
+        const reachable = await this.dataSource.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
         if (!reachable) return rows.slice(i);
-        this.logger.error({ msg: 'security event rejected by the database, dropped', event_id: rows[i].id, type: rows[i].type, error: (err as Error).message });
+        this.logger.error({
+          msg: 'security event rejected by the database, dropped',
+          event_id: rows[i].id,
+          type: rows[i].type,
+          error: (err as Error).message,
+        });
       }
     }
     return [];

@@ -7,7 +7,12 @@ import { SecurityEventType } from './audit.events';
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEvent } from './entities/security-event.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
-import { FAILURE_WINDOW_MS, REUSE_WINDOW_MS, suspicionReasons, SuspiciousLoginService } from './suspicious-login.service';
+import {
+  FAILURE_WINDOW_MS,
+  REUSE_WINDOW_MS,
+  suspicionReasons,
+  SuspiciousLoginService,
+} from './suspicious-login.service';
 
 describe('suspicionReasons (the §8 rule)', () => {
   it.each`
@@ -21,9 +26,12 @@ describe('suspicionReasons (the §8 rule)', () => {
     ${false} | ${7}           | ${false} | ${['new_ip_after_failures']}
     ${true}  | ${0}           | ${true}  | ${['after_refresh_token_reuse']}
     ${false} | ${4}           | ${true}  | ${['new_ip_after_failures', 'after_refresh_token_reuse']}
-  `('ipKnown=$ipKnown failures=$recentFailures reuse=$reuse → $expected', ({ ipKnown, recentFailures, reuse, expected }) => {
-    expect(suspicionReasons({ ipKnown, recentFailures, reuseSinceLastSuccess: reuse })).toEqual(expected);
-  });
+  `(
+    'ipKnown=$ipKnown failures=$recentFailures reuse=$reuse → $expected',
+    ({ ipKnown, recentFailures, reuse, expected }) => {
+      expect(suspicionReasons({ ipKnown, recentFailures, reuseSinceLastSuccess: reuse })).toEqual(expected);
+    },
+  );
 });
 
 describe('SuspiciousLoginService', () => {
@@ -36,13 +44,32 @@ describe('SuspiciousLoginService', () => {
 
   const attempt = (success: boolean, at: Date, ip = '198.51.100.1', userId = user) =>
     dataSource.getRepository(LoginHistory).insert({
-      id: randomUUID(), userId, usernameAttempted: 'alice', loginAt: at, loginMethod: 'password', success, failureReason: success ? null : 'bad_password', ipAddress: ip, suspicious: false,
+      id: randomUUID(),
+      userId,
+      usernameAttempted: 'alice',
+      loginAt: at,
+      loginMethod: 'password',
+      success,
+      failureReason: success ? null : 'bad_password',
+      ipAddress: ip,
+      suspicious: false,
     });
   const reuse = (at: Date, userId = user) =>
-    dataSource.getRepository(SecurityEvent).insert({ id: randomUUID(), type: SecurityEventType.RefreshTokenReuse, severity: 'critical', userId, actorId: userId, createdAt: at });
+    dataSource
+      .getRepository(SecurityEvent)
+      .insert({
+        id: randomUUID(),
+        type: SecurityEventType.RefreshTokenReuse,
+        severity: 'critical',
+        userId,
+        actorId: userId,
+        createdAt: at,
+      });
 
   beforeAll(async () => {
-    dataSource = new DataSource(dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }));
+    dataSource = new DataSource(
+      dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }),
+    );
     await dataSource.initialize();
   });
   afterAll(() => dataSource.destroy());
@@ -112,7 +139,9 @@ describe('SuspiciousLoginService', () => {
   it('sees a reuse event still waiting in the write buffer', async () => {
     writer.record({ type: SecurityEventType.RefreshTokenReuse, severity: 'critical', userId: user });
     expect(await dataSource.getRepository(SecurityEvent).count()).toBe(0);
-    expect(await sut.evaluate(user, '198.51.100.1', new Date(NOW.getTime() + 60_000))).toEqual(['after_refresh_token_reuse']);
+    expect(await sut.evaluate(user, '198.51.100.1', new Date(NOW.getTime() + 60_000))).toEqual([
+      'after_refresh_token_reuse',
+    ]);
     expect(writer.pending()).toHaveLength(1); // answered from the buffer, not the table
   });
 });

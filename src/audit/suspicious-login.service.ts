@@ -63,7 +63,10 @@ export class SuspiciousLoginService {
     return this.dataSource
       .getRepository(LoginHistory)
       .createQueryBuilder('h')
-      .where('h.user_id = :userId AND h.login_at >= :since AND h.success = FALSE', { userId, since: this.t(new Date(now.getTime() - FAILURE_WINDOW_MS)) })
+      .where('h.user_id = :userId AND h.login_at >= :since AND h.success = FALSE', {
+        userId,
+        since: this.t(new Date(now.getTime() - FAILURE_WINDOW_MS)),
+      })
       .getCount();
   }
 
@@ -93,13 +96,22 @@ export class SuspiciousLoginService {
     // Security events are written in batches: one recorded a moment ago may not be in the table yet.
     const pending = this.writer
       .pending()
-      .some((e) => e.userId === userId && e.type === SecurityEventType.RefreshTokenReuse && e.createdAt.getTime() > since.getTime());
+      .some(
+        (e) =>
+          e.userId === userId &&
+          e.type === SecurityEventType.RefreshTokenReuse &&
+          e.createdAt.getTime() > since.getTime(),
+      );
     if (pending) return true;
     const row = await this.dataSource
       .getRepository(SecurityEvent)
       .createQueryBuilder('e')
       .select('e.id')
-      .where('e.user_id = :userId AND e.created_at > :since AND e.type = :type', { userId, since: this.t(since), type: SecurityEventType.RefreshTokenReuse })
+      .where('e.user_id = :userId AND e.created_at > :since AND e.type = :type', {
+        userId,
+        since: this.t(since),
+        type: SecurityEventType.RefreshTokenReuse,
+      })
       .limit(1)
       .getRawOne();
     return !!row;

@@ -13,14 +13,28 @@ import { User } from '../users/entities/user.entity';
 import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, isGrantType, LoginDto, LogoutDto, RefreshDto, RegisterDto, TokenRequestDto, UpdateProfileDto } from './dto/auth.dto';
+import {
+  ChangePasswordDto,
+  isGrantType,
+  LoginDto,
+  LogoutDto,
+  RefreshDto,
+  RegisterDto,
+  TokenRequestDto,
+  UpdateProfileDto,
+} from './dto/auth.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-const wireTokens = (t: TokenPair) => ({ access_token: t.access_token, token_type: t.token_type, expires_in: t.expires_in, refresh_token: t.refresh_token });
+const wireTokens = (t: TokenPair) => ({
+  access_token: t.access_token,
+  token_type: t.token_type,
+  expires_in: t.expires_in,
+  refresh_token: t.refresh_token,
+});
 
 @ApiTags('auth')
 @Controller('auth')
@@ -37,8 +51,15 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an account; returns the user and their personal API key (shown once)' })
-  async register(@ValidatedBody() dto: RegisterDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { user, apiKey } = await this.users.create({ email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name }, meta);
+  async register(
+    @ValidatedBody() dto: RegisterDto,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { user, apiKey } = await this.users.create(
+      { email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name },
+      meta,
+    );
     noStore(reply);
     return { ...this.users.toOut(user), api_key: apiKey };
   }
@@ -50,13 +71,21 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: TokenRequestDto })
   @ApiOperation({ summary: 'OAuth2 token endpoint (RFC 6749): password and refresh_token grants' })
-  async token(@Req() req: FastifyRequest, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
-    const body = (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+  async token(
+    @Req() req: FastifyRequest,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const body = (
+      typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}
+    ) as Record<string, unknown>;
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
     const grant = str('grant_type') ?? 'password';
     noStore(reply);
     if (!isGrantType(grant))
-      throw new AppError(ErrorCode.UnsupportedGrantType, `Unsupported grant_type "${grant.slice(0, 64)}"`, { extensions: { error: 'unsupported_grant_type' } });
+      throw new AppError(ErrorCode.UnsupportedGrantType, `Unsupported grant_type "${grant.slice(0, 64)}"`, {
+        extensions: { error: 'unsupported_grant_type' },
+      });
     if (grant === 'refresh_token') {
       const rt = str('refresh_token');
       if (!rt) throw this.invalidRequest('refresh_token');
@@ -66,7 +95,11 @@ export class AuthController {
     const password = str('password');
     if (!username || !password) throw this.invalidRequest(!username ? 'username' : 'password');
     const user = await this.auth.verifyPassword(username, password, meta, 'oauth2_password');
-    const { tokens } = await this.auth.startSession(user, meta, { method: 'oauth2_password', login: username, deviceName: str('client_id') ?? null });
+    const { tokens } = await this.auth.startSession(user, meta, {
+      method: 'oauth2_password',
+      login: username,
+      deviceName: str('client_id') ?? null,
+    });
     return wireTokens(tokens);
   }
 
@@ -77,9 +110,17 @@ export class AuthController {
   @HttpCode(200)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Sign in with username or email and password; returns the user, tokens and session id' })
-  async login(@Req() req: FastifyRequest & { user: User }, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async login(
+    @Req() req: FastifyRequest & { user: User },
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const body = req.body as LoginDto;
-    const { session, tokens } = await this.auth.startSession(req.user, meta, { method: 'password', login: body.username, deviceName: body.device_name ?? null });
+    const { session, tokens } = await this.auth.startSession(req.user, meta, {
+      method: 'password',
+      login: body.username,
+      deviceName: body.device_name ?? null,
+    });
     noStore(reply);
     return { success: true, user: this.users.toOut(req.user), tokens: wireTokens(tokens), session_id: session.id };
   }
@@ -89,7 +130,11 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: new access and refresh tokens; the old refresh token dies' })
-  async refresh(@ValidatedBody() dto: RefreshDto, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async refresh(
+    @ValidatedBody() dto: RefreshDto,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { tokens, session } = await this.auth.refresh(dto.refresh_token, meta);
     noStore(reply);
     return { success: true, tokens: wireTokens(tokens), session_id: session.id, ...wireTokens(tokens) };
@@ -98,8 +143,12 @@ export class AuthController {
   @Post('logout')
   @ApiAuth()
   @HttpCode(204)
-  @ApiOperation({ summary: "End this session (or every session with all_devices); its tokens stop working at once" })
-  async logout(@CurrentUser() principal: Principal, @ValidatedBody() dto: LogoutDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  @ApiOperation({ summary: 'End this session (or every session with all_devices); its tokens stop working at once' })
+  async logout(
+    @CurrentUser() principal: Principal,
+    @ValidatedBody() dto: LogoutDto,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     await this.auth.logout(principal, dto?.all_devices === true, meta);
   }
 
@@ -131,7 +180,11 @@ export class AuthController {
   @ApiAuth()
   @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
   @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
-  async profileUpdate(@CurrentUser() principal: Principal, @ValidatedBody() dto: UpdateProfileDto, @RequestMeta() meta: RequestMetadata) {
+  async profileUpdate(
+    @CurrentUser() principal: Principal,
+    @ValidatedBody() dto: UpdateProfileDto,
+    @RequestMeta() meta: RequestMetadata,
+  ) {
     return this.users.toOut(await this.profile.update(principal, dto, meta));
   }
 
@@ -139,7 +192,11 @@ export class AuthController {
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })
-  async changePassword(@CurrentUser() principal: Principal, @ValidatedBody() dto: ChangePasswordDto, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async changePassword(
+    @CurrentUser() principal: Principal,
+    @ValidatedBody() dto: ChangePasswordDto,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     await this.auth.changePassword(principal, dto.current_password, dto.new_password, meta);
   }
 
@@ -147,7 +204,11 @@ export class AuthController {
   @ApiAuth()
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the personal API key (shown once); the old key stops working at once' })
-  async regenerateApiKey(@CurrentUser() principal: Principal, @RequestMeta() meta: RequestMetadata, @Res({ passthrough: true }) reply: FastifyReply) {
+  async regenerateApiKey(
+    @CurrentUser() principal: Principal,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     noStore(reply);
     return this.auth.regenerateApiKey(principal, meta);
   }

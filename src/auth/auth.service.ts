@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { generateApiKey } from '../api-keys/api-key.util';
-import { LOGIN_ATTEMPT, LoginAttemptInput, SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
+import {
+  LOGIN_ATTEMPT,
+  LoginAttemptInput,
+  SECURITY_EVENT,
+  SecurityEventInput,
+  SecurityEventType,
+} from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
@@ -45,11 +51,23 @@ export class AuthService {
    * Checks a username-or-email and password under the lockout rules of CONTRACT §4. Each attempt first
    * reserves a slot with one conditional UPDATE, so N parallel wrong passwords evaluate at most the limit.
    */
-  async verifyPassword(login: string, password: string, meta: Partial<RequestMetadata>, method: CredentialMethod): Promise<User> {
+  async verifyPassword(
+    login: string,
+    password: string,
+    meta: Partial<RequestMetadata>,
+    method: CredentialMethod,
+  ): Promise<User> {
     const user = await this.users.findByLogin(login);
     if (!user) {
       await this.hasher.verifyDummy(password);
-      await this.recordAttempt({ userId: null, usernameAttempted: login.slice(0, 254), success: false, failureReason: 'unknown_user', method, meta });
+      await this.recordAttempt({
+        userId: null,
+        usernameAttempted: login.slice(0, 254),
+        success: false,
+        failureReason: 'unknown_user',
+        method,
+        meta,
+      });
       throw this.invalidCredentials(method);
     }
 
@@ -60,7 +78,8 @@ export class AuthService {
       .createQueryBuilder()
       .update(User)
       .set({
-        failedLoginAttempts: () => 'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
+        failedLoginAttempts: () =>
+          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
         lockedUntil: () =>
           'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL WHEN failed_login_attempts + 1 >= :max THEN :lockUntil ELSE locked_until END',
         updatedAt: () => 'updated_at',
@@ -69,7 +88,14 @@ export class AuthService {
       .setParameters({ id: user.id, now: t(now), lockUntil: t(lockUntil), max: this.config.lockout.maxAttempts })
       .execute();
     if (!reserved.affected) {
-      await this.recordAttempt({ userId: user.id, usernameAttempted: login, success: false, failureReason: 'account_locked', method, meta });
+      await this.recordAttempt({
+        userId: user.id,
+        usernameAttempted: login,
+        success: false,
+        failureReason: 'account_locked',
+        method,
+        meta,
+      });
       throw await this.lockedError(user.id);
     }
 
@@ -82,11 +108,27 @@ export class AuthService {
         .where('id = :id', { id: user.id })
         .execute();
       await this.state.invalidateUser(user.id); // the attempt counted (and may have locked the account)
-      const after = await this.users.repo.findOne({ where: { id: user.id }, select: { id: true, failedLoginAttempts: true, lockedUntil: true } });
+      const after = await this.users.repo.findOne({
+        where: { id: user.id },
+        select: { id: true, failedLoginAttempts: true, lockedUntil: true },
+      });
       const justLocked = !!after && after.failedLoginAttempts >= this.config.lockout.maxAttempts && !!after.lockedUntil;
-      await this.recordAttempt({ userId: user.id, usernameAttempted: login, success: false, failureReason: 'bad_password', method, meta });
+      await this.recordAttempt({
+        userId: user.id,
+        usernameAttempted: login,
+        success: false,
+        failureReason: 'bad_password',
+        method,
+        meta,
+      });
       if (justLocked) {
-        this.emit({ type: SecurityEventType.AccountLocked, severity: 'warning', userId: user.id, meta, details: { attempts: after.failedLoginAttempts, locked_until: after.lockedUntil } });
+        this.emit({
+          type: SecurityEventType.AccountLocked,
+          severity: 'warning',
+          userId: user.id,
+          meta,
+          details: { attempts: after.failedLoginAttempts, locked_until: after.lockedUntil },
+        });
         throw await this.lockedError(user.id);
       }
       throw this.invalidCredentials(method);
@@ -97,7 +139,14 @@ export class AuthService {
     try {
       assertUsable(user);
     } catch (err) {
-      await this.recordAttempt({ userId: user.id, usernameAttempted: login, success: false, failureReason: user.isSuspended ? 'suspended' : 'inactive', method, meta });
+      await this.recordAttempt({
+        userId: user.id,
+        usernameAttempted: login,
+        success: false,
+        failureReason: user.isSuspended ? 'suspended' : 'inactive',
+        method,
+        meta,
+      });
       throw err;
     }
     if (this.hasher.needsRehash(user.hashedPassword)) void this.rehash(user.id, password);
@@ -105,30 +154,62 @@ export class AuthService {
   }
 
   /** A new session and its first token pair, recorded in the login history. */
-  async startSession(user: User, meta: Partial<RequestMetadata>, opts: { deviceName?: string | null; method: CredentialMethod; login: string }) {
+  async startSession(
+    user: User,
+    meta: Partial<RequestMetadata>,
+    opts: { deviceName?: string | null; method: CredentialMethod; login: string },
+  ) {
     const session = await this.sessions.create(user.id, meta, { deviceName: opts.deviceName, method: opts.method });
     const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti);
     await this.sessions.setAccessJti(session.id, tokens.accessJti);
-    await this.recordAttempt({ userId: user.id, usernameAttempted: opts.login, success: true, method: opts.method, meta, sessionId: session.id, jwtJti: tokens.accessJti });
-    this.emit({ type: SecurityEventType.LoginSucceeded, userId: user.id, meta, details: { session_id: session.id, method: opts.method } });
+    await this.recordAttempt({
+      userId: user.id,
+      usernameAttempted: opts.login,
+      success: true,
+      method: opts.method,
+      meta,
+      sessionId: session.id,
+      jwtJti: tokens.accessJti,
+    });
+    this.emit({
+      type: SecurityEventType.LoginSucceeded,
+      userId: user.id,
+      meta,
+      details: { session_id: session.id, method: opts.method },
+    });
     return { session, tokens };
   }
 
   /** Rotation with reuse detection (CONTRACT §4). */
-  async refresh(refreshToken: unknown, meta: Partial<RequestMetadata>): Promise<{ tokens: TokenPair; session: UserSession; user: User }> {
+  async refresh(
+    refreshToken: unknown,
+    meta: Partial<RequestMetadata>,
+  ): Promise<{ tokens: TokenPair; session: UserSession; user: User }> {
     const claims = this.tokens.verifyRefresh(refreshToken);
     const result = await this.sessions.rotate(claims.sid, claims.jti, claims.sub);
     if (!result.ok) {
       if (result.reason === 'reuse') {
         await this.sessions.revoke(claims.sid, 'refresh_token_reuse');
-        this.emit({ type: SecurityEventType.RefreshTokenReuse, severity: 'critical', userId: claims.sub, meta, details: { session_id: claims.sid } });
-        throw new AppError(ErrorCode.InvalidGrant, 'Refresh token reuse detected; the session has been revoked', { extensions: { error: 'invalid_grant' } });
+        this.emit({
+          type: SecurityEventType.RefreshTokenReuse,
+          severity: 'critical',
+          userId: claims.sub,
+          meta,
+          details: { session_id: claims.sid },
+        });
+        throw new AppError(ErrorCode.InvalidGrant, 'Refresh token reuse detected; the session has been revoked', {
+          extensions: { error: 'invalid_grant' },
+        });
       }
-      const detail = result.reason === 'grace' ? 'Refresh token has already been used' : 'Invalid or expired refresh token';
+      const detail =
+        result.reason === 'grace' ? 'Refresh token has already been used' : 'Invalid or expired refresh token';
       throw new AppError(ErrorCode.InvalidGrant, detail, { extensions: { error: 'invalid_grant' } });
     }
     const user = await this.users.findById(claims.sub);
-    if (!user) throw new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', { extensions: { error: 'invalid_grant' } });
+    if (!user)
+      throw new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', {
+        extensions: { error: 'invalid_grant' },
+      });
     try {
       assertUsable(user);
     } catch (err) {
@@ -150,27 +231,60 @@ export class AuthService {
         `UPDATE login_history SET logout_at = ${this.postgres ? '$1' : '?'} WHERE session_id = ${this.postgres ? '$2' : '?'} AND logout_at IS NULL`,
         [toDbTime(this.clock.date(), this.postgres), principal.sessionId],
       );
-    this.emit({ type: SecurityEventType.Logout, userId: principal.user.id, meta, details: { all_devices: allDevices, sessions_revoked: revoked, session_id: principal.sessionId ?? null } });
+    this.emit({
+      type: SecurityEventType.Logout,
+      userId: principal.user.id,
+      meta,
+      details: { all_devices: allDevices, sessions_revoked: revoked, session_id: principal.sessionId ?? null },
+    });
   }
 
-  async changePassword(principal: Principal, current: string, next: string, meta: Partial<RequestMetadata>): Promise<void> {
+  async changePassword(
+    principal: Principal,
+    current: string,
+    next: string,
+    meta: Partial<RequestMetadata>,
+  ): Promise<void> {
     const user = await this.users.getById(principal.user.id);
     if (!(await this.hasher.verify(current, user.hashedPassword)))
-      throw AppError.validation([{ field: 'current_password', message: 'is incorrect' }], 'Current password is incorrect');
+      throw AppError.validation(
+        [{ field: 'current_password', message: 'is incorrect' }],
+        'Current password is incorrect',
+      );
     const errors = checkPassword(next, { username: user.username, email: user.email }, 'new_password');
-    if (!errors.length && current === next) errors.push({ field: 'new_password', message: 'must differ from the current password' });
+    if (!errors.length && current === next)
+      errors.push({ field: 'new_password', message: 'must differ from the current password' });
     if (errors.length) throw AppError.validation(errors);
-    await this.users.repo.update({ id: user.id }, { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() });
+    await this.users.repo.update(
+      { id: user.id },
+      { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() },
+    );
     await this.state.invalidateUser(user.id);
     const ended = await this.sessions.revokeAll(user.id, 'password_changed', principal.sessionId);
-    this.emit({ type: SecurityEventType.PasswordChanged, userId: user.id, meta, details: { other_sessions_revoked: ended } });
+    this.emit({
+      type: SecurityEventType.PasswordChanged,
+      userId: user.id,
+      meta,
+      details: { other_sessions_revoked: ended },
+    });
   }
 
-  async regenerateApiKey(principal: Principal, meta: Partial<RequestMetadata>): Promise<{ api_key: string; api_key_prefix: string }> {
+  async regenerateApiKey(
+    principal: Principal,
+    meta: Partial<RequestMetadata>,
+  ): Promise<{ api_key: string; api_key_prefix: string }> {
     const key = generateApiKey();
-    await this.users.repo.update({ id: principal.user.id }, { apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: this.clock.date(), apiKeyLastUsedAt: null });
+    await this.users.repo.update(
+      { id: principal.user.id },
+      { apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: this.clock.date(), apiKeyLastUsedAt: null },
+    );
     await this.state.invalidateUser(principal.user.id);
-    this.emit({ type: SecurityEventType.ApiKeyRegenerated, userId: principal.user.id, meta, details: { api_key_prefix: key.prefix } });
+    this.emit({
+      type: SecurityEventType.ApiKeyRegenerated,
+      userId: principal.user.id,
+      meta,
+      details: { api_key_prefix: key.prefix },
+    });
     return { api_key: key.key, api_key_prefix: key.prefix };
   }
 
@@ -183,12 +297,18 @@ export class AuthService {
   }
 
   private invalidCredentials(method: CredentialMethod): AppError {
-    return new AppError(ErrorCode.InvalidCredentials, INCORRECT, method === 'oauth2_password' ? { extensions: { error: 'invalid_grant' } } : {});
+    return new AppError(
+      ErrorCode.InvalidCredentials,
+      INCORRECT,
+      method === 'oauth2_password' ? { extensions: { error: 'invalid_grant' } } : {},
+    );
   }
 
   private async lockedError(userId: string): Promise<AppError> {
     const u = await this.users.repo.findOne({ where: { id: userId }, select: { id: true, lockedUntil: true } });
-    const until = u?.lockedUntil ? new Date(u.lockedUntil).getTime() : this.clock.now() + this.config.lockout.minutes * 60_000;
+    const until = u?.lockedUntil
+      ? new Date(u.lockedUntil).getTime()
+      : this.clock.now() + this.config.lockout.minutes * 60_000;
     const retry = Math.max(1, Math.ceil((until - this.clock.now()) / 1000));
     return new AppError(ErrorCode.AccountLocked, 'Account locked', {
       headers: { 'retry-after': String(retry) },

@@ -26,9 +26,9 @@ export function extractCredential(req: CredentialRequest, allowQuery: boolean): 
     if (typeof q === 'string' && q.length > 0) found = { kind: 'api_key', value: q.trim() };
   }
   // A credential, not a parameter of the route: routes that validate their query would refuse it as unknown (422).
-  if (allowQuery && req.query && typeof req.query === 'object' && 'api_key' in req.query) delete (req.query as Record<string, unknown>).api_key;
+  if (allowQuery && req.query && typeof req.query === 'object' && 'api_key' in req.query)
+    delete (req.query as Record<string, unknown>).api_key;
   if (found?.kind === 'api_key') req.headers['x-api-key'] = found.value;
   req.credential = found;
   return found;
 }
-

@@ -24,7 +24,9 @@ export class ProfileService {
     if (dto.full_name !== undefined) changes.fullName = dto.full_name?.trim() || null;
     if (dto.settings !== undefined) {
       if (Buffer.byteLength(JSON.stringify(dto.settings)) > MAX_SETTINGS_BYTES)
-        throw AppError.validation([{ field: 'settings', message: `must be at most ${MAX_SETTINGS_BYTES} bytes of JSON` }]);
+        throw AppError.validation([
+          { field: 'settings', message: `must be at most ${MAX_SETTINGS_BYTES} bytes of JSON` },
+        ]);
       changes.settings = dto.settings;
     }
     if (dto.username !== undefined && dto.username !== user.username) {
@@ -35,7 +37,10 @@ export class ProfileService {
       if (!dto.current_password)
         throw AppError.validation([{ field: 'current_password', message: 'is required to change the email address' }]);
       if (!(await this.hasher.verify(dto.current_password, user.hashedPassword)))
-        throw AppError.validation([{ field: 'current_password', message: 'is incorrect' }], 'Current password is incorrect');
+        throw AppError.validation(
+          [{ field: 'current_password', message: 'is incorrect' }],
+          'Current password is incorrect',
+        );
       changes.email = UsersService.normalizeEmail(dto.email);
       changes.isVerified = false;
     }
@@ -47,7 +52,12 @@ export class ProfileService {
       throw this.users.duplicateError(err) ?? err;
     }
     await this.state.invalidateUser(user.id);
-    this.users.emit({ type: SecurityEventType.ProfileUpdated, userId: user.id, meta, details: { fields: Object.keys(dto).filter((k) => k !== 'current_password') } });
+    this.users.emit({
+      type: SecurityEventType.ProfileUpdated,
+      userId: user.id,
+      meta,
+      details: { fields: Object.keys(dto).filter((k) => k !== 'current_password') },
+    });
     return this.users.getById(user.id);
   }
 }

@@ -78,11 +78,20 @@ export class TokenService {
     } catch {
       throw this.invalidRefresh();
     }
-    if (claims.type !== 'refresh' || !isUuid(claims.sid) || !isUuid(claims.sub) || !claims.jti || !issuedInThePast(claims, this.clock.now())) throw this.invalidRefresh();
+    if (
+      claims.type !== 'refresh' ||
+      !isUuid(claims.sid) ||
+      !isUuid(claims.sub) ||
+      !claims.jti ||
+      !issuedInThePast(claims, this.clock.now())
+    )
+      throw this.invalidRefresh();
     return claims;
   }
 
   private invalidRefresh(): AppError {
-    return new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', { extensions: { error: 'invalid_grant' } });
+    return new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', {
+      extensions: { error: 'invalid_grant' },
+    });
   }
 }

@@ -31,7 +31,10 @@ export async function withDataSource<T>(config: AppConfig, fn: (ds: DataSource) 
   }
 }
 
-export async function runPendingMigrations(ds: DataSource, out: NodeJS.WritableStream = process.stderr): Promise<string[]> {
+export async function runPendingMigrations(
+  ds: DataSource,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<string[]> {
   const applied = await runMigrationsExclusively(ds);
   for (const m of applied) out.write(`Applied migration ${m.name}\n`);
   return applied.map((m) => m.name);

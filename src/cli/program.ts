@@ -17,7 +17,8 @@ const commands = {
 };
 
 const positiveInt = (name: string, min: number) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}.`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}.`);
   return Number(value);
 };
 
@@ -58,12 +59,17 @@ export function buildProgram(): Command {
       )
       .option('--add-admin', 'create another admin even though one exists'),
   )
-    .addHelpText('after', '\nWithout options, ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD from the environment are used when set.\nExample: npm run init-db -- --email ops@example.com --username ops --generate-password --yes')
+    .addHelpText(
+      'after',
+      '\nWithout options, ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD from the environment are used when set.\nExample: npm run init-db -- --email ops@example.com --username ops --generate-password --yes',
+    )
     .action(async (opts) => (await commands.initDb()).initDb(opts, globals()));
 
-  adminOptions(program.command('create-admin').description('Create an admin account (asks for what is not given as an option) and print its API key.')).action(async (opts) =>
-    (await commands.createAdmin()).createAdmin(opts, globals()),
-  );
+  adminOptions(
+    program
+      .command('create-admin')
+      .description('Create an admin account (asks for what is not given as an option) and print its API key.'),
+  ).action(async (opts) => (await commands.createAdmin()).createAdmin(opts, globals()));
 
   program
     .command('reset-password')
@@ -82,7 +88,9 @@ export function buildProgram(): Command {
 
   program
     .command('rotate-encryption-key')
-    .description('Re-encrypt every stored service key with the first key of ENCRYPTION_KEY (resumable; shows progress).')
+    .description(
+      'Re-encrypt every stored service key with the first key of ENCRYPTION_KEY (resumable; shows progress).',
+    )
     .option('--batch-size <n>', 'keys per transaction', positiveInt('--batch-size', 1), 500)
     .addHelpText(
       'after',
@@ -92,8 +100,14 @@ export function buildProgram(): Command {
 
   program
     .command('cleanup')
-    .description('Delete expired sessions and revoked-token entries, and login history and security events older than AUDIT_RETENTION_DAYS.')
-    .option('--retention-days <days>', 'audit retention in days instead of AUDIT_RETENTION_DAYS (0 keeps everything)', positiveInt('--retention-days', 0))
+    .description(
+      'Delete expired sessions and revoked-token entries, and login history and security events older than AUDIT_RETENTION_DAYS.',
+    )
+    .option(
+      '--retention-days <days>',
+      'audit retention in days instead of AUDIT_RETENTION_DAYS (0 keeps everything)',
+      positiveInt('--retention-days', 0),
+    )
     .option('--dry-run', 'only count what would be deleted')
     .option('--json', 'print the counts as one JSON object')
     .action(async (opts) => (await commands.cleanup()).cleanup(opts, globals()));
@@ -135,7 +149,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`error: ${err instanceof Error ? (program.opts<CliGlobals>().verbose ? err.stack : err.message) : String(err)}\n`);
+    process.stderr.write(
+      `error: ${err instanceof Error ? (program.opts<CliGlobals>().verbose ? err.stack : err.message) : String(err)}\n`,
+    );
     return EXIT_FAILURE;
   }
 }

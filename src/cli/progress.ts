@@ -6,10 +6,18 @@ export interface Progress {
 }
 
 /** A cli-progress bar on a terminal; plain "label: done/total" lines otherwise (logs, pipes, CI). */
-export function createProgress(label: string, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
+export function createProgress(
+  label: string,
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+): Progress {
   if (stream.isTTY) {
     const bar = new SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false },
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total}`,
+        stream: stream as NodeJS.WritableStream,
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       Presets.shades_classic,
     );
     let started = false;

@@ -116,5 +116,8 @@ export class Prompter {
 }
 
 function noInput(): CliError {
-  return new CliError('No more input on stdin: give the values as options, with --yes (see --help), or run the command in a terminal.', EXIT_USAGE);
+  return new CliError(
+    'No more input on stdin: give the values as options, with --yes (see --help), or run the command in a terminal.',
+    EXIT_USAGE,
+  );
 }

@@ -16,15 +16,28 @@ export class StderrLogger implements LoggerService {
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.showAll && !QUIET.includes(level)) return;
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const text =
+      message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.out.write(`${level === 'log' ? 'info' : level}: ${context ? `[${context}] ` : ''}${text}\n`);
     if (this.showAll && message instanceof Error && message.stack) this.out.write(message.stack + '\n');
   }
 
-  log(message: unknown, ...rest: unknown[]) { this.write('log', message, rest); }
-  error(message: unknown, ...rest: unknown[]) { this.write('error', message, rest); }
-  warn(message: unknown, ...rest: unknown[]) { this.write('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.write('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.write('verbose', message, rest); }
-  fatal(message: unknown, ...rest: unknown[]) { this.write('fatal', message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.write('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.write('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.write('fatal', message, rest);
+  }
 }

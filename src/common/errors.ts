@@ -86,6 +86,10 @@ export class AppError extends Error {
   }
 
   static validation(errors: FieldError[], detail?: string): AppError {
-    return new AppError(ErrorCode.ValidationFailed, detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+    return new AppError(
+      ErrorCode.ValidationFailed,
+      detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      { errors },
+    );
   }
 }

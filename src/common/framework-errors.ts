@@ -7,7 +7,6 @@ import { AppError, ErrorCode } from './errors';
 import { sendProblem } from './problem-details';
 import { API_HEADERS } from './security-headers';
 
-
 /**
  * Fastify's `frameworkErrors`: a URL the router cannot even look up (bad percent-encoding, a path parameter over
  * maxParamLength) is answered before Nest and its filter, with Fastify's own JSON. These keep the contract's
@@ -40,7 +39,15 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
         ? [408, ErrorCode.BadRequest, 'Request timed out']
         : [400, ErrorCode.BadRequest, 'Malformed HTTP request'];
   const title = STATUS_CODES[status] ?? 'Error';
-  const body = JSON.stringify({ type: `https://voicegate.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, instance: '', code, request_id: randomUUID() });
+  const body = JSON.stringify({
+    type: `https://voicegate.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    instance: '',
+    code,
+    request_id: randomUUID(),
+  });
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

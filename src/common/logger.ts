@@ -60,15 +60,33 @@ class LazyRequestLogger {
     if (this.parent.isLevelEnabled(method)) (this.logger[method] as (...a: unknown[]) => void)(...args);
   }
 
-  info(...args: unknown[]) { this.write('info', args); }
-  error(...args: unknown[]) { this.write('error', args); }
-  warn(...args: unknown[]) { this.write('warn', args); }
-  debug(...args: unknown[]) { this.write('debug', args); }
-  trace(...args: unknown[]) { this.write('trace', args); }
-  fatal(...args: unknown[]) { this.write('fatal', args); }
-  child(bindings: Bindings, options?: ChildLoggerOptions) { return this.logger.child(bindings, options); }
-  isLevelEnabled(level: string) { return this.parent.isLevelEnabled(level); }
-  get level() { return this.parent.level; }
+  info(...args: unknown[]) {
+    this.write('info', args);
+  }
+  error(...args: unknown[]) {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]) {
+    this.write('warn', args);
+  }
+  debug(...args: unknown[]) {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]) {
+    this.write('trace', args);
+  }
+  fatal(...args: unknown[]) {
+    this.write('fatal', args);
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions) {
+    return this.logger.child(bindings, options);
+  }
+  isLevelEnabled(level: string) {
+    return this.parent.isLevelEnabled(level);
+  }
+  get level() {
+    return this.parent.level;
+  }
 }
 
 /** Fastify's `childLoggerFactory` (its parent is always the pino root logger created above). */
@@ -88,10 +106,22 @@ export class PinoNestLogger implements LoggerService {
     else this.root[level]({ context, ...(stack ? { stack } : {}) }, String(message));
   }
 
-  log(message: unknown, ...rest: unknown[]) { this.write('info', message, rest); }
-  error(message: unknown, ...rest: unknown[]) { this.write('error', message, rest); }
-  warn(message: unknown, ...rest: unknown[]) { this.write('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.write('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.write('trace', message, rest); }
-  fatal(message: unknown, ...rest: unknown[]) { this.write('fatal', message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.write('fatal', message, rest);
+  }
 }

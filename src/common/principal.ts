@@ -26,4 +26,3 @@ export interface RequestMetadata {
   userAgent: string | null;
   requestId: string;
 }
-

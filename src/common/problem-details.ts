@@ -40,13 +40,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (e.driverError && isDatabaseUnavailable(e.driverError)) return true;
   if (e.code && (PG_UNAVAILABLE.has(e.code) || NET_UNAVAILABLE.has(e.code))) return true;
   const msg = e.message ?? '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|SQLITE_BUSY|database is locked|the database system is (starting up|shutting down)/i.test(msg);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|SQLITE_BUSY|database is locked|the database system is (starting up|shutting down)/i.test(
+    msg,
+  );
 }
 
 const kebab = (code: string) => code.toLowerCase().replace(/_/g, '-');
 
 /** Turns anything thrown into the contract's RFC 9457 problem document. */
-export function toProblem(err: unknown, req: FastifyRequest): { problem: ProblemDocument; headers: Record<string, string> } {
+export function toProblem(
+  err: unknown,
+  req: FastifyRequest,
+): { problem: ProblemDocument; headers: Record<string, string> } {
   let status = 500;
   let code: string = ErrorCode.Internal;
   let detail = 'An unexpected error occurred';
@@ -66,7 +71,12 @@ export function toProblem(err: unknown, req: FastifyRequest): { problem: Problem
     code = STATUS_CODE_FALLBACK[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest);
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-    detail = status === 404 ? `Route ${req.method} ${req.url.split('?')[0]} not found` : Array.isArray(message) ? message.join('; ') : String(message ?? err.message);
+    detail =
+      status === 404
+        ? `Route ${req.method} ${req.url.split('?')[0]} not found`
+        : Array.isArray(message)
+          ? message.join('; ')
+          : String(message ?? err.message);
     // Nest's own 400s here come from body parsing (JSON syntax); validation failures are AppErrors.
     if (status === 400) {
       code = ErrorCode.MalformedBody;
@@ -83,10 +93,14 @@ export function toProblem(err: unknown, req: FastifyRequest): { problem: Problem
       status = fe.statusCode;
       code = STATUS_CODE_FALLBACK[status] ?? ErrorCode.BadRequest;
       if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') detail = 'Request body is too large';
-      else if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') detail = `Unsupported content type: ${String(req.headers['content-type'] ?? '').slice(0, 100)}`;
-      else if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') detail = 'Request body is empty but Content-Type is application/json';
-      else if (status === 400) { code = ErrorCode.MalformedBody; detail = 'Malformed request body: ' + (fe.message ?? 'invalid').slice(0, 200); }
-      else detail = fe.message ?? STATUS_CODES[status] ?? 'Error';
+      else if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        detail = `Unsupported content type: ${String(req.headers['content-type'] ?? '').slice(0, 100)}`;
+      else if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+        detail = 'Request body is empty but Content-Type is application/json';
+      else if (status === 400) {
+        code = ErrorCode.MalformedBody;
+        detail = 'Malformed request body: ' + (fe.message ?? 'invalid').slice(0, 200);
+      } else detail = fe.message ?? STATUS_CODES[status] ?? 'Error';
     }
   }
   if (status === 401 && !headers['www-authenticate']) {
@@ -107,15 +121,25 @@ export function toProblem(err: unknown, req: FastifyRequest): { problem: Problem
   return { problem, headers };
 }
 
-export function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error'> & Partial<Pick<Logger, 'warn'>>): void {
+export function sendProblem(
+  err: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  logger: Pick<Logger, 'error'> & Partial<Pick<Logger, 'warn'>>,
+): void {
   const { problem, headers } = toProblem(err, req);
   // An outage is not a bug: one warning line per request, without a stack trace for each of thousands.
-  if (problem.status === 503 && logger.warn) logger.warn(`${req.method} ${req.url.split('?')[0]} answered 503: ${(err as Error)?.message ?? String(err)}`);
+  if (problem.status === 503 && logger.warn)
+    logger.warn(`${req.method} ${req.url.split('?')[0]} answered 503: ${(err as Error)?.message ?? String(err)}`);
   else if (problem.status >= 500) {
     const e = err as Error;
     logger.error(`${req.method} ${req.url.split('?')[0]} failed: ${e?.message ?? String(err)}`, e?.stack);
   }
-  reply.status(problem.status).headers(headers).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+  reply
+    .status(problem.status)
+    .headers(headers)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(problem));
 }
 
 @Catch()
@@ -127,4 +151,3 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     sendProblem(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), this.logger);
   }
 }
-

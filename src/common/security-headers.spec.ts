@@ -2,7 +2,7 @@ import helmet from 'helmet';
 import { API_HEADERS, pageHeaders, staticHeaders } from './security-headers';
 
 describe('staticHeaders', () => {
-  it("captures exactly the headers helmet sets, with its removals applied", () => {
+  it('captures exactly the headers helmet sets, with its removals applied', () => {
     const headers = staticHeaders(helmet({ hsts: { maxAge: 60 }, referrerPolicy: { policy: 'no-referrer' } }));
     expect(headers).toMatchObject({
       'strict-transport-security': 'max-age=60; includeSubDomains',

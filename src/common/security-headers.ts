@@ -5,7 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * The headers a header-only middleware (helmet) sets, captured once at start-up. Running helmet per request costs
  * ~30 µs through @fastify/helmet (which also rebuilds it each time) and ~10 µs called directly (README, Performance).
  */
-export function staticHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
+export function staticHeaders(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
@@ -32,7 +34,10 @@ function apiHeaders(): Record<string, string> {
   return {
     ...staticHeaders(
       helmet({
-        contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        },
         crossOriginEmbedderPolicy: false,
         crossOriginOpenerPolicy: false,
         originAgentCluster: false,

@@ -4,7 +4,10 @@ import { AppError, FieldError } from './errors';
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.replace(/^property (\S+) should not exist$/, 'unknown field') }));
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property (\S+) should not exist$/, 'unknown field'),
+    }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -19,7 +22,12 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return AppError.validation(fields, fields.length === 1 ? `${fields[0].field}: ${fields[0].message}` : `Validation failed for ${fields.length} field(s)`);
+      return AppError.validation(
+        fields,
+        fields.length === 1
+          ? `${fields[0].field}: ${fields[0].message}`
+          : `Validation failed for ${fields.length} field(s)`,
+      );
     },
   });
 }
@@ -38,4 +46,5 @@ export const VALIDATION_PIPE = createValidationPipe();
 export const ValidatedBody = () => Body(VALIDATION_PIPE);
 
 /** `@Query()` (or one query field) validated against its DTO class. */
-export const ValidatedQuery = (property?: string) => (property === undefined ? Query(VALIDATION_PIPE) : Query(property, VALIDATION_PIPE));
+export const ValidatedQuery = (property?: string) =>
+  property === undefined ? Query(VALIDATION_PIPE) : Query(property, VALIDATION_PIPE);

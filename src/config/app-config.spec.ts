@@ -14,7 +14,12 @@ describe('loadConfig', () => {
     expect(c.host).toBe('0.0.0.0');
     expect(c.jwt).toMatchObject({ algorithm: 'HS256', accessTtlSeconds: 1800, refreshTtlSeconds: 30 * 86400 });
     expect(c.lockout).toEqual({ maxAttempts: 5, minutes: 30 });
-    expect(c.rateLimit).toMatchObject({ user: { perMinute: 30, perHour: 500, perDay: 5000 }, adminMultiplier: 10, anonymous: { perMinute: 60, perHour: 1000, perDay: 10000 }, authPerMinute: 20 });
+    expect(c.rateLimit).toMatchObject({
+      user: { perMinute: 30, perHour: 500, perDay: 5000 },
+      adminMultiplier: 10,
+      anonymous: { perMinute: 60, perHour: 1000, perDay: 10000 },
+      authPerMinute: 20,
+    });
     expect(c.bcryptRounds).toBe(12);
   });
 
@@ -31,9 +36,17 @@ describe('loadConfig', () => {
 
   it('in production refuses missing or placeholder secrets, naming them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET_KEY: is required/);
-    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'your-secret-key-here', ENCRYPTION_KEY: fernet })).toThrow(/SECRET_KEY: is a placeholder/);
-    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40), ENCRYPTION_KEY: 'your-encryption-key-here' })).toThrow(/ENCRYPTION_KEY: is a placeholder/);
-    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'k'.repeat(40), ENCRYPTION_KEY: `${fernet},${fernet}` });
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'your-secret-key-here', ENCRYPTION_KEY: fernet }),
+    ).toThrow(/SECRET_KEY: is a placeholder/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40), ENCRYPTION_KEY: 'your-encryption-key-here' }),
+    ).toThrow(/ENCRYPTION_KEY: is a placeholder/);
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET_KEY: 'k'.repeat(40),
+      ENCRYPTION_KEY: `${fernet},${fernet}`,
+    });
     expect(ok.jwt.secret).toBe('k'.repeat(40));
     expect(ok.encryptionKeys).toHaveLength(2);
     expect(ok.generatedSecretsFile).toBeUndefined();
@@ -41,7 +54,13 @@ describe('loadConfig', () => {
 
   it('names every bad variable and never prints secret values', () => {
     try {
-      loadConfig({ PORT: 'eighty', ALGORITHM: 'RS256', BCRYPT_ROUNDS: '3', ENCRYPTION_KEY: 'not-a-key', SECRET_KEY: 'short' });
+      loadConfig({
+        PORT: 'eighty',
+        ALGORITHM: 'RS256',
+        BCRYPT_ROUNDS: '3',
+        ENCRYPTION_KEY: 'not-a-key',
+        SECRET_KEY: 'short',
+      });
       fail('should throw');
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
@@ -49,7 +68,9 @@ describe('loadConfig', () => {
       for (const name of ['PORT', 'ALGORITHM', 'BCRYPT_ROUNDS']) expect(msg).toContain(name);
       expect(msg).not.toContain('not-a-key');
     }
-    expect(() => loadConfig({ ENCRYPTION_KEY: 'not-a-key', SECRET_KEY: 's'.repeat(40) })).toThrow(/ENCRYPTION_KEY: key #1 is not a Fernet key/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'not-a-key', SECRET_KEY: 's'.repeat(40) })).toThrow(
+      /ENCRYPTION_KEY: key #1 is not a Fernet key/,
+    );
     expect(() => loadConfig({ SECRET_KEY: 'short-secret' })).toThrow(/at least 32/);
   });
 });

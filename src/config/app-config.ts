@@ -6,8 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EnvironmentVariables, SECRET_VARIABLES } from './env.schema';
 
 export type DatabaseConfig =
-  | { type: 'better-sqlite3'; database: string }
-  | { type: 'postgres'; url: string; poolSize: number };
+  { type: 'better-sqlite3'; database: string } | { type: 'postgres'; url: string; poolSize: number };
 
 export interface RateLimitWindows {
   perMinute: number;
@@ -57,7 +56,14 @@ export class ConfigError extends Error {
   }
 }
 
-const PLACEHOLDERS = [/^your[-_]/i, /change[-_ ]?(me|in[-_ ]production)/i, /^secret$/i, /^changeme$/i, /^placeholder/i, /^x+$/i];
+const PLACEHOLDERS = [
+  /^your[-_]/i,
+  /change[-_ ]?(me|in[-_ ]production)/i,
+  /^secret$/i,
+  /^changeme$/i,
+  /^placeholder/i,
+  /^x+$/i,
+];
 const isPlaceholder = (v: string) => PLACEHOLDERS.some((re) => re.test(v.trim()));
 const FERNET_KEY = /^[A-Za-z0-9_-]{43}=$/;
 
@@ -70,7 +76,8 @@ export function parseDatabaseUrl(url: string | undefined, poolSize = 10, cwd = p
   const sq = /^sqlite(?:\+[a-z0-9]+)?:(.*)$/i.exec(u);
   if (sq) {
     let path = sq[1];
-    if (path.startsWith('///')) path = path.slice(3); // sqlite:///./x.db (relative, SQLAlchemy style)
+    if (path.startsWith('///'))
+      path = path.slice(3); // sqlite:///./x.db (relative, SQLAlchemy style)
     else if (path.startsWith('//')) path = path.slice(2);
     if (path === ':memory:' || path === '') return { type: 'better-sqlite3', database: ':memory:' };
     return { type: 'better-sqlite3', database: isAbsolute(path) ? path : resolve(cwd, path) };
@@ -83,22 +90,40 @@ function parseTrustProxy(v: string): boolean | number | string[] {
   if (s === '' || s === 'false' || s === '0') return false;
   if (s === 'true') return true;
   if (/^\d+$/.test(s)) return Number(s);
-  return s.split(',').map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function formatErrors(errors: ReturnType<typeof validateSync>): string[] {
   return errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((msg) =>
-      SECRET_VARIABLES.has(e.property) ? `${e.property}: ${msg.replace(String(e.value), '***')}` : `${e.property}: ${msg} (got "${String(e.value)}")`,
+      SECRET_VARIABLES.has(e.property)
+        ? `${e.property}: ${msg.replace(String(e.value), '***')}`
+        : `${e.property}: ${msg} (got "${String(e.value)}")`,
     ),
   );
 }
 
 /** Loads, validates and resolves the configuration. Throws ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env, opts: { cwd?: string; persistDevSecrets?: boolean } = {}): AppConfig {
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  opts: { cwd?: string; persistDevSecrets?: boolean } = {},
+): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new EnvironmentVariables())) if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'JWT_SECRET_KEY', 'ENCRYPTION_KEY', 'ADMIN_EMAIL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'])
+  for (const key of Object.keys(new EnvironmentVariables()))
+    if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
+  for (const key of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SECRET_KEY',
+    'JWT_SECRET_KEY',
+    'ENCRYPTION_KEY',
+    'ADMIN_EMAIL',
+    'ADMIN_USERNAME',
+    'ADMIN_PASSWORD',
+  ])
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems = formatErrors(validateSync(env, { skipMissingProperties: false }));
@@ -115,15 +140,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, opts: { cwd?
     else secret = undefined;
   }
   if (encryption !== undefined && isPlaceholder(encryption)) {
-    if (production) problems.push('ENCRYPTION_KEY: is a placeholder; generate one with `npm run cli -- generate-secrets`');
+    if (production)
+      problems.push('ENCRYPTION_KEY: is a placeholder; generate one with `npm run cli -- generate-secrets`');
     else encryption = undefined;
   }
   if (production && !secret) problems.push('SECRET_KEY: is required when NODE_ENV=production');
   if (production && !encryption) problems.push('ENCRYPTION_KEY: is required when NODE_ENV=production');
   if (secret && secret.length < 32) problems.push('SECRET_KEY: must be at least 32 characters');
-  const encryptionKeys = (encryption ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const encryptionKeys = (encryption ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   encryptionKeys.forEach((k, i) => {
-    if (!FERNET_KEY.test(k)) problems.push(`ENCRYPTION_KEY: key #${i + 1} is not a Fernet key (32 url-safe base64 bytes, 44 characters)`);
+    if (!FERNET_KEY.test(k))
+      problems.push(`ENCRYPTION_KEY: key #${i + 1} is not a Fernet key (32 url-safe base64 bytes, 44 characters)`);
   });
   if (env.ADMIN_PASSWORD && !(env.ADMIN_EMAIL && env.ADMIN_USERNAME))
     problems.push('ADMIN_PASSWORD: needs ADMIN_EMAIL and ADMIN_USERNAME as well');
@@ -131,7 +161,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, opts: { cwd?
 
   if (!secret || encryptionKeys.length === 0) {
     // Development: generate once and keep beside the SQLite file so restarts lose nothing.
-    const dir = database.type === 'better-sqlite3' && database.database !== ':memory:' ? dirname(database.database) : resolve(opts.cwd ?? process.cwd(), 'data');
+    const dir =
+      database.type === 'better-sqlite3' && database.database !== ':memory:'
+        ? dirname(database.database)
+        : resolve(opts.cwd ?? process.cwd(), 'data');
     const file = join(dir, '.voicegate-secrets.json');
     const stored = readSecretsFile(file);
     const next = {
@@ -154,7 +187,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, opts: { cwd?
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: env.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     bodyLimit: env.BODY_LIMIT_BYTES,
     database,
     redisUrl: env.REDIS_URL,
@@ -174,9 +209,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, opts: { cwd?
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
-      user: { perMinute: env.RATE_LIMIT_USER_PER_MINUTE, perHour: env.RATE_LIMIT_USER_PER_HOUR, perDay: env.RATE_LIMIT_USER_PER_DAY },
+      user: {
+        perMinute: env.RATE_LIMIT_USER_PER_MINUTE,
+        perHour: env.RATE_LIMIT_USER_PER_HOUR,
+        perDay: env.RATE_LIMIT_USER_PER_DAY,
+      },
       adminMultiplier: env.RATE_LIMIT_ADMIN_MULTIPLIER,
-      anonymous: { perMinute: env.RATE_LIMIT_ANON_PER_MINUTE, perHour: env.RATE_LIMIT_ANON_PER_HOUR, perDay: env.RATE_LIMIT_ANON_PER_DAY },
+      anonymous: {
+        perMinute: env.RATE_LIMIT_ANON_PER_MINUTE,
+        perHour: env.RATE_LIMIT_ANON_PER_HOUR,
+        perDay: env.RATE_LIMIT_ANON_PER_DAY,
+      },
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
     },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
@@ -189,7 +232,9 @@ function readSecretsFile(file: string): { SECRET_KEY?: string; ENCRYPTION_KEY?: 
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    throw new ConfigError([`${file}: cannot be read as JSON; fix or delete it (it holds the generated development secrets)`]);
+    throw new ConfigError([
+      `${file}: cannot be read as JSON; fix or delete it (it holds the generated development secrets)`,
+    ]);
   }
 }
 

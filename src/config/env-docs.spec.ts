@@ -24,7 +24,11 @@ function schemaVariables(): Documented[] {
     for (const member of node.members) {
       if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
       const docs = ts.getJSDocCommentsAndTags(member).filter(ts.isJSDoc);
-      const description = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\s+/g, ' ').trim();
+      const description = docs
+        .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim();
       found.push({ name: member.name.text, default: defaults[member.name.text], description });
     }
   });
@@ -35,7 +39,11 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 const renderDefault = (v: unknown) => (v === undefined ? '—' : v === '' ? '(empty)' : `\`${String(v)}\``);
 
 function renderTable(vars: Documented[]): string {
-  return ['| Variable | Default | Description |', '| --- | --- | --- |', ...vars.map((v) => `| \`${v.name}\` | ${cell(renderDefault(v.default))} | ${cell(v.description)} |`)].join('\n');
+  return [
+    '| Variable | Default | Description |',
+    '| --- | --- | --- |',
+    ...vars.map((v) => `| \`${v.name}\` | ${cell(renderDefault(v.default))} | ${cell(v.description)} |`),
+  ].join('\n');
 }
 
 function readmeSection(title: string): string {
@@ -51,9 +59,17 @@ describe('configuration docs', () => {
 
   it('every variable in env.schema.ts has a one-line description', () => {
     expect(vars.length).toBeGreaterThan(30);
-    for (const v of vars) expect({ name: v.name, description: v.description }).toEqual({ name: v.name, description: expect.stringMatching(/\S{3,}/) });
+    for (const v of vars)
+      expect({ name: v.name, description: v.description }).toEqual({
+        name: v.name,
+        description: expect.stringMatching(/\S{3,}/),
+      });
     // The parse saw the same class the app validates with.
-    expect(vars.map((v) => v.name).sort()).toEqual(Object.keys(new EnvironmentVariables()).concat(vars.filter((v) => v.default === undefined).map((v) => v.name)).sort());
+    expect(vars.map((v) => v.name).sort()).toEqual(
+      Object.keys(new EnvironmentVariables())
+        .concat(vars.filter((v) => v.default === undefined).map((v) => v.name))
+        .sort(),
+    );
   });
 
   it("README's Configuration table is exactly env.schema.ts: names, defaults and descriptions, in order", () => {
@@ -66,9 +82,14 @@ describe('configuration docs', () => {
 
   it('.env.example names exactly the same variables, and its uncommented values are the defaults', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
-    const lines = [...example.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => ({ commented: !!m[1], name: m[2], value: m[3].trim() }));
+    const lines = [...example.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => ({
+      commented: !!m[1],
+      name: m[2],
+      value: m[3].trim(),
+    }));
     expect([...new Set(lines.map((l) => l.name))].sort()).toEqual(vars.map((v) => v.name).sort());
     const defaults = new Map(vars.map((v) => [v.name, v.default]));
-    for (const l of lines.filter((x) => !x.commented)) expect({ name: l.name, value: l.value }).toEqual({ name: l.name, value: String(defaults.get(l.name) ?? '') });
+    for (const l of lines.filter((x) => !x.commented))
+      expect({ name: l.name, value: l.value }).toEqual({ name: l.name, value: String(defaults.get(l.name) ?? '') });
   });
 });

@@ -85,7 +85,7 @@ export async function atomically<T>(dataSource: DataSource, steps: Steps<T>): Pr
   if (dataSource.options.type !== 'better-sqlite3')
     return dataSource.transaction(async (em) => {
       const it = steps(unit(em));
-      for (let next = it.next(); ; ) {
+      for (let next = it.next(); ;) {
         if (next.done) return next.value;
         const result = await em.queryRunner!.query(next.value[0], next.value[1], true);
         next = it.next({ rows: result.records ?? [], affected: result.affected ?? 0 });
@@ -95,7 +95,7 @@ export async function atomically<T>(dataSource: DataSource, steps: Steps<T>): Pr
   return db
     .transaction(() => {
       const it = steps(unit(dataSource.manager));
-      for (let next = it.next(); ; ) {
+      for (let next = it.next(); ;) {
         if (next.done) return next.value;
         next = it.next(runSqlite(dataSource, db, ...next.value));
       }

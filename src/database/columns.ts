@@ -6,7 +6,8 @@ export const isPostgres = (): boolean => parseDatabaseUrl(process.env.DATABASE_U
 
 const timestampType = () => (isPostgres() ? 'timestamptz' : 'datetime');
 
-export const TimestampColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column({ type: timestampType(), ...options });
+export const TimestampColumn = (options: Omit<ColumnOptions, 'type'> = {}) =>
+  Column({ type: timestampType(), ...options });
 export const CreatedAtColumn = () => CreateDateColumn({ name: 'created_at', type: timestampType() });
 export const UpdatedAtColumn = () => UpdateDateColumn({ name: 'updated_at', type: timestampType() });
 export const JsonColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column({ type: 'jsonb', ...options });

@@ -12,11 +12,13 @@ const MIGRATIONS = [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')];
 export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: boolean } = {}): DataSourceOptions {
   const common = {
     entities: ENTITIES,
-    migrations: MIGRATIONS.map((p) => (__filename.endsWith('.ts') ? p.replace('{js,ts}', 'ts') : p.replace('{js,ts}', 'js'))),
+    migrations: MIGRATIONS.map((p) =>
+      __filename.endsWith('.ts') ? p.replace('{js,ts}', 'ts') : p.replace('{js,ts}', 'js'),
+    ),
     migrationsRun: opts.migrationsRun ?? false,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logging: ['error'] as ('error')[],
+    logging: ['error'] as 'error'[],
     logger: new QueryErrorLogger(), // never the parameters of a failed query (hashes, emails)
   };
   if (db.type === 'postgres') {
@@ -29,7 +31,14 @@ export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: bo
       poolSize: db.poolSize,
       // A database that stops answering costs a request at most 5 s to get a connection or 35 s for a query (the
       // server's statement_timeout cancels slow queries first), answered 503: never a hang. keepAlive finds dead peers.
-      extra: { max: db.poolSize, connectionTimeoutMillis: 5000, statement_timeout: 30000, query_timeout: 35000, keepAlive: true, keepAliveInitialDelayMillis: 10000 },
+      extra: {
+        max: db.poolSize,
+        connectionTimeoutMillis: 5000,
+        statement_timeout: 30000,
+        query_timeout: 35000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10000,
+      },
       migrationsTransactionMode: 'each',
     } as DataSourceOptions;
   }

@@ -7,4 +7,13 @@ import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
 
-export const ENTITIES = [User, UserSession, RevokedToken, LoginHistory, SecurityEvent, ServiceKey, TranscriptionJob, JobStats];
+export const ENTITIES = [
+  User,
+  UserSession,
+  RevokedToken,
+  LoginHistory,
+  SecurityEvent,
+  ServiceKey,
+  TranscriptionJob,
+  JobStats,
+];

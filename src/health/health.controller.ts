@@ -13,7 +13,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource, private readonly redis: RedisService) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisService,
+  ) {}
 
   @Get()
   @Public()
@@ -22,11 +25,25 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     // Both at once: answered within 2 s even when both are down (Docker's healthcheck gives up after 3 s).
     const [database, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => 'ok', () => 'unavailable'),
-      !this.redis.enabled ? 'disabled' : withTimeout(this.redis.ping(), 1000).then((ok) => (ok ? 'ok' : 'unavailable'), () => 'unavailable'),
+      withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
+        () => 'ok',
+        () => 'unavailable',
+      ),
+      !this.redis.enabled
+        ? 'disabled'
+        : withTimeout(this.redis.ping(), 1000).then(
+            (ok) => (ok ? 'ok' : 'unavailable'),
+            () => 'unavailable',
+          ),
     ]);
     const healthy = database === 'ok' && redis !== 'unavailable';
     reply.status(healthy ? 200 : 503).header('cache-control', 'no-store');
-    return { status: healthy ? 'healthy' : 'unhealthy', version: VERSION, database, redis, driver: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite' };
+    return {
+      status: healthy ? 'healthy' : 'unhealthy',
+      version: VERSION,
+      database,
+      redis,
+      driver: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite',
+    };
   }
 }

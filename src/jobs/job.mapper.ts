@@ -6,7 +6,16 @@ const iso = (d: Date | string | null): string | null => (d === null ? null : new
 /** The summary columns the list selects (it never loads transcripts). */
 export type JobSummaryRow = Pick<
   TranscriptionJob,
-  'id' | 'jobId' | 'filename' | 'status' | 'task' | 'detectedLanguage' | 'translatedTo' | 'withDiarization' | 'createdAt' | 'completedAt'
+  | 'id'
+  | 'jobId'
+  | 'filename'
+  | 'status'
+  | 'task'
+  | 'detectedLanguage'
+  | 'translatedTo'
+  | 'withDiarization'
+  | 'createdAt'
+  | 'completedAt'
 >;
 
 export function toJobSummary(job: JobSummaryRow): JobSummaryDto {

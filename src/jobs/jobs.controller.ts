@@ -1,5 +1,14 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser } from '../common/decorators';
@@ -13,7 +22,12 @@ import { UpdateJobDto } from './dto/update-job.dto';
 import { JobsService } from './jobs.service';
 
 const JobRef = () => Param('job_id', new ParseUuidOr404Pipe('Job'));
-const JobRefDoc = () => ApiParam({ name: 'job_id', format: 'uuid', description: "The job's job_id (its row id is accepted too). Someone else's job is 404." });
+const JobRefDoc = () =>
+  ApiParam({
+    name: 'job_id',
+    format: 'uuid',
+    description: "The job's job_id (its row id is accepted too). Someone else's job is 404.",
+  });
 
 /** Seed 000's job history: a speech worker records jobs (usually with X-API-Key), their owner reads them. */
 @ApiTags('jobs')
@@ -36,9 +50,15 @@ export class JobsController {
   @ApiOkResponse({
     type: JobSummaryDto,
     isArray: true,
-    headers: { 'X-Total-Count': { description: 'Number of jobs matching the filters (all pages).', schema: { type: 'integer' } } },
+    headers: {
+      'X-Total-Count': { description: 'Number of jobs matching the filters (all pages).', schema: { type: 'integer' } },
+    },
   })
-  async list(@CurrentUser() principal: Principal, @ValidatedQuery() query: ListJobsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobSummaryDto[]> {
+  async list(
+    @CurrentUser() principal: Principal,
+    @ValidatedQuery() query: ListJobsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobSummaryDto[]> {
     const { jobs, total } = await this.jobs.list(principal.user.id, query);
     reply.header('X-Total-Count', String(total));
     return jobs;
@@ -46,7 +66,11 @@ export class JobsController {
 
   // Declared before `:job_id`; a one-segment parameter cannot match the two segments anyway.
   @Get('stats/summary')
-  @ApiOperation({ summary: 'Statistics over all your jobs', description: 'success_rate is completed / (completed + failed) as a fraction 0..1 rounded to 4 places (0 when none finished).' })
+  @ApiOperation({
+    summary: 'Statistics over all your jobs',
+    description:
+      'success_rate is completed / (completed + failed) as a fraction 0..1 rounded to 4 places (0 when none finished).',
+  })
   @ApiOkResponse({ type: JobStatsDto })
   stats(@CurrentUser() principal: Principal): Promise<JobStatsDto> {
     return this.jobs.stats(principal.user.id);
@@ -65,12 +89,19 @@ export class JobsController {
   @JobRefDoc()
   @ApiOperation({
     summary: 'Change the status of one of your jobs',
-    description: 'pending → processing | completed | failed; processing → completed | failed; anything else is 409 INVALID_STATE_TRANSITION. Completing counts toward your usage.',
+    description:
+      'pending → processing | completed | failed; processing → completed | failed; anything else is 409 INVALID_STATE_TRANSITION. Completing counts toward your usage.',
   })
   @ApiOkResponse({ type: JobDetailDto })
-  @ApiConflictResponse({ description: 'The transition is not allowed from the current status (code INVALID_STATE_TRANSITION).' })
+  @ApiConflictResponse({
+    description: 'The transition is not allowed from the current status (code INVALID_STATE_TRANSITION).',
+  })
   @ApiNotFoundResponse()
-  update(@CurrentUser() principal: Principal, @JobRef() ref: string, @ValidatedBody() dto: UpdateJobDto): Promise<JobDetailDto> {
+  update(
+    @CurrentUser() principal: Principal,
+    @JobRef() ref: string,
+    @ValidatedBody() dto: UpdateJobDto,
+  ): Promise<JobDetailDto> {
     return this.jobs.update(principal.user.id, ref, dto);
   }
 

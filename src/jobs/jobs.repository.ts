@@ -39,11 +39,24 @@ interface RawJob {
 const RAW_JOB_COLUMNS = '"status", "task", "detected_language", "created_at", "completed_at"';
 
 /** What a transition writes (besides status). */
-export type JobChanges = Partial<Pick<TranscriptionJob, 'transcript' | 'error' | 'detectedLanguage' | 'translatedTo' | 'startedAt' | 'completedAt'>>;
+export type JobChanges = Partial<
+  Pick<TranscriptionJob, 'transcript' | 'error' | 'detectedLanguage' | 'translatedTo' | 'startedAt' | 'completedAt'>
+>;
 
 type UsageCounter = (typeof USAGE_COUNTER)[JobTask];
 
-const SUMMARY_COLUMNS = ['id', 'jobId', 'filename', 'status', 'task', 'detectedLanguage', 'translatedTo', 'withDiarization', 'createdAt', 'completedAt'].map((c) => `j.${c}`);
+const SUMMARY_COLUMNS = [
+  'id',
+  'jobId',
+  'filename',
+  'status',
+  'task',
+  'detectedLanguage',
+  'translatedTo',
+  'withDiarization',
+  'createdAt',
+  'completedAt',
+].map((c) => `j.${c}`);
 export const TOP_LANGUAGES = 20;
 
 /** The queries of the jobs module; rules live in JobsService. */
@@ -96,9 +109,22 @@ export class JobsRepository {
    * A page of summaries, newest first, and the number of jobs matching the filter: summed from job_stats when no
    * time range is given (a few rows however many jobs), else counted in the range (index (user_id, created_at)).
    */
-  async list(userId: string, filter: JobFilter, limit: number, offset: number): Promise<{ rows: JobSummaryRow[]; total: number }> {
-    const page = this.filtered(userId, filter).select(SUMMARY_COLUMNS).orderBy('j.createdAt', 'DESC').addOrderBy('j.id', 'DESC').limit(limit).offset(offset);
-    const count = filter.since || filter.until ? this.filtered(userId, filter).select('COUNT(*)', 'n') : this.statsRows(userId, filter).select('COALESCE(SUM(s.jobs), 0)', 'n');
+  async list(
+    userId: string,
+    filter: JobFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: JobSummaryRow[]; total: number }> {
+    const page = this.filtered(userId, filter)
+      .select(SUMMARY_COLUMNS)
+      .orderBy('j.createdAt', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .limit(limit)
+      .offset(offset);
+    const count =
+      filter.since || filter.until
+        ? this.filtered(userId, filter).select('COUNT(*)', 'n')
+        : this.statsRows(userId, filter).select('COALESCE(SUM(s.jobs), 0)', 'n');
     const [rows, counted] = await Promise.all([page.getMany(), count.getRawOne<{ n: string | number }>()]);
     return { rows, total: Number(counted?.n ?? 0) };
   }
@@ -106,7 +132,10 @@ export class JobsRepository {
   /** The job and its count in job_stats, in one transaction; false when there was no such job. */
   async delete(userId: string, id: string): Promise<boolean> {
     return atomically(this.dataSource, function* (unit) {
-      const [job] = yield* unit.read<RawJob>({ sql: `DELETE FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId RETURNING ${RAW_JOB_COLUMNS}`, params: { id, userId } });
+      const [job] = yield* unit.read<RawJob>({
+        sql: `DELETE FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId RETURNING ${RAW_JOB_COLUMNS}`,
+        params: { id, userId },
+      });
       if (!job) return false;
       yield* unit.write(statsDelta(userId, [fromRaw(job), -1]));
       return true;
@@ -119,12 +148,23 @@ export class JobsRepository {
    * `usage` is given, the owner's counter is bumped. The row is read first for its old group (locked on Postgres,
    * so the UPDATE that follows sees the status that was read). Returns whether the job changed.
    */
-  async transition(userId: string, id: string, from: JobStatus[], to: JobStatus, changes: JobChanges, now: Date, usage?: UsageCounter): Promise<boolean> {
+  async transition(
+    userId: string,
+    id: string,
+    from: JobStatus[],
+    to: JobStatus,
+    changes: JobChanges,
+    now: Date,
+    usage?: UsageCounter,
+  ): Promise<boolean> {
     if (!from.length) return false;
     const usageColumn = usage && this.column(User, usage);
     return atomically(this.dataSource, function* (unit) {
       const lock = unit.postgres ? ' FOR UPDATE' : '';
-      const [row] = yield* unit.read<RawJob>({ sql: `SELECT ${RAW_JOB_COLUMNS} FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId${lock}`, params: { id, userId } });
+      const [row] = yield* unit.read<RawJob>({
+        sql: `SELECT ${RAW_JOB_COLUMNS} FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId${lock}`,
+        params: { id, userId },
+      });
       if (!row || !from.includes(row.status)) return false;
       const update = unit.em
         .createQueryBuilder()
@@ -135,7 +175,9 @@ export class JobsRepository {
 
       const before = fromRaw(row);
       const { detectedLanguage = before.detectedLanguage, completedAt = before.completedAt } = changes;
-      yield* unit.write(statsDelta(userId, [before, -1], [{ ...before, status: to, detectedLanguage, completedAt }, +1]));
+      yield* unit.write(
+        statsDelta(userId, [before, -1], [{ ...before, status: to, detectedLanguage, completedAt }, +1]),
+      );
       if (usageColumn)
         yield* unit.write(
           unit.em
@@ -160,7 +202,13 @@ export class JobsRepository {
       .groupBy('s.status')
       .addGroupBy('s.task')
       .having('SUM(s.jobs) > 0')
-      .getRawMany<{ status: JobStatus; task: JobTask; n: string | number; duration_sum: string | number | null; duration_n: string | number }>();
+      .getRawMany<{
+        status: JobStatus;
+        task: JobTask;
+        n: string | number;
+        duration_sum: string | number | null;
+        duration_n: string | number;
+      }>();
     return rows.map((r) => ({
       status: r.status,
       task: r.task,

@@ -10,9 +10,21 @@ const NOW = Date.parse('2025-06-01T12:00:00.000Z');
 
 function job(overrides: Partial<TranscriptionJob> = {}): TranscriptionJob {
   return Object.assign(new TranscriptionJob(), {
-    id: 'a0000000-0000-4000-8000-000000000001', jobId: 'b0000000-0000-4000-8000-000000000001', userId: 'u1', filename: 'a.mp3',
-    status: JobStatus.Pending, task: JobTask.Translate, transcript: null, error: null, detectedLanguage: null, translatedTo: null,
-    withDiarization: false, createdAt: new Date(NOW - 60_000), updatedAt: new Date(NOW - 60_000), startedAt: null, completedAt: null,
+    id: 'a0000000-0000-4000-8000-000000000001',
+    jobId: 'b0000000-0000-4000-8000-000000000001',
+    userId: 'u1',
+    filename: 'a.mp3',
+    status: JobStatus.Pending,
+    task: JobTask.Translate,
+    transcript: null,
+    error: null,
+    detectedLanguage: null,
+    translatedTo: null,
+    withDiarization: false,
+    createdAt: new Date(NOW - 60_000),
+    updatedAt: new Date(NOW - 60_000),
+    startedAt: null,
+    completedAt: null,
     ...overrides,
   });
 }
@@ -20,11 +32,30 @@ function job(overrides: Partial<TranscriptionJob> = {}): TranscriptionJob {
 describe(JobsService.name, () => {
   let sut: JobsService;
   let state: { invalidateUser: jest.Mock };
-  let repo: jest.Mocked<Pick<JobsRepository, 'findOwned' | 'findById' | 'findStatus' | 'transition' | 'groupStats' | 'topLanguages' | 'lastCreatedAt' | 'delete'>>;
+  let repo: jest.Mocked<
+    Pick<
+      JobsRepository,
+      | 'findOwned'
+      | 'findById'
+      | 'findStatus'
+      | 'transition'
+      | 'groupStats'
+      | 'topLanguages'
+      | 'lastCreatedAt'
+      | 'delete'
+    >
+  >;
 
   beforeEach(() => {
     repo = {
-      findOwned: jest.fn(), findById: jest.fn(), findStatus: jest.fn(), transition: jest.fn(), groupStats: jest.fn(), topLanguages: jest.fn(), lastCreatedAt: jest.fn(), delete: jest.fn(),
+      findOwned: jest.fn(),
+      findById: jest.fn(),
+      findStatus: jest.fn(),
+      transition: jest.fn(),
+      groupStats: jest.fn(),
+      topLanguages: jest.fn(),
+      lastCreatedAt: jest.fn(),
+      delete: jest.fn(),
     };
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
@@ -33,14 +64,27 @@ describe(JobsService.name, () => {
   });
 
   describe('update', () => {
-    it('completes through one conditional transition from pending or processing, bumping the task\'s counter', async () => {
+    it("completes through one conditional transition from pending or processing, bumping the task's counter", async () => {
       repo.findOwned.mockResolvedValue(job());
       repo.transition.mockResolvedValue(true);
-      repo.findById.mockResolvedValue(job({ status: JobStatus.Completed, transcript: 'hi', completedAt: new Date(NOW) }));
+      repo.findById.mockResolvedValue(
+        job({ status: JobStatus.Completed, transcript: 'hi', completedAt: new Date(NOW) }),
+      );
 
-      const out = await sut.update('u1', 'b0000000-0000-4000-8000-000000000001', { status: JobStatus.Completed, transcript: 'hi' });
+      const out = await sut.update('u1', 'b0000000-0000-4000-8000-000000000001', {
+        status: JobStatus.Completed,
+        transcript: 'hi',
+      });
 
-      expect(repo.transition).toHaveBeenCalledWith('u1', job().id, [JobStatus.Pending, JobStatus.Processing], JobStatus.Completed, { transcript: 'hi', completedAt: new Date(NOW) }, new Date(NOW), 'usageTranslations');
+      expect(repo.transition).toHaveBeenCalledWith(
+        'u1',
+        job().id,
+        [JobStatus.Pending, JobStatus.Processing],
+        JobStatus.Completed,
+        { transcript: 'hi', completedAt: new Date(NOW) },
+        new Date(NOW),
+        'usageTranslations',
+      );
       expect(state.invalidateUser).toHaveBeenCalledWith('u1'); // the cached profile shows the new count
       expect(out).toMatchObject({ status: 'completed', transcript: 'hi', completed_at: '2025-06-01T12:00:00.000Z' });
     });
@@ -50,12 +94,23 @@ describe(JobsService.name, () => {
       repo.transition.mockResolvedValue(true);
       repo.findById.mockResolvedValue(job({ status: JobStatus.Processing }));
       await sut.update('u1', 'x', { status: JobStatus.Processing });
-      expect(repo.transition).toHaveBeenCalledWith('u1', job().id, [JobStatus.Pending], JobStatus.Processing, { startedAt: new Date(NOW) }, new Date(NOW), undefined);
+      expect(repo.transition).toHaveBeenCalledWith(
+        'u1',
+        job().id,
+        [JobStatus.Pending],
+        JobStatus.Processing,
+        { startedAt: new Date(NOW) },
+        new Date(NOW),
+        undefined,
+      );
     });
 
     it('refuses a move the table forbids without writing', async () => {
       repo.findOwned.mockResolvedValue(job({ status: JobStatus.Failed }));
-      await expect(sut.update('u1', 'x', { status: JobStatus.Completed })).rejects.toMatchObject({ code: ErrorCode.InvalidStateTransition, options: { extensions: { current_status: 'failed' } } });
+      await expect(sut.update('u1', 'x', { status: JobStatus.Completed })).rejects.toMatchObject({
+        code: ErrorCode.InvalidStateTransition,
+        options: { extensions: { current_status: 'failed' } },
+      });
       expect(repo.transition).not.toHaveBeenCalled();
     });
 
@@ -68,19 +123,33 @@ describe(JobsService.name, () => {
       expect(err.detail).toMatch(/^Cannot change a completed job to failed/);
     });
 
-    it('is 404 when the job vanished meanwhile, or is not the caller\'s', async () => {
+    it("is 404 when the job vanished meanwhile, or is not the caller's", async () => {
       repo.findOwned.mockResolvedValueOnce(job());
       repo.transition.mockResolvedValue(false);
       repo.findStatus.mockResolvedValue(null);
-      await expect(sut.update('u1', 'x', { status: JobStatus.Failed })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+      await expect(sut.update('u1', 'x', { status: JobStatus.Failed })).rejects.toMatchObject({
+        code: ErrorCode.NotFound,
+      });
       repo.findOwned.mockResolvedValueOnce(null);
-      await expect(sut.update('u2', 'x', { status: JobStatus.Failed })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+      await expect(sut.update('u2', 'x', { status: JobStatus.Failed })).rejects.toMatchObject({
+        code: ErrorCode.NotFound,
+      });
     });
   });
 
   describe('stats', () => {
-    const group = (status: JobStatus, task: JobTask, count: number, extra: Partial<JobGroupStats> = {}): JobGroupStats => ({
-      status, task, count, durationSumSeconds: 0, durationCount: 0, ...extra,
+    const group = (
+      status: JobStatus,
+      task: JobTask,
+      count: number,
+      extra: Partial<JobGroupStats> = {},
+    ): JobGroupStats => ({
+      status,
+      task,
+      count,
+      durationSumSeconds: 0,
+      durationCount: 0,
+      ...extra,
     });
 
     it('is zeros, a 0 success rate and null averages without jobs', async () => {
@@ -88,8 +157,16 @@ describe(JobsService.name, () => {
       repo.topLanguages.mockResolvedValue([]);
       repo.lastCreatedAt.mockResolvedValue(null);
       expect(await sut.stats('u1')).toEqual({
-        total_jobs: 0, pending: 0, processing: 0, completed: 0, failed: 0, success_rate: 0,
-        by_task: { transcribe: 0, translate: 0, tts: 0 }, languages: {}, average_duration_seconds: null, last_job_at: null,
+        total_jobs: 0,
+        pending: 0,
+        processing: 0,
+        completed: 0,
+        failed: 0,
+        success_rate: 0,
+        by_task: { transcribe: 0, translate: 0, tts: 0 },
+        languages: {},
+        average_duration_seconds: null,
+        last_job_at: null,
       });
     });
 
@@ -101,10 +178,17 @@ describe(JobsService.name, () => {
         group(JobStatus.Processing, JobTask.Tts, 3, { durationSumSeconds: 999, durationCount: 3 }),
         group(JobStatus.Pending, JobTask.Translate, 4),
       ]);
-      repo.topLanguages.mockResolvedValue([{ language: 'en', count: 6 }, { language: 'de', count: 1 }]);
+      repo.topLanguages.mockResolvedValue([
+        { language: 'en', count: 6 },
+        { language: 'de', count: 1 },
+      ]);
       repo.lastCreatedAt.mockResolvedValue(new Date('2025-03-01T00:00:00Z'));
       expect(await sut.stats('u1')).toEqual({
-        total_jobs: 10, pending: 4, processing: 3, completed: 1, failed: 2,
+        total_jobs: 10,
+        pending: 4,
+        processing: 3,
+        completed: 1,
+        failed: 2,
         success_rate: 0.3333,
         by_task: { transcribe: 1, translate: 4, tts: 5 },
         languages: { en: 6, de: 1 },

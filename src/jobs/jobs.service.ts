@@ -58,7 +58,12 @@ export class JobsService {
   async list(userId: string, query: ListJobsQueryDto): Promise<{ jobs: JobSummaryDto[]; total: number }> {
     if (query.since && query.until && query.since >= query.until)
       throw AppError.validation([{ field: 'until', message: 'must be later than since' }]);
-    const { rows, total } = await this.jobs.list(userId, { status: query.status_filter, task: query.task, since: query.since, until: query.until }, query.limit, query.offset);
+    const { rows, total } = await this.jobs.list(
+      userId,
+      { status: query.status_filter, task: query.task, since: query.since, until: query.until },
+      query.limit,
+      query.offset,
+    );
     return { jobs: rows.map(toJobSummary), total };
   }
 
@@ -101,7 +106,11 @@ export class JobsService {
 
   /** From the user's running totals (job_stats) and the newest job: the cost does not grow with the number of jobs. */
   async stats(userId: string): Promise<JobStatsDto> {
-    const [groups, languages, last] = await Promise.all([this.jobs.groupStats(userId), this.jobs.topLanguages(userId), this.jobs.lastCreatedAt(userId)]);
+    const [groups, languages, last] = await Promise.all([
+      this.jobs.groupStats(userId),
+      this.jobs.topLanguages(userId),
+      this.jobs.lastCreatedAt(userId),
+    ]);
     const byStatus = Object.fromEntries(Object.values(JobStatus).map((s) => [s, 0])) as Record<JobStatus, number>;
     const byTask = Object.fromEntries(Object.values(JobTask).map((t) => [t, 0])) as Record<JobTask, number>;
     let durationSum = 0;
@@ -137,7 +146,11 @@ export class JobsService {
   }
 
   private transitionError(from: JobStatus, to: JobStatus): AppError {
-    const allowed = allowedSources(to).length ? `only a ${allowedSources(to).join(' or ')} job can become ${to}` : `no job can go back to ${to}`;
-    return new AppError(ErrorCode.InvalidStateTransition, `Cannot change a ${from} job to ${to}: ${allowed}`, { extensions: { current_status: from } });
+    const allowed = allowedSources(to).length
+      ? `only a ${allowedSources(to).join(' or ')} job can become ${to}`
+      : `no job can go back to ${to}`;
+    return new AppError(ErrorCode.InvalidStateTransition, `Cannot change a ${from} job to ${to}: ${allowed}`, {
+      extensions: { current_status: from },
+    });
   }
 }

@@ -17,10 +17,16 @@ const config = loadConfig(
   },
   { persistDevSecrets: false },
 );
-const none: { perMinute: number | null; perHour: number | null; perDay: number | null } = { perMinute: null, perHour: null, perDay: null };
+const none: { perMinute: number | null; perHour: number | null; perDay: number | null } = {
+  perMinute: null,
+  perHour: null,
+  perDay: null,
+};
 const user = (role: Role, rateLimits = none) => ({ id: 'u-1', role, rateLimits });
-const limitsOf = (p: ReturnType<typeof planRateLimit>) => Object.fromEntries(Object.values(p.windows).map((w) => [w.name, w.limit]));
-const keysOf = (p: ReturnType<typeof planRateLimit>) => Object.fromEntries(Object.values(p.windows).map((w) => [w.name, w.key]));
+const limitsOf = (p: ReturnType<typeof planRateLimit>) =>
+  Object.fromEntries(Object.values(p.windows).map((w) => [w.name, w.limit]));
+const keysOf = (p: ReturnType<typeof planRateLimit>) =>
+  Object.fromEntries(Object.values(p.windows).map((w) => [w.name, w.key]));
 
 describe('resolveUserLimits', () => {
   it('users get the defaults (seed 002: 30/500/5000)', () => {
@@ -32,8 +38,16 @@ describe('resolveUserLimits', () => {
   });
 
   it('per-user overrides win window by window, for admins too (not multiplied)', () => {
-    expect(resolveUserLimits(config, Role.User, { perMinute: 3, perHour: null, perDay: 0 })).toEqual({ perMinute: 3, perHour: 500, perDay: 0 });
-    expect(resolveUserLimits(config, Role.Admin, { perMinute: 7, perHour: null, perDay: null })).toEqual({ perMinute: 7, perHour: 5000, perDay: 50000 });
+    expect(resolveUserLimits(config, Role.User, { perMinute: 3, perHour: null, perDay: 0 })).toEqual({
+      perMinute: 3,
+      perHour: 500,
+      perDay: 0,
+    });
+    expect(resolveUserLimits(config, Role.Admin, { perMinute: 7, perHour: null, perDay: null })).toEqual({
+      perMinute: 7,
+      perHour: 5000,
+      perDay: 50000,
+    });
   });
 });
 
@@ -52,8 +66,14 @@ describe('planRateLimit', () => {
   });
 
   it('admins ×10 and user overrides flow through', () => {
-    expect(limitsOf(planRateLimit(config, { ...base, user: user(Role.Admin) }))).toEqual({ minute: 300, hour: 5000, day: 50000 });
-    expect(limitsOf(planRateLimit(config, { ...base, user: user(Role.User, { perMinute: 2, perHour: 9, perDay: null }) }))).toEqual({ minute: 2, hour: 9, day: 5000 });
+    expect(limitsOf(planRateLimit(config, { ...base, user: user(Role.Admin) }))).toEqual({
+      minute: 300,
+      hour: 5000,
+      day: 50000,
+    });
+    expect(
+      limitsOf(planRateLimit(config, { ...base, user: user(Role.User, { perMinute: 2, perHour: 9, perDay: null }) })),
+    ).toEqual({ minute: 2, hour: 9, day: 5000 });
   });
 
   it('an anonymous request is keyed on the IP with the anonymous defaults', () => {
@@ -64,7 +84,10 @@ describe('planRateLimit', () => {
   });
 
   it('normalises addresses: IPv4-mapped IPv6 is the IPv4 address, IPv6 is grouped by /64', () => {
-    expect(planRateLimit(config, { ...base, ip: '::ffff:203.0.113.7' }).identity).toEqual({ kind: 'ip', ip: '203.0.113.7' });
+    expect(planRateLimit(config, { ...base, ip: '::ffff:203.0.113.7' }).identity).toEqual({
+      kind: 'ip',
+      ip: '203.0.113.7',
+    });
     const a = planRateLimit(config, { ...base, ip: '2001:db8:1:2::1' });
     const b = planRateLimit(config, { ...base, ip: '2001:db8:1:2:ffff::9' });
     expect(a.identity).toEqual(b.identity);
@@ -82,7 +105,12 @@ describe('planRateLimit', () => {
   });
 
   it('an endpoint override replaces the windows it names, in a bucket of its own; the others stay shared', () => {
-    const p = planRateLimit(config, { ...base, route: 'Jobs.create', override: { perMinute: 2 }, user: user(Role.Admin) });
+    const p = planRateLimit(config, {
+      ...base,
+      route: 'Jobs.create',
+      override: { perMinute: 2 },
+      user: user(Role.Admin),
+    });
     expect(p.scope).toBe('route');
     expect(limitsOf(p)).toEqual({ minute: 2, hour: 5000, day: 50000 });
     expect(keysOf(p)).toEqual({ minute: 'u:u-1:r:Jobs.create:minute', hour: 'u:u-1:hour', day: 'u:u-1:day' });
@@ -92,6 +120,8 @@ describe('planRateLimit', () => {
   });
 
   it('a route override does not loosen the credential routes', () => {
-    expect(limitsOf(planRateLimit(config, { ...base, authRoute: true, override: { perMinute: 1000 } }))).toEqual({ minute: 20 });
+    expect(limitsOf(planRateLimit(config, { ...base, authRoute: true, override: { perMinute: 1000 } }))).toEqual({
+      minute: 20,
+    });
   });
 });

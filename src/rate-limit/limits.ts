@@ -70,12 +70,16 @@ export function planRateLimit(config: AppConfig, input: PlanInput): RateLimitPla
     return {
       identity: { kind: 'ip', ip },
       scope: 'auth',
-      windows: { minute: { name: w.name, ttlMs: w.ttlMs, limit: config.rateLimit.authPerMinute, key: `ip:${ip}:auth:${w.name}` } },
+      windows: {
+        minute: { name: w.name, ttlMs: w.ttlMs, limit: config.rateLimit.authPerMinute, key: `ip:${ip}:auth:${w.name}` },
+      },
     };
   }
   const identity: RateLimitPlan['identity'] = input.user ? { kind: 'user', userId: input.user.id } : { kind: 'ip', ip };
   const id = identity.kind === 'user' ? `u:${identity.userId}` : `ip:${identity.ip}`;
-  const base = input.user ? resolveUserLimits(config, input.user.role, input.user.rateLimits) : config.rateLimit.anonymous;
+  const base = input.user
+    ? resolveUserLimits(config, input.user.role, input.user.rateLimits)
+    : config.rateLimit.anonymous;
   const windows: RateLimitPlan['windows'] = {};
   let routeScoped = false;
   for (const w of WINDOWS) {

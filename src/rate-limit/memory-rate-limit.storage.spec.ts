@@ -53,7 +53,7 @@ describe('MemoryRateLimitStorage (fixed windows on the injected clock)', () => {
     expect((await sut.increment('z', 60_000, 0, 0, 'minute')).isBlocked).toBe(true);
   });
 
-  it('counts a request\'s windows in order and stops at the first one over its limit (not counted in the longer ones)', async () => {
+  it("counts a request's windows in order and stops at the first one over its limit (not counted in the longer ones)", async () => {
     const windows = [
       { key: 'u:minute', ttlMs: 60_000, limit: 2 },
       { key: 'u:hour', ttlMs: 3_600_000, limit: 100 },

@@ -13,7 +13,13 @@ export interface RateLimitRecord extends ThrottlerStorageRecord {
 export function fixedWindowRecord(hits: number, msToExpire: number, limit: number, now: number): RateLimitRecord {
   const seconds = Math.max(1, Math.ceil(msToExpire / 1000));
   const isBlocked = hits > limit;
-  return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0, resetAtMs: now + msToExpire };
+  return {
+    totalHits: hits,
+    timeToExpire: seconds,
+    isBlocked,
+    timeToBlockExpire: isBlocked ? seconds : 0,
+    resetAtMs: now + msToExpire,
+  };
 }
 
 /** One of a request's windows, as counted by the Redis storage's MultiWindowStorage (and this one's hitWindows). */
@@ -34,7 +40,13 @@ export class MemoryRateLimitStorage implements ThrottlerStorage {
   constructor(private readonly clock: Clock) {}
 
   /** ThrottlerStorage: `ttl` in ms; `blockDuration` is not used (a blocked identity waits for its window to reset). */
-  async increment(key: string, ttl: number, limit: number, _blockDuration?: number, _throttlerName?: string): Promise<RateLimitRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration?: number,
+    _throttlerName?: string,
+  ): Promise<RateLimitRecord> {
     return this.hit(key, ttl, limit);
   }
 

@@ -23,7 +23,15 @@ class FakeAuthGuard implements CanActivate {
     if (typeof h === 'string') {
       const [id, role] = h.split(':');
       req.principal = {
-        user: { id, email: `${id}@x.test`, username: id, role: role === 'admin' ? Role.Admin : Role.User, isActive: true, isSuspended: false, rateLimits: { perMinute: null, perHour: null, perDay: null } },
+        user: {
+          id,
+          email: `${id}@x.test`,
+          username: id,
+          role: role === 'admin' ? Role.Admin : Role.User,
+          isActive: true,
+          isSuspended: false,
+          rateLimits: { perMinute: null, perHour: null, perDay: null },
+        },
         via: 'jwt',
       };
     }
@@ -32,7 +40,12 @@ class FakeAuthGuard implements CanActivate {
 }
 
 // The fake authentication first, then the rate limit (AuthModule's RequestGuard chains the real ones).
-@Module({ providers: [{ provide: APP_GUARD, useClass: FakeAuthGuard }, { provide: APP_GUARD, useExisting: RateLimitGuard }] })
+@Module({
+  providers: [
+    { provide: APP_GUARD, useClass: FakeAuthGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+  ],
+})
 class FakeAuthModule {}
 
 @Controller('t')
@@ -68,14 +81,26 @@ describe('RateLimitGuard (through @nestjs/throttler, in a minimal app)', () => {
   let app: NestFastifyApplication;
   let clock: Clock;
   const config = loadConfig(
-    { NODE_ENV: 'test', SECRET_KEY: 'unit-test-secret-unit-test-secret-0123456789', RATE_LIMIT_USER_PER_MINUTE: '4', RATE_LIMIT_ANON_PER_MINUTE: '3' },
+    {
+      NODE_ENV: 'test',
+      SECRET_KEY: 'unit-test-secret-unit-test-secret-0123456789',
+      RATE_LIMIT_USER_PER_MINUTE: '4',
+      RATE_LIMIT_ANON_PER_MINUTE: '3',
+    },
     { persistDevSecrets: false },
   );
-  const get = (url: string, user?: string) => app.inject({ method: 'GET', url, headers: user ? { 'x-user': user } : {} });
+  const get = (url: string, user?: string) =>
+    app.inject({ method: 'GET', url, headers: user ? { 'x-user': user } : {} });
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), CommonModule, EventEmitterModule.forRoot(), FakeAuthModule, RateLimitModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        EventEmitterModule.forRoot(),
+        FakeAuthModule,
+        RateLimitModule,
+      ],
       controllers: [TestController, SkippedController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     }).compile();
@@ -93,7 +118,10 @@ describe('RateLimitGuard (through @nestjs/throttler, in a minimal app)', () => {
     expect((await get('/t/expensive', 'alice')).statusCode).toBe(200);
     const blocked = await get('/t/expensive', 'alice');
     expect(blocked.statusCode).toBe(429);
-    expect(JSON.parse(blocked.body)).toMatchObject({ code: 'RATE_LIMITED', detail: 'Rate limit exceeded: 2 requests per minute' });
+    expect(JSON.parse(blocked.body)).toMatchObject({
+      code: 'RATE_LIMITED',
+      detail: 'Rate limit exceeded: 2 requests per minute',
+    });
     // the shared minute budget was not spent by the route's own bucket…
     const plain = await get('/t/plain', 'alice');
     expect(plain.statusCode).toBe(200);

@@ -36,13 +36,17 @@ interface RequestState {
 
 /** What the guard decided for a request, read by throttler's per-window resolvers below. */
 const states = new WeakMap<object, RequestState>();
-const windowOf = (context: ExecutionContext, name: WindowName) => states.get(context.switchToHttp().getRequest())?.plan.windows[name];
+const windowOf = (context: ExecutionContext, name: WindowName) =>
+  states.get(context.switchToHttp().getRequest())?.plan.windows[name];
 
 /** Blocked first, then fewest remaining, then the later reset (the window that actually holds the caller back). */
 function tightest(counted: Counted[]): Counted | undefined {
   const remaining = (c: Counted) => Math.max(0, c.window.limit - c.record.totalHits);
   return [...counted].sort(
-    (a, b) => Number(b.record.isBlocked) - Number(a.record.isBlocked) || remaining(a) - remaining(b) || b.record.resetAtMs - a.record.resetAtMs,
+    (a, b) =>
+      Number(b.record.isBlocked) - Number(a.record.isBlocked) ||
+      remaining(a) - remaining(b) ||
+      b.record.resetAtMs - a.record.resetAtMs,
   )[0];
 }
 
@@ -133,7 +137,15 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   /** One window: count the hit, remember the result for the headers, reject when over the limit. */
-  protected override async handleRequest({ context, limit, ttl, throttler, blockDuration, getTracker, generateKey }: ThrottlerRequest): Promise<boolean> {
+  protected override async handleRequest({
+    context,
+    limit,
+    ttl,
+    throttler,
+    blockDuration,
+    getTracker,
+    generateKey,
+  }: ThrottlerRequest): Promise<boolean> {
     const { req } = this.getRequestResponse(context);
     const state = states.get(req)!;
     const window = state.plan.windows[throttler.name as WindowName]!;
@@ -144,7 +156,13 @@ export class RateLimitGuard extends ThrottlerGuard {
       state.batch ??= this.countAll(this.multiWindow, state.plan);
       record = (await state.batch)[window.name]!; // present: counting stops only at a refusal, which ends this loop too
     } else {
-      const raw: Partial<RateLimitRecord> & Omit<RateLimitRecord, 'resetAtMs'> = await this.storageService.increment(key, ttl, limit, blockDuration, window.name);
+      const raw: Partial<RateLimitRecord> & Omit<RateLimitRecord, 'resetAtMs'> = await this.storageService.increment(
+        key,
+        ttl,
+        limit,
+        blockDuration,
+        window.name,
+      );
       record = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 }; // resetAtMs: absent from other ThrottlerStorages
     }
     const counted = { window: { ...window, limit }, record };
@@ -157,7 +175,10 @@ export class RateLimitGuard extends ThrottlerGuard {
    * With the Redis storage, the first window's call counts all of the request's windows in one round trip
    * (throttler still walks them one by one, shortest first, and stops at the first refusal — so does the script).
    */
-  private async countAll(storage: MultiWindowStorage, plan: RateLimitPlan): Promise<Partial<Record<WindowName, RateLimitRecord>>> {
+  private async countAll(
+    storage: MultiWindowStorage,
+    plan: RateLimitPlan,
+  ): Promise<Partial<Record<WindowName, RateLimitRecord>>> {
     const planned: PlannedWindow[] = [];
     for (const w of WINDOWS) if (plan.windows[w.name]) planned.push(plan.windows[w.name]!);
     const records = await storage.incrementWindows(planned);
@@ -166,7 +187,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     return byName;
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const { req, res } = this.getRequestResponse(context);
     const state = states.get(req)!;
     const blocked = state.counted[state.counted.length - 1];
@@ -175,12 +199,21 @@ export class RateLimitGuard extends ThrottlerGuard {
     // Sampled audit: only the first rejected hit of a window (counters are atomic, so one instance sees it).
     if (detail.totalHits === detail.limit + 1) this.audit(req as AuthedRequest, state.plan, blocked);
     const retryAfter = Math.max(1, Math.ceil((blocked.record.resetAtMs - now) / 1000));
-    throw new AppError(ErrorCode.RateLimited, `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`, {
-      headers: { 'retry-after': String(retryAfter) },
-    });
+    throw new AppError(
+      ErrorCode.RateLimited,
+      `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`,
+      {
+        headers: { 'retry-after': String(retryAfter) },
+      },
+    );
   }
 
-  private writeHeaders(res: Record<string, unknown>, state: RequestState, tight: Counted | undefined, now: number): void {
+  private writeHeaders(
+    res: Record<string, unknown>,
+    state: RequestState,
+    tight: Counted | undefined,
+    now: number,
+  ): void {
     if (!tight) return;
     const remaining = Math.max(0, tight.window.limit - tight.record.totalHits);
     const secondsToReset = Math.max(1, Math.ceil((tight.record.resetAtMs - now) / 1000));

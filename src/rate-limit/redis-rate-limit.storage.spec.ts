@@ -53,7 +53,9 @@ describe('RedisRateLimitStorage (Lua: INCR + PEXPIRE + PTTL in one EVALSHA)', ()
   });
 
   it('is atomic: 50 concurrent hits get 50 distinct counts, exactly `limit` of them allowed', async () => {
-    const records = await Promise.all(Array.from({ length: 50 }, () => sut.increment('burst', 60_000, 20, 0, 'minute')));
+    const records = await Promise.all(
+      Array.from({ length: 50 }, () => sut.increment('burst', 60_000, 20, 0, 'minute')),
+    );
     expect(new Set(records.map((r) => r.totalHits)).size).toBe(50);
     expect(records.filter((r) => !r.isBlocked)).toHaveLength(20);
   });
@@ -90,7 +92,11 @@ describe('RedisRateLimitStorage (Lua: INCR + PEXPIRE + PTTL in one EVALSHA)', ()
       watcher.disconnect();
     }
     expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1); // one round trip for three windows
-    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, false], [2, false], [2, false]]);
+    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([
+      [2, false],
+      [2, false],
+      [2, false],
+    ]);
     const refused = await sut.incrementWindows(windows);
     expect(refused.map((r) => [r.totalHits, r.isBlocked])).toEqual([[3, true]]);
     expect(await redis.get(`${prefix}b:hour`)).toBe('2'); // the refused hit is not counted in the longer windows
@@ -182,7 +188,12 @@ describe('RedisRateLimitStorage when Redis fails', () => {
 
   it('a Redis that refuses connections (no offline queue) fails fast to the fallback', async () => {
     const clock = new Clock();
-    const dead = new Redis('redis://127.0.0.1:1/0', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+    const dead = new Redis('redis://127.0.0.1:1/0', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     try {
       const sut = new RedisRateLimitStorage(dead, new MemoryRateLimitStorage(clock), clock, 'p:');
       const started = Date.now();

@@ -45,7 +45,8 @@ export interface MultiWindowStorage {
   incrementWindows(hits: readonly WindowHit[]): Promise<RateLimitRecord[]>;
 }
 
-export const isMultiWindowStorage = (s: object): s is MultiWindowStorage => typeof (s as Partial<MultiWindowStorage>).incrementWindows === 'function';
+export const isMultiWindowStorage = (s: object): s is MultiWindowStorage =>
+  typeof (s as Partial<MultiWindowStorage>).incrementWindows === 'function';
 
 type ScriptedRedis = Redis & {
   [COMMAND](key: string, ttlMs: number): Promise<[number, number]>;
@@ -80,7 +81,13 @@ export class RedisRateLimitStorage implements ThrottlerStorage, MultiWindowStora
   }
 
   /** ThrottlerStorage: `ttl` in ms; `blockDuration` is not used (fixed windows, as in memory). */
-  async increment(key: string, ttl: number, limit: number, _blockDuration?: number, _throttlerName?: string): Promise<RateLimitRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration?: number,
+    _throttlerName?: string,
+  ): Promise<RateLimitRecord> {
     if (this.backingOff()) return this.fallback.hit(key, ttl, limit);
     try {
       const [hits, pttl] = await this.client[COMMAND](this.prefix + key, Math.max(1, Math.round(ttl)));
@@ -104,7 +111,8 @@ export class RedisRateLimitStorage implements ThrottlerStorage, MultiWindowStora
       this.reachable();
       const now = this.clock.now();
       const records: RateLimitRecord[] = [];
-      for (let i = 0; i < flat.length; i += 2) records.push(fixedWindowRecord(Number(flat[i]), Number(flat[i + 1]), hits[i / 2].limit, now));
+      for (let i = 0; i < flat.length; i += 2)
+        records.push(fixedWindowRecord(Number(flat[i]), Number(flat[i + 1]), hits[i / 2].limit, now));
       return records;
     } catch (err) {
       this.failed(err as Error);
@@ -123,7 +131,10 @@ export class RedisRateLimitStorage implements ThrottlerStorage, MultiWindowStora
   }
 
   private failed(err: Error): void {
-    if (!this.down) this.logger.warn(`Redis rate-limit counter failed (${err.message}); counting in this instance until Redis returns`);
+    if (!this.down)
+      this.logger.warn(
+        `Redis rate-limit counter failed (${err.message}); counting in this instance until Redis returns`,
+      );
     this.down = true;
     this.retryAt = this.clock.now() + RETRY_AFTER_MS;
   }

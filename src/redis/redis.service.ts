@@ -32,7 +32,11 @@ export class RedisService implements OnApplicationShutdown {
       retryStrategy: (times: number) => (this.closing ? null : Math.min(200 * times, 2000)),
     };
     this.client = new Redis(config.redisUrl, { ...options, connectionName: 'voicegate' });
-    this.subscriber = new Redis(config.redisUrl, { ...options, commandTimeout: undefined, connectionName: 'voicegate-sub' });
+    this.subscriber = new Redis(config.redisUrl, {
+      ...options,
+      commandTimeout: undefined,
+      connectionName: 'voicegate-sub',
+    });
     this.client.on('error', (e) => this.noteDown(e));
     this.subscriber.on('error', (e) => this.noteDown(e));
     this.subscriber.on('close', () => {
@@ -79,7 +83,11 @@ export class RedisService implements OnApplicationShutdown {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      if (this.subscriber.status === 'ready') await this.subscriber.subscribe(channel).then(() => (this.subscribed = true)).catch((e) => this.noteDown(e));
+      if (this.subscriber.status === 'ready')
+        await this.subscriber
+          .subscribe(channel)
+          .then(() => (this.subscribed = true))
+          .catch((e) => this.noteDown(e));
     }
     set.add(handler);
   }

@@ -8,9 +8,27 @@ const load = <T>(name: string): T[] => JSON.parse(readFileSync(resolve(VECTORS, 
 const urlSafe = (buf: Buffer) => buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-interface GenerateVector { token: string; now: string; iv: number[]; src: string; secret: string }
-interface VerifyVector { token: string; now: string; ttl_sec: number; src: string; secret: string }
-interface InvalidVector { desc: string; token: string; now: string; ttl_sec: number; secret: string }
+interface GenerateVector {
+  token: string;
+  now: string;
+  iv: number[];
+  src: string;
+  secret: string;
+}
+interface VerifyVector {
+  token: string;
+  now: string;
+  ttl_sec: number;
+  src: string;
+  secret: string;
+}
+interface InvalidVector {
+  desc: string;
+  token: string;
+  now: string;
+  ttl_sec: number;
+  secret: string;
+}
 
 const generate = load<GenerateVector>('generate');
 const verify = load<VerifyVector>('verify');
@@ -41,12 +59,16 @@ describe('Fernet (specification vectors)', () => {
 
   // Voicegate decrypts stored keys without a TTL: only the two time-based cases may then pass.
   const timeBased = new Set(['expired TTL', 'far-future TS (unacceptable clock skew)']);
-  it.each(invalid.filter((v) => !timeBased.has(v.desc)).map((v) => [v.desc, v] as const))('invalid: rejects "%s" without a TTL', (_, v) => {
-    expect(() => new Fernet(v.secret).decrypt(v.token)).toThrow(InvalidToken);
-  });
+  it.each(invalid.filter((v) => !timeBased.has(v.desc)).map((v) => [v.desc, v] as const))(
+    'invalid: rejects "%s" without a TTL',
+    (_, v) => {
+      expect(() => new Fernet(v.secret).decrypt(v.token)).toThrow(InvalidToken);
+    },
+  );
 
   it('accepts the time-based invalid tokens when no TTL is asked for (they are intact)', () => {
-    for (const v of invalid.filter((x) => timeBased.has(x.desc))) expect(() => new Fernet(v.secret).decrypt(v.token)).not.toThrow();
+    for (const v of invalid.filter((x) => timeBased.has(x.desc)))
+      expect(() => new Fernet(v.secret).decrypt(v.token)).not.toThrow();
   });
 });
 
@@ -60,7 +82,8 @@ describe('Fernet', () => {
   });
 
   it('round-trips text, empty and multi-block plaintexts', () => {
-    for (const text of ['', 'sk-proj-abc', 'x'.repeat(16), 'ü€😀'.repeat(40)]) expect(sut.decrypt(sut.encrypt(text)).toString('utf8')).toBe(text);
+    for (const text of ['', 'sk-proj-abc', 'x'.repeat(16), 'ü€😀'.repeat(40)])
+      expect(sut.decrypt(sut.encrypt(text)).toString('utf8')).toBe(text);
   });
 
   it('emits padded url-safe base64 beginning with the version byte', () => {

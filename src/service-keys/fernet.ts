@@ -54,7 +54,8 @@ function toUrlSafeBase64(buf: Buffer): string {
 function parse(token: string): TokenParts {
   if (typeof token !== 'string') throw new InvalidToken();
   const data = decodeUrlSafeBase64(token);
-  if (!data || data.length < HEADER + BLOCK + MAC || data[0] !== VERSION || (data.length - HEADER - MAC) % BLOCK !== 0) throw new InvalidToken();
+  if (!data || data.length < HEADER + BLOCK + MAC || data[0] !== VERSION || (data.length - HEADER - MAC) % BLOCK !== 0)
+    throw new InvalidToken();
   return { timestamp: data.readBigUInt64BE(1), data };
 }
 
@@ -111,7 +112,9 @@ export class Fernet {
 
   /** @internal True when this key's HMAC over the token matches (compared in constant time). */
   authenticates({ data }: TokenParts): boolean {
-    const expected = createHmac('sha256', this.signingKey).update(data.subarray(0, data.length - MAC)).digest();
+    const expected = createHmac('sha256', this.signingKey)
+      .update(data.subarray(0, data.length - MAC))
+      .digest();
     return timingSafeEqual(expected, data.subarray(data.length - MAC));
   }
 
@@ -122,7 +125,8 @@ export class Fernet {
   tryDecrypt(parts: TokenParts, opts: DecryptOptions = {}): Buffer | undefined {
     if (opts.ttl !== undefined) {
       const now = BigInt(Math.floor(opts.now ?? nowSeconds()));
-      if (parts.timestamp + BigInt(opts.ttl) < now || now + BigInt(MAX_CLOCK_SKEW_SECONDS) < parts.timestamp) return undefined;
+      if (parts.timestamp + BigInt(opts.ttl) < now || now + BigInt(MAX_CLOCK_SKEW_SECONDS) < parts.timestamp)
+        return undefined;
     }
     if (!this.authenticates(parts)) return undefined;
     // Authenticated first, so a padding failure below is no oracle.

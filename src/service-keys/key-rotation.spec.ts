@@ -17,16 +17,28 @@ describe('rotateEncryptionKeys', () => {
   let strayId: string;
 
   beforeEach(async () => {
-    dataSource = new DataSource(dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }));
+    dataSource = new DataSource(
+      dataSourceOptions({ type: 'better-sqlite3', database: ':memory:' }, { migrationsRun: true }),
+    );
     await dataSource.initialize();
     const user = await dataSource.getRepository(User).save({
-      email: 'rotator@example.com', username: 'rotator', usernameCanonical: 'rotator', hashedPassword: '$2b$04$x',
+      email: 'rotator@example.com',
+      username: 'rotator',
+      usernameCanonical: 'rotator',
+      hashedPassword: '$2b$04$x',
     });
     userId = user.id;
     plaintexts = new Map();
     const repo = dataSource.getRepository(ServiceKey);
     const insert = async (key: string, plaintext: string) => {
-      const row = await repo.save({ userId, service: 'openai', encryptedKey: new Fernet(key).encrypt(plaintext), keyName: null, keyPreview: null, lastUsedAt: null });
+      const row = await repo.save({
+        userId,
+        service: 'openai',
+        encryptedKey: new Fernet(key).encrypt(plaintext),
+        keyName: null,
+        keyPreview: null,
+        lastUsedAt: null,
+      });
       return row.id;
     };
     for (let i = 0; i < 25; i++) {
@@ -62,23 +74,33 @@ describe('rotateEncryptionKeys', () => {
     const before = await stored();
     const progress: [number, number][] = [];
 
-    const result = await rotateEncryptionKeys(dataSource, [NEW, OLD], { batchSize: 10, onProgress: (d, t) => void progress.push([d, t]) });
+    const result = await rotateEncryptionKeys(dataSource, [NEW, OLD], {
+      batchSize: 10,
+      onProgress: (d, t) => void progress.push([d, t]),
+    });
 
     expect(result).toEqual({ total: 26, rotated: 23, alreadyCurrent: 2, undecryptable: [strayId] });
-    expect(progress).toEqual([[10, 26], [20, 26], [26, 26]]);
+    expect(progress).toEqual([
+      [10, 26],
+      [20, 26],
+      [26, 26],
+    ]);
     const after = await stored();
     expect(readableWith([NEW], after)).toEqual(plaintexts);
     expect(after.get(strayId)).toBe(before.get(strayId));
     // Token timestamps survive rotation.
-    for (const [id, token] of after) if (id !== strayId && plaintexts.get(id)!.startsWith('sk-old'))
-      expect(new Fernet(NEW).extractTimestamp(token)).toBe(new Fernet(OLD).extractTimestamp(before.get(id)!));
+    for (const [id, token] of after)
+      if (id !== strayId && plaintexts.get(id)!.startsWith('sk-old'))
+        expect(new Fernet(NEW).extractTimestamp(token)).toBe(new Fernet(OLD).extractTimestamp(before.get(id)!));
   });
 
   it('an interrupted run loses nothing and a second run finishes the job', async () => {
     const killAfterFirstBatch = () => {
       throw new Error('killed');
     };
-    await expect(rotateEncryptionKeys(dataSource, [NEW, OLD], { batchSize: 10, onProgress: killAfterFirstBatch })).rejects.toThrow('killed');
+    await expect(
+      rotateEncryptionKeys(dataSource, [NEW, OLD], { batchSize: 10, onProgress: killAfterFirstBatch }),
+    ).rejects.toThrow('killed');
 
     const halfway = await stored();
     expect(readableWith([NEW, OLD], halfway)).toEqual(plaintexts);
@@ -97,7 +119,10 @@ describe('rotateEncryptionKeys', () => {
 
   it('leaves a row alone when it changed between read and write', async () => {
     const repo = dataSource.getRepository(ServiceKey);
-    const [victim] = [...plaintexts].filter(([, text]) => text.startsWith('sk-old')).map(([id]) => id).sort();
+    const [victim] = [...plaintexts]
+      .filter(([, text]) => text.startsWith('sk-old'))
+      .map(([id]) => id)
+      .sort();
     const replaced = new Fernet(OLD).encrypt('replaced meanwhile');
     // The batch is read, then, before its transaction, another writer replaces one of its rows.
     const transaction = dataSource.transaction.bind(dataSource) as (...a: unknown[]) => Promise<unknown>;

@@ -25,7 +25,11 @@ export interface RotationResult {
  * all decrypt). Rows already under the first key are skipped and each batch commits on its own, so an
  * interrupted run loses nothing and simply continues when run again. Token timestamps are kept.
  */
-export async function rotateEncryptionKeys(dataSource: DataSource, keys: readonly string[], opts: RotationOptions = {}): Promise<RotationResult> {
+export async function rotateEncryptionKeys(
+  dataSource: DataSource,
+  keys: readonly string[],
+  opts: RotationOptions = {},
+): Promise<RotationResult> {
   const batchSize = opts.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const cipher = MultiFernet.fromKeys(keys);
@@ -38,7 +42,11 @@ export async function rotateEncryptionKeys(dataSource: DataSource, keys: readonl
 
   for (;;) {
     // Keyset pagination by id: stable while rows are added or deleted meanwhile.
-    const query = repo.createQueryBuilder('k').select(['k.id', 'k.encryptedKey']).orderBy('k.id', 'ASC').limit(batchSize);
+    const query = repo
+      .createQueryBuilder('k')
+      .select(['k.id', 'k.encryptedKey'])
+      .orderBy('k.id', 'ASC')
+      .limit(batchSize);
     if (after !== undefined) query.where('k.id > :after', { after });
     const rows = await query.getMany();
     if (rows.length === 0) break;
@@ -59,7 +67,9 @@ export async function rotateEncryptionKeys(dataSource: DataSource, keys: readonl
     // conditional on the token it replaces, so a row changed or deleted meanwhile is left alone.
     const rotated = await dataSource.transaction(async (manager) => {
       let n = 0;
-      for (const u of updates) n += (await manager.update(ServiceKey, { id: u.id, encryptedKey: u.from }, { encryptedKey: u.to })).affected ?? 0;
+      for (const u of updates)
+        n +=
+          (await manager.update(ServiceKey, { id: u.id, encryptedKey: u.from }, { encryptedKey: u.to })).affected ?? 0;
       return n;
     });
     result.rotated += rotated;

@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
@@ -22,15 +29,27 @@ export class ServiceKeysController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Store a third-party service key, encrypted' })
   @ApiCreatedResponse({ type: ServiceKeyResponseDto })
-  create(@CurrentUser() principal: Principal, @ValidatedBody() dto: CreateServiceKeyDto, @RequestMeta() meta: RequestMetadata): Promise<ServiceKeyResponseDto> {
+  create(
+    @CurrentUser() principal: Principal,
+    @ValidatedBody() dto: CreateServiceKeyDto,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<ServiceKeyResponseDto> {
     return this.serviceKeys.create(principal.user.id, dto, meta);
   }
 
   @Get()
   @ApiOperation({ summary: 'List your service keys, newest first' })
-  @ApiQuery({ name: 'service', type: String, required: false, description: 'Only keys of this service (one of SERVICE_KEY_SERVICES)' })
+  @ApiQuery({
+    name: 'service',
+    type: String,
+    required: false,
+    description: 'Only keys of this service (one of SERVICE_KEY_SERVICES)',
+  })
   @ApiOkResponse({ type: ServiceKeyResponseDto, isArray: true })
-  list(@CurrentUser() principal: Principal, @ValidatedQuery('service') service?: unknown): Promise<ServiceKeyResponseDto[]> {
+  list(
+    @CurrentUser() principal: Principal,
+    @ValidatedQuery('service') service?: unknown,
+  ): Promise<ServiceKeyResponseDto[]> {
     return this.serviceKeys.list(principal.user.id, service);
   }
 
@@ -45,7 +64,11 @@ export class ServiceKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete one of your service keys' })
   @ApiNoContentResponse()
-  remove(@CurrentUser() principal: Principal, @ServiceKeyId() id: string, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  remove(
+    @CurrentUser() principal: Principal,
+    @ServiceKeyId() id: string,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     return this.serviceKeys.remove(principal.user.id, id, meta);
   }
 
@@ -54,7 +77,11 @@ export class ServiceKeysController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Decrypt one of your service keys (audited; marks it used)' })
   @ApiOkResponse({ type: RevealedServiceKeyDto })
-  reveal(@CurrentUser() principal: Principal, @ServiceKeyId() id: string, @RequestMeta() meta: RequestMetadata): Promise<RevealedServiceKeyDto> {
+  reveal(
+    @CurrentUser() principal: Principal,
+    @ServiceKeyId() id: string,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<RevealedServiceKeyDto> {
     return this.serviceKeys.reveal(principal.user.id, id, meta);
   }
 }

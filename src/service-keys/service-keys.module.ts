@@ -10,7 +10,11 @@ import { ServiceKeysService } from './service-keys.service';
   providers: [
     ServiceKeysService,
     // ENCRYPTION_KEY order: the first key encrypts, all decrypt.
-    { provide: MultiFernet, useFactory: (config: AppConfig) => MultiFernet.fromKeys(config.encryptionKeys), inject: [APP_CONFIG] },
+    {
+      provide: MultiFernet,
+      useFactory: (config: AppConfig) => MultiFernet.fromKeys(config.encryptionKeys),
+      inject: [APP_CONFIG],
+    },
   ],
   exports: [ServiceKeysService],
 })

@@ -27,7 +27,11 @@ export class ServiceKeysService {
     this.repo = dataSource.getRepository(ServiceKey);
   }
 
-  async create(userId: string, dto: CreateServiceKeyDto, meta: Partial<RequestMetadata>): Promise<ServiceKeyResponseDto> {
+  async create(
+    userId: string,
+    dto: CreateServiceKeyDto,
+    meta: Partial<RequestMetadata>,
+  ): Promise<ServiceKeyResponseDto> {
     const service = this.checkService(dto.service);
     const plaintext = (dto.key ?? dto.api_key) as string; // the DTO guarantees one of them
     const saved = await this.repo.save(
@@ -47,7 +51,8 @@ export class ServiceKeysService {
 
   /** The caller's keys, newest first, optionally of one service (`?service=` with nothing means all). */
   async list(userId: string, service?: unknown): Promise<ServiceKeyResponseDto[]> {
-    const where = service === undefined || service === '' ? { userId } : { userId, service: this.checkService(service) };
+    const where =
+      service === undefined || service === '' ? { userId } : { userId, service: this.checkService(service) };
     const rows = await this.repo.find({ where, order: { createdAt: 'DESC', id: 'DESC' } });
     return rows.map((row) => this.toResponse(row));
   }
@@ -68,7 +73,10 @@ export class ServiceKeysService {
     const row = await this.findOwned(userId, id);
     const key = this.decrypt(row);
     if (key === undefined)
-      throw new AppError(ErrorCode.Internal, 'This service key cannot be decrypted with the configured ENCRYPTION_KEY; the operator must add the key it was stored with');
+      throw new AppError(
+        ErrorCode.Internal,
+        'This service key cannot be decrypted with the configured ENCRYPTION_KEY; the operator must add the key it was stored with',
+      );
     await this.repo.update({ id: row.id, userId }, { lastUsedAt: this.clock.date() });
     this.audit(SecurityEventType.ServiceKeyRevealed, row, meta);
     return { id: row.id, service: row.service, key };
@@ -85,7 +93,10 @@ export class ServiceKeysService {
     const service = typeof value === 'string' ? value.trim().toLowerCase() : '';
     if (this.config.serviceKeyServices.includes(service)) return service;
     const allowed = this.config.serviceKeyServices.join(', ');
-    throw AppError.validation([{ field: 'service', message: `must be one of: ${allowed}` }], `Invalid service. Must be one of: ${allowed}`);
+    throw AppError.validation(
+      [{ field: 'service', message: `must be one of: ${allowed}` }],
+      `Invalid service. Must be one of: ${allowed}`,
+    );
   }
 
   private decrypt(row: ServiceKey): string | undefined {
@@ -105,6 +116,11 @@ export class ServiceKeysService {
   }
 
   private audit(type: SecurityEventType, row: ServiceKey, meta: Partial<RequestMetadata>): void {
-    this.events.emit(SECURITY_EVENT, { type, userId: row.userId, meta, details: { service_key_id: row.id, service: row.service } });
+    this.events.emit(SECURITY_EVENT, {
+      type,
+      userId: row.userId,
+      meta,
+      details: { service_key_id: row.id, service: row.service },
+    });
   }
 }

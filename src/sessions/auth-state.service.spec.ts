@@ -41,7 +41,11 @@ describe('AuthStateService: verified credentials', () => {
     const clock = new Clock();
     state = new AuthStateService({} as never, {} as never, clock);
     const connection = {};
-    state.rememberVerified('jwt', { via: 'jwt', userId: 'alice', sessionId: 's', exp: Math.floor(clock.now() / 1000) + 60 }, connection);
+    state.rememberVerified(
+      'jwt',
+      { via: 'jwt', userId: 'alice', sessionId: 's', exp: Math.floor(clock.now() / 1000) + 60 },
+      connection,
+    );
     expect(state.getVerified('jwt', connection)).toBeDefined();
     clock.advance(61_000);
     expect(state.getVerified('jwt', connection)).toBeUndefined();

@@ -22,10 +22,36 @@ export interface UserState {
 /** Every column but the password hash (the API key's hash is kept apart, never in the profile). */
 const STATE_COLUMNS = (() => {
   const all: (keyof User)[] = [
-    'id', 'email', 'username', 'usernameCanonical', 'fullName', 'role', 'isActive', 'isVerified', 'isSuspended', 'suspendedReason',
-    'suspendedAt', 'apiKeyHash', 'apiKeyPrefix', 'apiKeyCreatedAt', 'apiKeyLastUsedAt', 'failedLoginAttempts', 'lastFailedLoginAt',
-    'lockedUntil', 'rateLimitPerMinute', 'rateLimitPerHour', 'rateLimitPerDay', 'usageTotalRequests', 'usageTranscriptions',
-    'usageTranslations', 'usageTts', 'settings', 'createdAt', 'updatedAt', 'lastLoginAt', 'passwordChangedAt',
+    'id',
+    'email',
+    'username',
+    'usernameCanonical',
+    'fullName',
+    'role',
+    'isActive',
+    'isVerified',
+    'isSuspended',
+    'suspendedReason',
+    'suspendedAt',
+    'apiKeyHash',
+    'apiKeyPrefix',
+    'apiKeyCreatedAt',
+    'apiKeyLastUsedAt',
+    'failedLoginAttempts',
+    'lastFailedLoginAt',
+    'lockedUntil',
+    'rateLimitPerMinute',
+    'rateLimitPerHour',
+    'rateLimitPerDay',
+    'usageTotalRequests',
+    'usageTranscriptions',
+    'usageTranslations',
+    'usageTts',
+    'settings',
+    'createdAt',
+    'updatedAt',
+    'lastLoginAt',
+    'passwordChangedAt',
   ];
   return Object.fromEntries(all.map((k) => [k, true])) as Record<keyof User, true>;
 })();
@@ -92,7 +118,12 @@ export const AUTH_STATE_TTL_MS = 5_000;
  */
 @Injectable()
 export class AuthStateService implements OnModuleInit {
-  private readonly users = new LRUCache<string, UserState>({ max: 50_000, maxSize: USER_CACHE_BYTES, sizeCalculation: userStateSize, ttl: AUTH_STATE_TTL_MS });
+  private readonly users = new LRUCache<string, UserState>({
+    max: 50_000,
+    maxSize: USER_CACHE_BYTES,
+    sizeCalculation: userStateSize,
+    ttl: AUTH_STATE_TTL_MS,
+  });
   private readonly sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: AUTH_STATE_TTL_MS });
   private readonly verified = new LRUCache<string, VerifiedCredential>({ max: 50_000 });
 
@@ -157,7 +188,11 @@ export class AuthStateService implements OnModuleInit {
         role: u.role,
         isActive: u.isActive,
         isSuspended: u.isSuspended,
-        rateLimits: Object.freeze({ perMinute: u.rateLimitPerMinute, perHour: u.rateLimitPerHour, perDay: u.rateLimitPerDay }),
+        rateLimits: Object.freeze({
+          perMinute: u.rateLimitPerMinute,
+          perHour: u.rateLimitPerHour,
+          perDay: u.rateLimitPerDay,
+        }),
       }),
       apiKeyHash,
       profile: Object.freeze(profile),
@@ -172,7 +207,9 @@ export class AuthStateService implements OnModuleInit {
 
   private async loadSession(id: string): Promise<SessionState | null> {
     const usable = this.cacheUsable;
-    const s = await this.dataSource.getRepository(UserSession).findOne({ where: { id }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
+    const s = await this.dataSource
+      .getRepository(UserSession)
+      .findOne({ where: { id }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
     if (!s) return null;
     const state = { userId: s.userId, revoked: !!s.revokedAt, expiresAt: new Date(s.expiresAt).getTime() };
     if (usable) this.sessions.set(id, state);
@@ -247,7 +284,8 @@ export class AuthStateService implements OnModuleInit {
     if (!m.id) return;
     if (m.k === 'u') this.users.delete(m.id);
     else if (m.k === 's') this.sessions.delete(m.id);
-    else if (m.k === 'us') for (const [sid, s] of this.sessions.entries()) if (s.userId === m.id) this.sessions.delete(sid);
+    else if (m.k === 'us')
+      for (const [sid, s] of this.sessions.entries()) if (s.userId === m.id) this.sessions.delete(sid);
   }
 
   clear(): void {

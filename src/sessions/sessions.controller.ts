@@ -23,7 +23,11 @@ export class SessionsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke one of your sessions' })
-  async revoke(@CurrentUser() principal: Principal, @Param('id', new ParseUuidOr404Pipe('Session')) id: string, @RequestMeta() meta: RequestMetadata): Promise<void> {
+  async revoke(
+    @CurrentUser() principal: Principal,
+    @Param('id', new ParseUuidOr404Pipe('Session')) id: string,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<void> {
     await this.sessions.getOwned(principal.user.id, id);
     await this.sessions.revoke(id, 'user_revoked', { actorId: principal.user.id, meta });
   }
@@ -33,6 +37,11 @@ export class SessionsController {
   @ApiOperation({ summary: 'Revoke every session except the current one' })
   async revokeOthers(@CurrentUser() principal: Principal, @RequestMeta() meta: RequestMetadata): Promise<void> {
     const n = await this.sessions.revokeAll(principal.user.id, 'user_revoked_others', principal.sessionId);
-    this.sessions.emit({ type: SecurityEventType.SessionRevoked, userId: principal.user.id, meta, details: { sessions_revoked: n, all_but_current: true } });
+    this.sessions.emit({
+      type: SecurityEventType.SessionRevoked,
+      userId: principal.user.id,
+      meta,
+      details: { sessions_revoked: n, all_but_current: true },
+    });
   }
 }

@@ -35,7 +35,11 @@ export class SessionsService {
     this.repo = dataSource.getRepository(UserSession);
   }
 
-  async create(userId: string, meta: Partial<RequestMetadata>, opts: { deviceName?: string | null; method?: string } = {}): Promise<UserSession> {
+  async create(
+    userId: string,
+    meta: Partial<RequestMetadata>,
+    opts: { deviceName?: string | null; method?: string } = {},
+  ): Promise<UserSession> {
     const now = this.clock.date();
     const session = this.repo.create({
       id: randomUUID(),
@@ -68,12 +72,15 @@ export class SessionsService {
       .createQueryBuilder()
       .update(UserSession)
       .set({ refreshTokenJti: newJti, previousRefreshJti: presentedJti, rotatedAt: now, lastActiveAt: now })
-      .where('id = :id AND user_id = :userId AND refresh_token_jti = :jti AND revoked_at IS NULL AND expires_at > :now', {
-        id: sessionId,
-        userId,
-        jti: presentedJti,
-        now: toDbTime(now, this.dataSource.options.type === 'postgres'),
-      })
+      .where(
+        'id = :id AND user_id = :userId AND refresh_token_jti = :jti AND revoked_at IS NULL AND expires_at > :now',
+        {
+          id: sessionId,
+          userId,
+          jti: presentedJti,
+          now: toDbTime(now, this.dataSource.options.type === 'postgres'),
+        },
+      )
       .execute();
     if (res.affected === 1) return { ok: true, session: await this.repo.findOneByOrFail({ id: sessionId }), newJti };
 
@@ -81,30 +88,53 @@ export class SessionsService {
     if (!session) return { ok: false, reason: 'unknown' };
     if (session.revokedAt) return { ok: false, reason: 'revoked', session };
     if (new Date(session.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'expired', session };
-    if (session.previousRefreshJti === presentedJti && session.rotatedAt && now.getTime() - new Date(session.rotatedAt).getTime() <= REFRESH_REUSE_GRACE_MS)
+    if (
+      session.previousRefreshJti === presentedJti &&
+      session.rotatedAt &&
+      now.getTime() - new Date(session.rotatedAt).getTime() <= REFRESH_REUSE_GRACE_MS
+    )
       return { ok: false, reason: 'grace', session };
     return { ok: false, reason: 'reuse', session };
   }
 
   /** Revokes one session (idempotent); its tokens stop working on the next request, on every instance. */
-  async revoke(sessionId: string, reason: string, audit?: { actorId?: string; meta?: Partial<RequestMetadata> }): Promise<boolean> {
+  async revoke(
+    sessionId: string,
+    reason: string,
+    audit?: { actorId?: string; meta?: Partial<RequestMetadata> },
+  ): Promise<boolean> {
     const session = await this.repo.findOneBy({ id: sessionId });
     if (!session || session.revokedAt) return false;
     const now = this.clock.date();
-    const res = await this.repo.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: now, revokedReason: reason });
+    const res = await this.repo.update(
+      { id: sessionId, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
     if (!res.affected) return false;
     await this.blacklist([session], reason, now);
     await this.state.invalidateSession(sessionId);
-    if (audit) this.emit({ type: SecurityEventType.SessionRevoked, userId: session.userId, actorId: audit.actorId, meta: audit.meta, details: { session_id: sessionId, reason } });
+    if (audit)
+      this.emit({
+        type: SecurityEventType.SessionRevoked,
+        userId: session.userId,
+        actorId: audit.actorId,
+        meta: audit.meta,
+        details: { session_id: sessionId, reason },
+      });
     return true;
   }
 
   /** Revokes every live session of a user, except `exceptId`; returns how many. */
   async revokeAll(userId: string, reason: string, exceptId?: string): Promise<number> {
-    const live = await this.repo.find({ where: { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) } });
+    const live = await this.repo.find({
+      where: { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+    });
     if (!live.length) return 0;
     const now = this.clock.date();
-    const res = await this.repo.update({ id: In(live.map((s) => s.id)), revokedAt: IsNull() }, { revokedAt: now, revokedReason: reason });
+    const res = await this.repo.update(
+      { id: In(live.map((s) => s.id)), revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
     await this.blacklist(live, reason, now);
     await this.state.invalidateUserSessions(userId);
     return res.affected ?? live.length;
@@ -115,15 +145,36 @@ export class SessionsService {
     const rows: Partial<RevokedToken>[] = [];
     for (const s of sessions) {
       if (s.accessTokenJti)
-        rows.push({ jti: s.accessTokenJti, tokenType: 'access', userId: s.userId, sessionId: s.id, revokedAt: now, reason, expiresAt: new Date(now.getTime() + this.config.jwt.accessTtlSeconds * 1000) });
-      rows.push({ jti: s.refreshTokenJti, tokenType: 'refresh', userId: s.userId, sessionId: s.id, revokedAt: now, reason, expiresAt: s.expiresAt });
+        rows.push({
+          jti: s.accessTokenJti,
+          tokenType: 'access',
+          userId: s.userId,
+          sessionId: s.id,
+          revokedAt: now,
+          reason,
+          expiresAt: new Date(now.getTime() + this.config.jwt.accessTtlSeconds * 1000),
+        });
+      rows.push({
+        jti: s.refreshTokenJti,
+        tokenType: 'refresh',
+        userId: s.userId,
+        sessionId: s.id,
+        revokedAt: now,
+        reason,
+        expiresAt: s.expiresAt,
+      });
     }
-    if (rows.length) await this.dataSource.createQueryBuilder().insert().into(RevokedToken).values(rows).orIgnore().execute();
+    if (rows.length)
+      await this.dataSource.createQueryBuilder().insert().into(RevokedToken).values(rows).orIgnore().execute();
   }
 
   async listForUser(userId: string, opts: { includeRevoked?: boolean } = {}): Promise<UserSession[]> {
     const now = this.clock.date();
-    const sessions = await this.repo.find({ where: { userId, ...(opts.includeRevoked ? {} : { revokedAt: IsNull() }) }, order: { createdAt: 'DESC' }, take: 200 });
+    const sessions = await this.repo.find({
+      where: { userId, ...(opts.includeRevoked ? {} : { revokedAt: IsNull() }) },
+      order: { createdAt: 'DESC' },
+      take: 200,
+    });
     return opts.includeRevoked ? sessions : sessions.filter((s) => new Date(s.expiresAt) > now);
   }
 

@@ -8,11 +8,21 @@ import { UsersService } from './users.service';
 
 type CreateInput = { username: string; email: string; password: string };
 
-function setup(opts: { env?: AppConfig['env']; admin?: AppConfig['admin']; exists?: boolean[]; create?: (input: CreateInput) => Promise<unknown>; disabled?: boolean } = {}) {
+function setup(
+  opts: {
+    env?: AppConfig['env'];
+    admin?: AppConfig['admin'];
+    exists?: boolean[];
+    create?: (input: CreateInput) => Promise<unknown>;
+    disabled?: boolean;
+  } = {},
+) {
   const exists = [...(opts.exists ?? [false])];
   const users = {
     repo: { exists: jest.fn(async () => exists.shift() ?? true) },
-    create: jest.fn<Promise<unknown>, [CreateInput]>(opts.create ?? (async (input) => ({ user: { id: 'u1', ...input } as unknown as User, apiKey: 'tk_key' }))),
+    create: jest.fn<Promise<unknown>, [CreateInput]>(
+      opts.create ?? (async (input) => ({ user: { id: 'u1', ...input } as unknown as User, apiKey: 'tk_key' })),
+    ),
   };
   const config = { env: opts.env ?? 'development', admin: opts.admin ?? {} } as AppConfig;
   const sut = new AdminBootstrapService(users as unknown as UsersService, config, opts.disabled);
@@ -34,9 +44,17 @@ describe('AdminBootstrapService', () => {
   });
 
   it('creates the admin from ADMIN_* as a verified admin, without printing anything', async () => {
-    const { sut, users } = setup({ admin: { email: 'a@example.com', username: 'boss', password: 'granite-harbor-81' } });
+    const { sut, users } = setup({
+      admin: { email: 'a@example.com', username: 'boss', password: 'granite-harbor-81' },
+    });
     await sut.onApplicationBootstrap();
-    expect(users.create).toHaveBeenCalledWith({ email: 'a@example.com', username: 'boss', password: 'granite-harbor-81', role: Role.Admin, isVerified: true });
+    expect(users.create).toHaveBeenCalledWith({
+      email: 'a@example.com',
+      username: 'boss',
+      password: 'granite-harbor-81',
+      role: Role.Admin,
+      isVerified: true,
+    });
     expect(stdout).not.toHaveBeenCalled();
   });
 
@@ -66,24 +84,42 @@ describe('AdminBootstrapService', () => {
   });
 
   it('losing the race to another instance (duplicate name, admin now exists) is not an error and prints nothing', async () => {
-    const { sut } = setup({ exists: [false, true], create: async () => Promise.reject(new AppError(ErrorCode.UsernameTaken, 'Username already registered')) });
+    const { sut } = setup({
+      exists: [false, true],
+      create: async () => Promise.reject(new AppError(ErrorCode.UsernameTaken, 'Username already registered')),
+    });
     expect(await sut.ensureFirstAdmin()).toEqual({ action: 'raced' });
-    await expect(setup({ exists: [false, true], create: async () => Promise.reject(new AppError(ErrorCode.EmailTaken, 'x')) }).sut.onApplicationBootstrap()).resolves.toBeUndefined();
+    await expect(
+      setup({
+        exists: [false, true],
+        create: async () => Promise.reject(new AppError(ErrorCode.EmailTaken, 'x')),
+      }).sut.onApplicationBootstrap(),
+    ).resolves.toBeUndefined();
     expect(stdout).not.toHaveBeenCalled();
   });
 
   it('a name held by a non-admin account is reported, not fatal; an invalid ADMIN_PASSWORD stops the start', async () => {
-    const taken = setup({ exists: [false, false], create: async () => Promise.reject(new AppError(ErrorCode.EmailTaken, 'Email already registered')) });
-    expect(await taken.sut.ensureFirstAdmin()).toMatchObject({ action: 'skipped', reason: expect.stringContaining('Email already registered') });
+    const taken = setup({
+      exists: [false, false],
+      create: async () => Promise.reject(new AppError(ErrorCode.EmailTaken, 'Email already registered')),
+    });
+    expect(await taken.sut.ensureFirstAdmin()).toMatchObject({
+      action: 'skipped',
+      reason: expect.stringContaining('Email already registered'),
+    });
     const weak = setup({
       admin: { email: 'a@example.com', username: 'boss', password: 'password' },
       create: async () => Promise.reject(AppError.validation([{ field: 'password', message: 'is too common' }])),
     });
-    await expect(weak.sut.onApplicationBootstrap()).rejects.toThrow('ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: password: is too common');
+    await expect(weak.sut.onApplicationBootstrap()).rejects.toThrow(
+      'ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: password: is too common',
+    );
   });
 
   it('frames the credentials block', () => {
-    const lines = credentialsBlock({ username: 'admin', email: 'admin@voicegate.local' }, 'pw', 'tk_x').trim().split('\n');
+    const lines = credentialsBlock({ username: 'admin', email: 'admin@voicegate.local' }, 'pw', 'tk_x')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^=+$/);
     expect(lines[lines.length - 1]).toBe(lines[0]);
     for (const l of lines.slice(1, -1)) expect(l).toMatch(/^\| .* \|$/);

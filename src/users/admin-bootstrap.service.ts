@@ -53,7 +53,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
           `No admin existed: created "${outcome.user.username}" with a generated password, printed once to the console (not to the log). Change it after signing in.`,
         );
       } else {
-        this.logger.log(`No admin existed: created "${outcome.user.username}" from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD`);
+        this.logger.log(
+          `No admin existed: created "${outcome.user.username}" from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD`,
+        );
       }
     } else if (outcome.action === 'raced') {
       this.logger.log('Another instance created the first admin at the same time');
@@ -94,7 +96,8 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
         if (await this.adminExists()) return { action: 'raced' };
         return {
           action: 'skipped',
-          reason: `No admin account exists, and the first admin could not be created: ${err.detail} (${account.username} / ${account.email}). ` +
+          reason:
+            `No admin account exists, and the first admin could not be created: ${err.detail} (${account.username} / ${account.email}). ` +
             'Set other ADMIN_EMAIL/ADMIN_USERNAME values, or create an admin with `npm run cli -- create-admin`.',
         };
       }

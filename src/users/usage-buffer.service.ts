@@ -8,7 +8,8 @@ import { Clock } from '../common/clock';
 
 const FLUSH_EVERY_MS = 10_000;
 
-const sortedById = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedById = <V>(m: Map<string, V>): Map<string, V> =>
+  new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
  * Per-request bookkeeping (request counts, API-key and session last-used stamps) kept in memory and written
@@ -77,11 +78,25 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
       await atomically(this.dataSource, function* ({ em, write }) {
         const users = () => em.createQueryBuilder().update(User);
         for (const [id, n] of requests)
-          yield* write(users().set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' }).where('id = :id', { id }));
+          yield* write(
+            users()
+              .set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' })
+              .where('id = :id', { id }),
+          );
         for (const [id, at] of apiKeyUsed)
-          yield* write(users().set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' }).where('id = :id', { id }));
+          yield* write(
+            users()
+              .set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' })
+              .where('id = :id', { id }),
+          );
         for (const [id, at] of sessionActive)
-          yield* write(em.createQueryBuilder().update(UserSession).set({ lastActiveAt: new Date(at) }).where('id = :id AND revoked_at IS NULL', { id }));
+          yield* write(
+            em
+              .createQueryBuilder()
+              .update(UserSession)
+              .set({ lastActiveAt: new Date(at) })
+              .where('id = :id AND revoked_at IS NULL', { id }),
+          );
       });
       // This instance's cached rows now lag the counts it wrote (other instances catch up within the state TTL).
       this.state.forgetUsers(requests.keys());
@@ -103,7 +118,11 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     // flush() may hand back a periodic flush that started before the last requests were counted, and a flush that
     // fails puts its counts back: go again until nothing is left (a few attempts; each failure is logged).
     let lastError: unknown;
-    for (let attempt = 0; attempt < 4 && (this.pending || this.flushing); attempt++) await this.flush().catch((err) => (lastError = err));
-    if (this.pending) this.logger.error(`final usage flush failed, ${this.pending} buffered entries lost: ${(lastError as Error)?.message}`);
+    for (let attempt = 0; attempt < 4 && (this.pending || this.flushing); attempt++)
+      await this.flush().catch((err) => (lastError = err));
+    if (this.pending)
+      this.logger.error(
+        `final usage flush failed, ${this.pending} buffered entries lost: ${(lastError as Error)?.message}`,
+      );
   }
 }

@@ -3,7 +3,10 @@ import { loadConfig } from '../config/app-config';
 import { toUserOut, toUserOutJson, USER_OUT_SCHEMA } from './user.mapper';
 import { Role } from './users.enums';
 
-const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'unit-test-secret-unit-test-secret-0123456789' }, { persistDevSecrets: false });
+const config = loadConfig(
+  { NODE_ENV: 'test', SECRET_KEY: 'unit-test-secret-unit-test-secret-0123456789' },
+  { persistDevSecrets: false },
+);
 
 /** What a route with the schema sends (Fastify's own compiler), as parsed JSON. */
 async function sent(body: unknown): Promise<unknown> {
@@ -94,19 +97,35 @@ describe('toUserOutJson', () => {
   it.each(rows)('is JSON.stringify(toUserOut(row)) for a cached (frozen) row and a fresh one (%s)', (_case, user) => {
     const frozen = Object.freeze({ ...user });
     for (const pending of [0, 1, 12345]) {
-      expect(toUserOutJson(frozen, config, { totalRequests: pending })).toBe(JSON.stringify(toUserOut(frozen, config, { totalRequests: pending })));
-      expect(toUserOutJson(user, config, { totalRequests: pending })).toBe(JSON.stringify(toUserOut(user, config, { totalRequests: pending })));
+      expect(toUserOutJson(frozen, config, { totalRequests: pending })).toBe(
+        JSON.stringify(toUserOut(frozen, config, { totalRequests: pending })),
+      );
+      expect(toUserOutJson(user, config, { totalRequests: pending })).toBe(
+        JSON.stringify(toUserOut(user, config, { totalRequests: pending })),
+      );
     }
   });
 
   it('shows a lock only while it lasts, and the counts as they grow', () => {
     const lockedUntil = new Date(Date.now() + 60_000);
-    const row = Object.freeze({ ...rows[0][1], lockedUntil, usageTotalRequests: 7, settings: { 'quote"key': 'line\nbreak \u2028', emoji: '🎙️' } });
+    const row = Object.freeze({
+      ...rows[0][1],
+      lockedUntil,
+      usageTotalRequests: 7,
+      settings: { 'quote"key': 'line\nbreak \u2028', emoji: '🎙️' },
+    });
     const first = JSON.parse(toUserOutJson(row, config, { totalRequests: 2 }));
-    expect(first).toMatchObject({ locked_until: lockedUntil.toISOString(), usage: { total_requests: 9 }, settings: row.settings });
+    expect(first).toMatchObject({
+      locked_until: lockedUntil.toISOString(),
+      usage: { total_requests: 9 },
+      settings: row.settings,
+    });
     const later = jest.spyOn(Date, 'now').mockReturnValue(lockedUntil.getTime() + 1);
     try {
-      expect(JSON.parse(toUserOutJson(row, config, { totalRequests: 3 }))).toMatchObject({ locked_until: null, usage: { total_requests: 10 } });
+      expect(JSON.parse(toUserOutJson(row, config, { totalRequests: 3 }))).toMatchObject({
+        locked_until: null,
+        usage: { total_requests: 10 },
+      });
     } finally {
       later.mockRestore();
     }

@@ -21,7 +21,11 @@ export function toUserOut(user: UserRow, config: AppConfig, pending: PendingUsag
     out = stableUserOut(user, config);
     if (frozen) stableParts.set(user, out);
   }
-  return { ...out, locked_until: activeLock(user), usage: { ...out.usage, total_requests: user.usageTotalRequests + pending.totalRequests } };
+  return {
+    ...out,
+    locked_until: activeLock(user),
+    usage: { ...out.usage, total_requests: user.usageTotalRequests + pending.totalRequests },
+  };
 }
 
 const stableParts = new WeakMap<object, ReturnType<typeof stableUserOut>>();
@@ -39,7 +43,13 @@ export function toUserOutJson(user: UserRow, config: AppConfig, pending: Pending
   if (!Object.isFrozen(user)) return JSON.stringify(toUserOut(user, config, pending));
   let parts = jsonParts.get(user);
   if (!parts) jsonParts.set(user, (parts = splitUserOutJson(toUserOut(user, config))));
-  return parts[0] + JSON.stringify(activeLock(user)) + parts[1] + (user.usageTotalRequests + pending.totalRequests) + parts[2];
+  return (
+    parts[0] +
+    JSON.stringify(activeLock(user)) +
+    parts[1] +
+    (user.usageTotalRequests + pending.totalRequests) +
+    parts[2]
+  );
 }
 
 const jsonParts = new WeakMap<object, [string, string, string]>();
@@ -58,7 +68,10 @@ function splitUserOutJson(out: UserOut): [string, string, string] {
     } else if (key === 'usage') {
       const { total_requests: _counted, ...rest } = value as UserOut['usage'];
       parts.push(`${text}{"total_requests":`);
-      text = Object.entries(rest).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('') + '}';
+      text =
+        Object.entries(rest)
+          .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+          .join('') + '}';
     } else text += JSON.stringify(value);
   }
   parts.push(text + '}');
@@ -85,7 +98,11 @@ function stableUserOut(user: UserRow, config: AppConfig) {
     suspended_reason: user.suspendedReason,
     locked_until: null as string | null,
     rate_limits: { per_minute: limits.perMinute, per_hour: limits.perHour, per_day: limits.perDay },
-    rate_limit_overrides: { per_minute: user.rateLimitPerMinute, per_hour: user.rateLimitPerHour, per_day: user.rateLimitPerDay },
+    rate_limit_overrides: {
+      per_minute: user.rateLimitPerMinute,
+      per_hour: user.rateLimitPerHour,
+      per_day: user.rateLimitPerDay,
+    },
     usage: {
       total_requests: user.usageTotalRequests,
       transcriptions: user.usageTranscriptions,
@@ -110,7 +127,8 @@ const strOrNull = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
 const intOrNull = { type: ['integer', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
-const object = (properties: Record<string, object>) => ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false }) as const;
+const object = (properties: Record<string, object>) =>
+  ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false }) as const;
 
 /**
  * UserOut as a JSON schema, for routes that answer with a UserOut object (PUT /auth/profile; GET /auth/me sends

@@ -5,5 +5,9 @@ import { PasswordHasher } from './password/password-hasher.service';
 import { UsageBuffer } from './usage-buffer.service';
 import { UsersService } from './users.service';
 
-@Module({ imports: [SessionsModule], providers: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService], exports: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService] })
+@Module({
+  imports: [SessionsModule],
+  providers: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService],
+  exports: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService],
+})
 export class UsersModule {}

@@ -18,7 +18,8 @@ import { Role } from './users.enums';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 // Pragmatic RFC 5321/5322 subset: one @, a dotted domain, no spaces or control characters.
-export const EMAIL_PATTERN = /^[^\s@"<>()\[\]\\,;:\x00-\x1f]{1,64}@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const EMAIL_PATTERN =
+  /^[^\s@"<>()\[\]\\,;:\x00-\x1f]{1,64}@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export interface NewUser {
   email: string;
@@ -69,7 +70,11 @@ export class UsersService {
   }
 
   /** Creates a user with a personal API key; returns the key once. Duplicates → 409, even under a race. */
-  async create(input: NewUser, meta?: Partial<RequestMetadata>, actorId?: string): Promise<{ user: User; apiKey: string }> {
+  async create(
+    input: NewUser,
+    meta?: Partial<RequestMetadata>,
+    actorId?: string,
+  ): Promise<{ user: User; apiKey: string }> {
     const email = UsersService.normalizeEmail(input.email);
     const errors = this.validateIdentity({ email, username: input.username });
     if (!input.skipPolicy) errors.push(...checkPassword(input.password, { username: input.username, email }));
@@ -98,7 +103,13 @@ export class UsersService {
       throw this.duplicateError(err) ?? err;
     }
     const saved = await this.repo.findOneByOrFail({ id: user.id });
-    this.emit({ type: SecurityEventType.UserRegistered, userId: saved.id, actorId: actorId ?? saved.id, meta, details: { username: saved.username, role: saved.role } });
+    this.emit({
+      type: SecurityEventType.UserRegistered,
+      userId: saved.id,
+      actorId: actorId ?? saved.id,
+      meta,
+      details: { username: saved.username, role: saved.role },
+    });
     return { user: saved, apiKey: key.key };
   }
 

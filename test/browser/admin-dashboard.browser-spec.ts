@@ -34,7 +34,9 @@ function newestMtime(path: string): number {
 function ensureAdminUiBuilt(): void {
   const ui = join(ROOT, 'admin-ui');
   const index = join(ui, 'dist', 'index.html');
-  const sources = Math.max(...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => newestMtime(join(ui, f))));
+  const sources = Math.max(
+    ...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => newestMtime(join(ui, f))),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync('npm', ['run', '--silent', 'build:admin'], { cwd: ROOT, stdio: 'pipe' });
 }
@@ -78,7 +80,8 @@ describe('admin dashboard in a real browser', () => {
 
   function watch(p: Page): void {
     p.on('console', (m: ConsoleMessage) => {
-      if (/Content[- ]Security[- ]Policy|Refused to (execute|apply|load|connect|frame)/i.test(m.text())) csp.push(m.text());
+      if (/Content[- ]Security[- ]Policy|Refused to (execute|apply|load|connect|frame)/i.test(m.text()))
+        csp.push(m.text());
     });
     p.on('pageerror', (e) => pageErrors.push(String(e)));
     p.on('dialog', (d) => {
@@ -89,7 +92,8 @@ describe('admin dashboard in a real browser', () => {
       if (/(access|refresh)_token=|eyJ[A-Za-z0-9_-]{10,}\./.test(r.url())) tokenInUrl.push(r.url());
     });
     p.on('response', async (r) => {
-      if (new URL(r.url()).pathname === '/auth/login' && r.status() === 200) lastSessionId = (await r.json()).session_id;
+      if (new URL(r.url()).pathname === '/auth/login' && r.status() === 200)
+        lastSessionId = (await r.json()).session_id;
     });
   }
 
@@ -101,7 +105,9 @@ describe('admin dashboard in a real browser', () => {
     await p.exposeFunction('__reportCsp', (v: string) => csp.push(v));
     await p.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) =>
-        (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${e.violatedDirective} ${e.blockedURI}`),
+        (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(
+          `${e.violatedDirective} ${e.blockedURI}`,
+        ),
       );
     });
     return p;
@@ -114,7 +120,8 @@ describe('admin dashboard in a real browser', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  const nav = (p: Page, name: string) =>
+    p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const usernamesInTable = (p: Page) => p.locator('table.users-table tbody .user-link').allTextContents();
 
   beforeAll(async () => {
@@ -144,13 +151,25 @@ describe('admin dashboard in a real browser', () => {
       suspicious: true,
     });
     // A username that bypassed validation (e.g. an imported seed database) must still render as text.
-    await t.dataSource.query(`UPDATE users SET username = $1 WHERE id = $2`.replace(/\$\d/g, t.driver === 'sqlite' ? '?' : '$&'), [XSS, xss.id]);
+    await t.dataSource.query(
+      `UPDATE users SET username = $1 WHERE id = $2`.replace(/\$\d/g, t.driver === 'sqlite' ? '?' : '$&'),
+      [XSS, xss.id],
+    );
 
     userDataDir = mkdtempSync(join(tmpdir(), 'voicegate-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       reducedMotion: 'reduce',
       viewport: DESKTOP,
     });
@@ -165,7 +184,12 @@ describe('admin dashboard in a real browser', () => {
 
   afterEach(() => {
     // Checked (and emptied) after every scenario so a violation names the step that caused it.
-    expect({ csp: csp.splice(0), pageErrors: pageErrors.splice(0), alerts: dialogs.splice(0), tokenInUrl: tokenInUrl.splice(0) }).toEqual({
+    expect({
+      csp: csp.splice(0),
+      pageErrors: pageErrors.splice(0),
+      alerts: dialogs.splice(0),
+      tokenInUrl: tokenInUrl.splice(0),
+    }).toEqual({
       csp: [],
       pageErrors: [],
       alerts: [],
@@ -203,7 +227,9 @@ describe('admin dashboard in a real browser', () => {
     // The session the refused sign-in created was ended again.
     const sessions = await eventually(async () => {
       const body = (await t.http.get(`/auth/admin/users/${plain.id}/sessions`).set(api()).expect(200)).body;
-      const list: { device_name: string | null; revoked_at: string | null }[] = Array.isArray(body) ? body : body.sessions;
+      const list: { device_name: string | null; revoked_at: string | null }[] = Array.isArray(body)
+        ? body
+        : body.sessions;
       const dashboard = list.filter((s) => s.device_name === 'Admin dashboard');
       expect(dashboard).toHaveLength(1);
       expect(dashboard[0].revoked_at).not.toBeNull();
@@ -216,8 +242,16 @@ describe('admin dashboard in a real browser', () => {
     await signIn(page, admin);
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/users');
-    await eventually(async () => expect(await usernamesInTable(page)).toEqual(expect.arrayContaining(['alice', 'bob', 'carol', 'dave', 'root_admin'])));
-    const storage = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }));
+    await eventually(async () =>
+      expect(await usernamesInTable(page)).toEqual(
+        expect.arrayContaining(['alice', 'bob', 'carol', 'dave', 'root_admin']),
+      ),
+    );
+    const storage = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+    }));
     expect(storage).toEqual({ local: 0, session: 0, cookie: '' });
     expect(page.url()).not.toMatch(/token|eyJ/);
     await shot('03-users-1280');
@@ -256,7 +290,11 @@ describe('admin dashboard in a real browser', () => {
     await page.getByLabel('Role', { exact: true }).selectOption('');
 
     await page.getByRole('button', { name: 'Username', exact: true }).click();
-    const sorted = await t.http.get('/auth/admin/users').query({ sort: 'username', per_page: 25 }).set(api()).expect(200);
+    const sorted = await t.http
+      .get('/auth/admin/users')
+      .query({ sort: 'username', per_page: 25 })
+      .set(api())
+      .expect(200);
     const expected = sorted.body.users.map((u: { username: string }) => u.username);
     expect(expected.indexOf('alice')).toBeLessThan(expected.indexOf('bob'));
     await eventually(async () => expect(await usernamesInTable(page)).toEqual(expected));
@@ -272,14 +310,19 @@ describe('admin dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'alice', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/admin/users/${alice.id}`);
     await page.getByText(alice.email).first().waitFor();
-    for (const h of ['Usage', 'Profile and role', 'Rate limits', 'Login history', 'Security events']) await page.getByRole('heading', { name: h }).waitFor();
+    for (const h of ['Usage', 'Profile and role', 'Rate limits', 'Login history', 'Security events'])
+      await page.getByRole('heading', { name: h }).waitFor();
     await page.getByRole('heading', { name: /Active sessions \(1\)/ }).waitFor();
     const flagged = page.locator('table.history-table tbody tr.suspicious');
     await eventually(async () => expect(await flagged.count()).toBe(1));
     expect(await flagged.textContent()).toContain('203.0.113.77');
     expect(await flagged.textContent()).toContain('Suspicious');
     const history = (await t.http.get(`/auth/admin/users/${alice.id}/login-history`).set(api()).expect(200)).body;
-    expect(history.items.filter((r: { suspicious: boolean }) => r.suspicious).map((r: { ip_address: string }) => r.ip_address)).toEqual(['203.0.113.77']);
+    expect(
+      history.items
+        .filter((r: { suspicious: boolean }) => r.suspicious)
+        .map((r: { ip_address: string }) => r.ip_address),
+    ).toEqual(['203.0.113.77']);
     await shot('04-user-1280');
   });
 
@@ -351,12 +394,17 @@ describe('admin dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'bob', level: 1 }).waitFor();
     const row = page.locator(`tr[data-session-id="${bob.sessionId}"]`);
     await row.getByRole('button', { name: /^Revoke session/ }).click();
-    await page.getByRole('dialog', { name: 'Revoke this session?' }).getByRole('button', { name: 'Revoke session' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke this session?' })
+      .getByRole('button', { name: 'Revoke session' })
+      .click();
     // The detail lists live sessions only: the revoked one leaves the table.
     await row.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Active sessions (0)' }).waitFor();
     const body = (await t.http.get(`/auth/admin/users/${bob.id}/sessions`).set(api()).expect(200)).body;
-    const list: { id: string; revoked_at: string | null; active: boolean }[] = Array.isArray(body) ? body : body.sessions;
+    const list: { id: string; revoked_at: string | null; active: boolean }[] = Array.isArray(body)
+      ? body
+      : body.sessions;
     expect(list.find((s) => s.id === bob.sessionId)).toMatchObject({ active: false, revoked_at: expect.any(String) });
     expect((await t.http.get('/auth/me').set(bob.auth)).status).toBe(401);
   });
@@ -376,7 +424,10 @@ describe('admin dashboard in a real browser', () => {
     await dialog.getByRole('button', { name: 'Suspend 2' }).click();
     await dialog.waitFor({ state: 'detached' });
     for (const name of ['carol', 'dave'])
-      await page.locator('table.users-table tbody tr', { has: page.getByRole('link', { name, exact: true }) }).getByText('Suspended').waitFor();
+      await page
+        .locator('table.users-table tbody tr', { has: page.getByRole('link', { name, exact: true }) })
+        .getByText('Suspended')
+        .waitFor();
     for (const u of [carol, dave]) {
       const body = await getUser(u.id);
       expect((body.user ?? body).is_suspended).toBe(true);
@@ -425,7 +476,8 @@ describe('admin dashboard in a real browser', () => {
     await nav(page, 'Overview').click();
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     const stats = (await t.http.get('/auth/admin/stats').set(api()).expect(200)).body;
-    const tile = (label: string) => page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+    const tile = (label: string) =>
+      page.locator('.tile', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
     await eventually(async () => expect(await tile('Users').textContent()).toBe(String(stats.users.total)));
     expect(await tile('Suspended').textContent()).toBe(String(stats.users.by_status.suspended));
     expect(stats.users.by_status.suspended).toBe(2);
@@ -433,7 +485,9 @@ describe('admin dashboard in a real browser', () => {
     // Chart.js drew something: the canvases have pixels that are not transparent.
     const drawn = await page.$$eval('canvas', (cs) =>
       cs.map((c) => {
-        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        const d = (c as HTMLCanvasElement)
+          .getContext('2d')!
+          .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
         let n = 0;
         for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
         return n;
@@ -450,9 +504,15 @@ describe('admin dashboard in a real browser', () => {
     await nav(page, 'Security events').click();
     await page.getByRole('heading', { name: 'Security events', level: 1 }).waitFor();
     await page.getByLabel('Type').selectOption('admin_user_suspended');
-    const res = await t.http.get('/auth/admin/security-events').query({ type: 'admin_user_suspended' }).set(api()).expect(200);
+    const res = await t.http
+      .get('/auth/admin/security-events')
+      .query({ type: 'admin_user_suspended' })
+      .set(api())
+      .expect(200);
     expect(res.body.total).toBeGreaterThanOrEqual(1);
-    await eventually(async () => expect(await page.locator('table.events-table tbody tr').count()).toBe(Math.min(res.body.total, 50)));
+    await eventually(async () =>
+      expect(await page.locator('table.events-table tbody tr').count()).toBe(Math.min(res.body.total, 50)),
+    );
     const labels = await page.locator('table.events-table tbody td[data-label="Event"]').allTextContents();
     expect(new Set(labels)).toEqual(new Set(['Admin user suspended']));
     await shot('09-security-events-1280');
@@ -461,7 +521,9 @@ describe('admin dashboard in a real browser', () => {
   it('fits a phone screen', async () => {
     const fits = async (name: string) => {
       await page.waitForLoadState('networkidle');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await shot(name);
     };
@@ -495,7 +557,9 @@ describe('admin dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
     await page.getByText('You have signed out.').waitFor();
-    await eventually(async () => expect((await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(401));
+    await eventually(async () =>
+      expect((await t.http.get('/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(401),
+    );
   });
 
   it('returns to sign-in with a message when the session is revoked elsewhere', async () => {

@@ -12,7 +12,8 @@ function newestSource(dir: string): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.spec.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -35,11 +36,16 @@ const fresh = (dir: string, sourceTime: number) => {
 /** Compiles src/ and migrations/ into `dir` with tsc, plus the worker assets `nest build` copies. */
 function compileInto(dir: string): void {
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
   } catch (err) {
     // tsc still emits when another file has a type error; only a missing output is fatal here.
     const out = String((err as { stdout?: Buffer }).stdout ?? '');
-    if (!existsSync(join(dir, 'src', 'cli', 'main.js'))) throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
+    if (!existsSync(join(dir, 'src', 'cli', 'main.js')))
+      throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
     process.stderr.write(`[cli tests] tsc reported errors (output kept):\n${out.slice(0, 2000)}\n`);
   }
   copyWorkers(join(ROOT, 'src'), join(dir, 'src'));
@@ -80,7 +86,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is required for the CLI tests (init-db and create-admin run on it too) and is not reachable at ${url}: ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL is required for the CLI tests (init-db and create-admin run on it too) and is not reachable at ${url}: ${(err as Error).message}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

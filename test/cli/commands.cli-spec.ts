@@ -10,7 +10,16 @@ const sqlTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const DAY = 86_400_000;
 
 async function makeUser(db: TempDb, username: string): Promise<{ id: string; password: string }> {
-  const r = await cli(db, ['create-admin', '--email', `${username}@example.com`, '--username', username, '--generate-password', '--yes', '--json']);
+  const r = await cli(db, [
+    'create-admin',
+    '--email',
+    `${username}@example.com`,
+    '--username',
+    username,
+    '--generate-password',
+    '--yes',
+    '--json',
+  ]);
   expect(r.code).toBe(0);
   const out = JSON.parse(r.stdout);
   return { id: out.id, password: out.password };
@@ -20,7 +29,15 @@ async function addSession(db: TempDb, userId: string, opts: { expiresAt: Date; r
   const id = randomUUID();
   await db.query(
     'INSERT INTO user_sessions (id, user_id, refresh_token_jti, access_token_jti, last_active_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [id, userId, randomUUID(), randomUUID(), sqlTime(new Date()), sqlTime(opts.expiresAt), opts.revokedAt ? sqlTime(opts.revokedAt) : null],
+    [
+      id,
+      userId,
+      randomUUID(),
+      randomUUID(),
+      sqlTime(new Date()),
+      sqlTime(opts.expiresAt),
+      opts.revokedAt ? sqlTime(opts.revokedAt) : null,
+    ],
   );
   return id;
 }
@@ -38,7 +55,9 @@ describe('operator commands on SQLite', () => {
     it('sets the given password, ends every live session, audits it, and prints no secret it was given', async () => {
       const live1 = await addSession(db, user.id, { expiresAt: new Date(Date.now() + DAY) });
       const live2 = await addSession(db, user.id, { expiresAt: new Date(Date.now() + DAY) });
-      const before = (await db.query<{ password_changed_at: string }>('SELECT password_changed_at FROM users WHERE id = ?', [user.id]))[0];
+      const before = (
+        await db.query<{ password_changed_at: string }>('SELECT password_changed_at FROM users WHERE id = ?', [user.id])
+      )[0];
 
       const r = await cli(db, ['reset-password', 'CAROL@example.com', '--password', 'lantern-forest-73']);
       expect(r.code).toBe(0);
@@ -46,14 +65,23 @@ describe('operator commands on SQLite', () => {
       expect(r.stdout + r.stderr).not.toContain('lantern-forest-73');
       expect(r.stderr).toContain('REDIS_URL is not set'); // says running instances without Redis learn of it late
 
-      const [row] = await db.query<{ hashed_password: string; password_changed_at: string }>('SELECT hashed_password, password_changed_at FROM users WHERE id = ?', [user.id]);
+      const [row] = await db.query<{ hashed_password: string; password_changed_at: string }>(
+        'SELECT hashed_password, password_changed_at FROM users WHERE id = ?',
+        [user.id],
+      );
       expect(await bcrypt.compare('lantern-forest-73', row.hashed_password)).toBe(true);
       expect(row.password_changed_at > before.password_changed_at).toBe(true);
-      const sessions = await db.query<{ id: string; revoked_at: string | null; revoked_reason: string }>('SELECT id, revoked_at, revoked_reason FROM user_sessions WHERE id IN (?, ?)', [live1, live2]);
+      const sessions = await db.query<{ id: string; revoked_at: string | null; revoked_reason: string }>(
+        'SELECT id, revoked_at, revoked_reason FROM user_sessions WHERE id IN (?, ?)',
+        [live1, live2],
+      );
       expect(sessions.every((s) => s.revoked_at && s.revoked_reason === 'password_reset')).toBe(true);
       const blacklisted = await db.query('SELECT jti FROM revoked_tokens WHERE session_id IN (?, ?)', [live1, live2]);
       expect(blacklisted).toHaveLength(4); // access + refresh jti of each session
-      const events = await db.query<{ type: string; details: string }>("SELECT type, json(details) AS details FROM security_events WHERE type = 'password_reset' AND user_id = ?", [user.id]);
+      const events = await db.query<{ type: string; details: string }>(
+        "SELECT type, json(details) AS details FROM security_events WHERE type = 'password_reset' AND user_id = ?",
+        [user.id],
+      );
       expect(events).toHaveLength(1);
       expect(JSON.parse(events[0].details)).toMatchObject({ via: 'cli', sessions_revoked: 2 });
     });
@@ -63,10 +91,14 @@ describe('operator commands on SQLite', () => {
       expect(g.code).toBe(0);
       const out = JSON.parse(g.stdout);
       expect(out).toMatchObject({ username: 'carol', sessions_ended: 0 });
-      let [row] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [user.id]);
+      let [row] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [
+        user.id,
+      ]);
       expect(await bcrypt.compare(out.password, row.hashed_password)).toBe(true);
 
-      const p = await cli(db, ['reset-password', 'carol'], { input: 'short\nmeadow-copper-28\nmeadow-copper-29\nmeadow-copper-28\nmeadow-copper-28\n' });
+      const p = await cli(db, ['reset-password', 'carol'], {
+        input: 'short\nmeadow-copper-28\nmeadow-copper-29\nmeadow-copper-28\nmeadow-copper-28\n',
+      });
       expect(p.code).toBe(0);
       expect(p.stderr).toContain('Password must be at least 8 characters; try again.');
       expect(p.stderr).toContain('The passwords do not match; try again.');
@@ -75,7 +107,9 @@ describe('operator commands on SQLite', () => {
     });
 
     it('refuses an unknown user (1), a weak password (2) and contradictory options (2), changing nothing', async () => {
-      const [before] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [user.id]);
+      const [before] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [
+        user.id,
+      ]);
       const unknown = await cli(db, ['reset-password', 'nobody', '--password', 'lantern-forest-73']);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('No user with username or email "nobody"');
@@ -87,20 +121,30 @@ describe('operator commands on SQLite', () => {
       const missing = await cli(db, ['reset-password']);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain("missing required argument 'user'");
-      const [after] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [user.id]);
+      const [after] = await db.query<{ hashed_password: string }>('SELECT hashed_password FROM users WHERE id = ?', [
+        user.id,
+      ]);
       expect(after.hashed_password).toBe(before.hashed_password);
     });
   });
 
   describe('unlock', () => {
     it('lifts a lockout and resets the count; says so when there is nothing to lift', async () => {
-      await db.query('UPDATE users SET failed_login_attempts = 5, locked_until = ? WHERE id = ?', [sqlTime(new Date(Date.now() + 30 * 60_000)), user.id]);
+      await db.query('UPDATE users SET failed_login_attempts = 5, locked_until = ? WHERE id = ?', [
+        sqlTime(new Date(Date.now() + 30 * 60_000)),
+        user.id,
+      ]);
       const r = await cli(db, ['unlock', 'carol']);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('"carol" unlocked.\n');
-      const [row] = await db.query<{ failed_login_attempts: number; locked_until: string | null }>('SELECT failed_login_attempts, locked_until FROM users WHERE id = ?', [user.id]);
+      const [row] = await db.query<{ failed_login_attempts: number; locked_until: string | null }>(
+        'SELECT failed_login_attempts, locked_until FROM users WHERE id = ?',
+        [user.id],
+      );
       expect(row).toEqual({ failed_login_attempts: 0, locked_until: null });
-      expect(await db.query("SELECT id FROM security_events WHERE type = 'account_unlocked' AND user_id = ?", [user.id])).toHaveLength(1);
+      expect(
+        await db.query("SELECT id FROM security_events WHERE type = 'account_unlocked' AND user_id = ?", [user.id]),
+      ).toHaveLength(1);
 
       const again = await cli(db, ['unlock', 'carol@example.com']);
       expect(again.code).toBe(0);
@@ -116,18 +160,31 @@ describe('operator commands on SQLite', () => {
       await db.query('DELETE FROM user_sessions');
       await db.query('DELETE FROM revoked_tokens');
       const keepSession = await addSession(db, user.id, { expiresAt: new Date(now + DAY) });
-      const keepRevoked = await addSession(db, user.id, { expiresAt: new Date(now + DAY), revokedAt: new Date(now - 1000) });
+      const keepRevoked = await addSession(db, user.id, {
+        expiresAt: new Date(now + DAY),
+        revokedAt: new Date(now - 1000),
+      });
       await addSession(db, user.id, { expiresAt: new Date(now - DAY) });
       await addSession(db, user.id, { expiresAt: new Date(now - 2 * DAY), revokedAt: new Date(now - 3 * DAY) });
       const token = (expires: number) =>
-        db.query("INSERT INTO revoked_tokens (id, jti, token_type, revoked_at, expires_at) VALUES (?, ?, 'access', ?, ?)", [randomUUID(), randomUUID(), sqlTime(new Date(now - DAY)), sqlTime(new Date(expires))]);
+        db.query(
+          "INSERT INTO revoked_tokens (id, jti, token_type, revoked_at, expires_at) VALUES (?, ?, 'access', ?, ?)",
+          [randomUUID(), randomUUID(), sqlTime(new Date(now - DAY)), sqlTime(new Date(expires))],
+        );
       await token(now - 1000);
       await token(now + DAY);
       const history = (at: number) =>
-        db.query("INSERT INTO login_history (id, user_id, login_at, login_method, success) VALUES (?, ?, ?, 'password', 1)", [randomUUID(), user.id, sqlTime(new Date(at))]);
+        db.query(
+          "INSERT INTO login_history (id, user_id, login_at, login_method, success) VALUES (?, ?, ?, 'password', 1)",
+          [randomUUID(), user.id, sqlTime(new Date(at))],
+        );
       await history(now - 400 * DAY);
       await history(now - 10 * DAY);
-      const event = (at: number) => db.query("INSERT INTO security_events (id, type, severity, created_at) VALUES (?, 'login_succeeded', 'info', ?)", [randomUUID(), sqlTime(new Date(at))]);
+      const event = (at: number) =>
+        db.query(
+          "INSERT INTO security_events (id, type, severity, created_at) VALUES (?, 'login_succeeded', 'info', ?)",
+          [randomUUID(), sqlTime(new Date(at))],
+        );
       await event(now - 500 * DAY);
       await event(now - 366 * DAY);
       const eventsBefore = (await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM security_events'))[0].n;
@@ -147,7 +204,9 @@ describe('operator commands on SQLite', () => {
       expect(r.stdout).toMatch(/expired revoked tokens\s+1\n/);
       expect(r.stdout).toMatch(/login history older than 365 days\s+1\n/);
       expect(r.stdout).toMatch(/security events older than 365 days\s+2\n/);
-      expect((await db.query<{ id: string }>('SELECT id FROM user_sessions ORDER BY id')).map((s) => s.id).sort()).toEqual([keepSession, keepRevoked].sort());
+      expect(
+        (await db.query<{ id: string }>('SELECT id FROM user_sessions ORDER BY id')).map((s) => s.id).sort(),
+      ).toEqual([keepSession, keepRevoked].sort());
       expect(await db.query('SELECT id FROM revoked_tokens')).toHaveLength(1);
       expect(await db.query('SELECT id FROM login_history')).toHaveLength(1);
       expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM security_events'))[0].n).toBe(eventsBefore - 2);
@@ -171,9 +230,15 @@ describe('operator commands on SQLite', () => {
       for (const s of secrets) {
         const id = randomUUID();
         ids.push(id);
-        await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [id, user.id, new Fernet(oldKey).encrypt(s)]);
+        await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [
+          id,
+          user.id,
+          new Fernet(oldKey).encrypt(s),
+        ]);
       }
-      const r = await cli(db, ['rotate-encryption-key', '--batch-size', '2'], { env: { ENCRYPTION_KEY: `${newKey},${oldKey}` } });
+      const r = await cli(db, ['rotate-encryption-key', '--batch-size', '2'], {
+        env: { ENCRYPTION_KEY: `${newKey},${oldKey}` },
+      });
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('Service keys: 2/5\nService keys: 4/5\nService keys: 5/5\n');
       expect(r.stdout).toContain('Service keys: 5 stored, 5 re-encrypted, 0 already under the first key.');
@@ -187,7 +252,11 @@ describe('operator commands on SQLite', () => {
 
       // A key that no configured key decrypts is reported and left alone: exit 1.
       const stray = randomUUID();
-      await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [stray, user.id, new Fernet(fernetKey()).encrypt('x')]);
+      await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [
+        stray,
+        user.id,
+        new Fernet(fernetKey()).encrypt('x'),
+      ]);
       const bad = await cli(db, ['rotate-encryption-key'], { env: { ENCRYPTION_KEY: newKey } });
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain(stray);
@@ -197,10 +266,21 @@ describe('operator commands on SQLite', () => {
 
     it('draws a cli-progress bar on a terminal', async () => {
       const k = fernetKey();
-      await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [randomUUID(), user.id, new Fernet(k).encrypt('y')]);
+      await db.query("INSERT INTO api_keys (id, user_id, service, encrypted_key) VALUES (?, ?, 'openai', ?)", [
+        randomUUID(),
+        user.id,
+        new Fernet(k).encrypt('y'),
+      ]);
       // util-linux `script` gives the CLI a pseudo-terminal as stdin, stdout and stderr.
       const command = [process.execPath, CLI, 'rotate-encryption-key'].map((a) => `'${a}'`).join(' ');
-      const r = await run('script', ['--echo', 'never', '-qfec', command, '/dev/null'], { env: { DATABASE_URL: db.url, ENCRYPTION_KEY: `${fernetKey()},${k}`, NODE_ENV: 'development', SECRET_KEY: 'x'.repeat(40) } });
+      const r = await run('script', ['--echo', 'never', '-qfec', command, '/dev/null'], {
+        env: {
+          DATABASE_URL: db.url,
+          ENCRYPTION_KEY: `${fernetKey()},${k}`,
+          NODE_ENV: 'development',
+          SECRET_KEY: 'x'.repeat(40),
+        },
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Service keys \[[█░]+\] 100% \| 1\/1/);
       expect(r.stdout).not.toContain('Service keys: 1/1\n');
@@ -225,12 +305,19 @@ describe('commands without a database', () => {
     expect(JSON.parse(second.stdout).SECRET_KEY).not.toBe(secret);
 
     // The block works as configuration in production, where missing or placeholder secrets refuse to start.
-    const prod = await cli(null, ['generate-secrets', '--keep-old-keys', '--json'], { env: { NODE_ENV: 'production', ENCRYPTION_KEY: FIXED_KEY } });
+    const prod = await cli(null, ['generate-secrets', '--keep-old-keys', '--json'], {
+      env: { NODE_ENV: 'production', ENCRYPTION_KEY: FIXED_KEY },
+    });
     const keys = JSON.parse(prod.stdout).ENCRYPTION_KEY.split(',');
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(FIXED_KEY);
     const check = await cli(null, ['migrate', 'show'], {
-      env: { NODE_ENV: 'production', SECRET_KEY: secret, ENCRYPTION_KEY: keys.join(','), DATABASE_URL: 'sqlite::memory:' },
+      env: {
+        NODE_ENV: 'production',
+        SECRET_KEY: secret,
+        ENCRYPTION_KEY: keys.join(','),
+        DATABASE_URL: 'sqlite::memory:',
+      },
     });
     expect(check.code).toBe(0);
   });
@@ -255,7 +342,16 @@ describe('commands without a database', () => {
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain('BCRYPT_ROUNDS');
 
-    const commands = ['init-db', 'create-admin', 'reset-password', 'unlock', 'rotate-encryption-key', 'cleanup', 'generate-secrets', 'migrate'];
+    const commands = [
+      'init-db',
+      'create-admin',
+      'reset-password',
+      'unlock',
+      'rotate-encryption-key',
+      'cleanup',
+      'generate-secrets',
+      'migrate',
+    ];
     const helps = await Promise.all(commands.map((c) => cli(null, [c, '--help'])));
     helps.forEach((h, i) => {
       expect(h.code).toBe(0);
@@ -275,7 +371,9 @@ describe('commands without a database', () => {
   it('closes everything it opened: with Redis configured (up or down) the command still ends by itself', async () => {
     const db = await tempDb('sqlite');
     try {
-      const up = await cli(db, ['cleanup'], { env: { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' } });
+      const up = await cli(db, ['cleanup'], {
+        env: { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      });
       expect(up.code).toBe(0);
       const down = await cli(db, ['cleanup'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
       expect(down.code).toBe(0);
@@ -323,6 +421,8 @@ describe('migrate', () => {
     const reverted = await cli(db, ['migrate', 'revert', '--yes']);
     expect(reverted.code).toBe(0);
     expect(reverted.stdout).toContain(`Reverted migration ${last}.`);
-    expect((await db.query<{ name: string }>('SELECT name FROM migrations')).map((m) => m.name)).toEqual(MIGRATIONS.slice(0, -1));
+    expect((await db.query<{ name: string }>('SELECT name FROM migrations')).map((m) => m.name)).toEqual(
+      MIGRATIONS.slice(0, -1),
+    );
   });
 });

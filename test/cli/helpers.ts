@@ -15,7 +15,10 @@ interface SqliteStatement {
   run(...params: unknown[]): unknown;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Database = require('better-sqlite3') as new (file: string) => { prepare(sql: string): SqliteStatement; close(): void };
+const Database = require('better-sqlite3') as new (file: string) => {
+  prepare(sql: string): SqliteStatement;
+  close(): void;
+};
 
 export const ROOT = join(__dirname, '..', '..');
 /** dist/, or the private build test/cli/build.global.ts made when dist/ was stale. */
@@ -89,7 +92,12 @@ export async function tempDb(driver: 'sqlite' | 'postgres' = 'sqlite'): Promise<
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
-    if (!/^(DATABASE_URL|REDIS_URL|ADMIN_|SECRET_KEY|JWT_SECRET_KEY|ENCRYPTION_KEY|NODE_ENV|PORT|HOST|LOG_LEVEL|BCRYPT_ROUNDS|TEST_DB|MIGRATIONS_RUN)/.test(k)) base[k] = v;
+    if (
+      !/^(DATABASE_URL|REDIS_URL|ADMIN_|SECRET_KEY|JWT_SECRET_KEY|ENCRYPTION_KEY|NODE_ENV|PORT|HOST|LOG_LEVEL|BCRYPT_ROUNDS|TEST_DB|MIGRATIONS_RUN)/.test(
+        k,
+      )
+    )
+      base[k] = v;
   for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;
   return base;
 }
@@ -147,7 +155,8 @@ export async function cli(db: TempDb | null, args: string[], opts: RunOptions = 
     },
   });
   // Every command must end on its own: nothing (bcrypt pool, Redis, database pool) may keep it alive.
-  if (r.stderr.includes('open handles kept the CLI alive')) throw new Error(`the CLI did not exit by itself: ${args.join(' ')}\n${r.stderr}`);
+  if (r.stderr.includes('open handles kept the CLI alive'))
+    throw new Error(`the CLI did not exit by itself: ${args.join(' ')}\n${r.stderr}`);
   return r;
 }
 export const FIXED_KEY = fernetKey();
@@ -161,12 +170,22 @@ export interface RunningService {
 }
 
 /** `node dist/src/main.js` on a free port; resolves once /health answers 200. */
-export async function startService(env: Record<string, string | undefined>, opts: { readyTimeoutMs?: number } = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string | undefined>,
+  opts: { readyTimeoutMs?: number } = {},
+): Promise<RunningService> {
   const port = await freePort();
   const started = Date.now();
   const child = spawn(process.execPath, [SERVICE], {
     cwd: ROOT,
-    env: childEnv({ NODE_ENV: 'development', BCRYPT_ROUNDS: '4', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env }),
+    env: childEnv({
+      NODE_ENV: 'development',
+      BCRYPT_ROUNDS: '4',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -178,7 +197,8 @@ export async function startService(env: Record<string, string | undefined>, opts
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 45_000);
   for (;;) {
-    if (exited !== undefined) throw new Error(`service exited with ${exited} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`);
+    if (exited !== undefined)
+      throw new Error(`service exited with ${exited} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`);
     try {
       const res = await fetch(`${url}/health`);
       if (res.status === 200) break;
@@ -208,13 +228,25 @@ export async function startService(env: Record<string, string | undefined>, opts
  * Runs the CLI on a pseudo-terminal (util-linux `script`) and answers each prompt when it appears, as a person
  * at a terminal would: `steps` are [text to wait for, keys to type]. Returns everything the terminal showed.
  */
-export async function cliOnTerminal(db: TempDb, args: string[], steps: [string, string][], env: Record<string, string> = {}): Promise<RunResult> {
+export async function cliOnTerminal(
+  db: TempDb,
+  args: string[],
+  steps: [string, string][],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const started = Date.now();
   // `--echo never`: with a pipe as its own stdin, `script` would otherwise echo every key itself.
   const child = spawn('script', ['--echo', 'never', '-qfec', command, '/dev/null'], {
     cwd: ROOT,
-    env: childEnv({ NODE_ENV: 'development', BCRYPT_ROUNDS: '4', SECRET_KEY: 'cli-test-secret-' + 'x'.repeat(40), ENCRYPTION_KEY: FIXED_KEY, DATABASE_URL: db.url, ...env }),
+    env: childEnv({
+      NODE_ENV: 'development',
+      BCRYPT_ROUNDS: '4',
+      SECRET_KEY: 'cli-test-secret-' + 'x'.repeat(40),
+      ENCRYPTION_KEY: FIXED_KEY,
+      DATABASE_URL: db.url,
+      ...env,
+    }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const result = collect(child, 90_000, started);
@@ -232,6 +264,7 @@ export async function cliOnTerminal(db: TempDb, args: string[], steps: [string, 
     }
   });
   const r = await result;
-  if (seen < steps.length) throw new Error(`prompt ${JSON.stringify(steps[seen][0])} never appeared\n${r.stdout}\n${r.stderr}`);
+  if (seen < steps.length)
+    throw new Error(`prompt ${JSON.stringify(steps[seen][0])} never appeared\n${r.stdout}\n${r.stderr}`);
   return r;
 }

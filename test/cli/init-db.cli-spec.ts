@@ -12,7 +12,10 @@ interface UserRow {
   is_verified: number | boolean;
 }
 
-const users = (db: TempDb) => db.query<UserRow>('SELECT id, email, username, role, hashed_password, api_key_hash, is_verified FROM users ORDER BY created_at');
+const users = (db: TempDb) =>
+  db.query<UserRow>(
+    'SELECT id, email, username, role, hashed_password, api_key_hash, is_verified FROM users ORDER BY created_at',
+  );
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const apiKeyIn = (out: string) => /(tk_[0-9A-Za-z]{40,64})/.exec(out)?.[1];
 
@@ -26,7 +29,16 @@ describe.each(['sqlite', 'postgres'] as const)('init-db and create-admin on %s',
   afterEach(() => db.drop());
 
   it('migrates an empty database, creates the admin from options and prints its API key once; a second run changes nothing', async () => {
-    const r = await cli(db, ['init-db', '--email', 'Ops@Example.com', '--username', 'ops', '--password', 'orchid-tangent-42', '--yes']);
+    const r = await cli(db, [
+      'init-db',
+      '--email',
+      'Ops@Example.com',
+      '--username',
+      'ops',
+      '--password',
+      'orchid-tangent-42',
+      '--yes',
+    ]);
     expect(r.stderr).toContain('Applied migration InitialSchema1795387000000');
     expect(r.code).toBe(0);
     const key = apiKeyIn(r.stdout);
@@ -44,7 +56,16 @@ describe.each(['sqlite', 'postgres'] as const)('init-db and create-admin on %s',
     const migrations = await db.query<{ name: string }>('SELECT name FROM migrations');
     expect(migrations.map((m) => m.name)).toEqual(MIGRATIONS);
 
-    const again = await cli(db, ['init-db', '--email', 'other@example.com', '--username', 'other', '--password', 'orchid-tangent-43', '--yes']);
+    const again = await cli(db, [
+      'init-db',
+      '--email',
+      'other@example.com',
+      '--username',
+      'other',
+      '--password',
+      'orchid-tangent-43',
+      '--yes',
+    ]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('An admin already exists ("ops"); nothing changed');
     expect(again.stderr).not.toContain('Applied migration');
@@ -53,7 +74,16 @@ describe.each(['sqlite', 'postgres'] as const)('init-db and create-admin on %s',
   });
 
   it('create-admin adds another admin whether or not one exists; a taken name is an operational failure (exit 1)', async () => {
-    const first = await cli(db, ['create-admin', '--email', 'a1@example.com', '--username', 'alpha', '--generate-password', '--yes', '--json']);
+    const first = await cli(db, [
+      'create-admin',
+      '--email',
+      'a1@example.com',
+      '--username',
+      'alpha',
+      '--generate-password',
+      '--yes',
+      '--json',
+    ]);
     expect(first.code).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out).toMatchObject({ username: 'alpha', email: 'a1@example.com', role: 'admin' });
@@ -62,11 +92,32 @@ describe.each(['sqlite', 'postgres'] as const)('init-db and create-admin on %s',
     expect(alpha.api_key_hash).toBe(sha256(out.api_key));
     expect(await bcrypt.compare(out.password, alpha.hashed_password)).toBe(true);
 
-    const second = await cli(db, ['create-admin', '--email', 'a2@example.com', '--username', 'beta', '--password', 'orchid-tangent-44', '--yes']);
+    const second = await cli(db, [
+      'create-admin',
+      '--email',
+      'a2@example.com',
+      '--username',
+      'beta',
+      '--password',
+      'orchid-tangent-44',
+      '--yes',
+    ]);
     expect(second.code).toBe(0);
-    expect((await users(db)).map((u) => [u.username, u.role])).toEqual([['alpha', 'admin'], ['beta', 'admin']]);
+    expect((await users(db)).map((u) => [u.username, u.role])).toEqual([
+      ['alpha', 'admin'],
+      ['beta', 'admin'],
+    ]);
 
-    const taken = await cli(db, ['create-admin', '--email', 'a3@example.com', '--username', 'ALPHA', '--password', 'orchid-tangent-45', '--yes']);
+    const taken = await cli(db, [
+      'create-admin',
+      '--email',
+      'a3@example.com',
+      '--username',
+      'ALPHA',
+      '--password',
+      'orchid-tangent-45',
+      '--yes',
+    ]);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('--username: Username already registered');
     expect(taken.stdout).toBe('');
@@ -113,13 +164,17 @@ describe('init-db on SQLite', () => {
   });
 
   it('on a terminal, echoes what is typed but never the password, and takes Enter as yes', async () => {
-    const r = await cliOnTerminal(db, ['init-db'], [
-      ['Admin email: ', 'tty@example.com\r'],
-      ['Admin username: ', 'ttyadmin\r'],
-      ['Password: ', 'hidden-walnut-63\r'],
-      ['Repeat password: ', 'hidden-walnut-63x\u007f\r'], // a backspace corrects a typo
-      ['[Y/n] ', '\r'],
-    ]);
+    const r = await cliOnTerminal(
+      db,
+      ['init-db'],
+      [
+        ['Admin email: ', 'tty@example.com\r'],
+        ['Admin username: ', 'ttyadmin\r'],
+        ['Password: ', 'hidden-walnut-63\r'],
+        ['Repeat password: ', 'hidden-walnut-63x\u007f\r'], // a backspace corrects a typo
+        ['[Y/n] ', '\r'],
+      ],
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('tty@example.com'); // visible answers are echoed
     expect(r.stdout).toContain('ttyadmin');
@@ -144,11 +199,29 @@ describe('init-db on SQLite', () => {
   });
 
   it('a bad value given as an option is a usage error (exit 2) and creates nothing', async () => {
-    const common = await cli(db, ['init-db', '--email', 'o@example.com', '--username', 'ops', '--password', 'password123', '--yes']);
+    const common = await cli(db, [
+      'init-db',
+      '--email',
+      'o@example.com',
+      '--username',
+      'ops',
+      '--password',
+      'password123',
+      '--yes',
+    ]);
     expect(common.code).toBe(2);
     expect(common.stderr).toContain('--password: password is too common');
     expect(common.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
-    const email = await cli(db, ['init-db', '--email', 'nope', '--username', 'ops', '--password', 'orchid-tangent-42', '--yes']);
+    const email = await cli(db, [
+      'init-db',
+      '--email',
+      'nope',
+      '--username',
+      'ops',
+      '--password',
+      'orchid-tangent-42',
+      '--yes',
+    ]);
     expect(email.code).toBe(2);
     expect(email.stderr).toContain('--email: Email must be a valid email address');
     expect(await users(db)).toHaveLength(0);
@@ -162,7 +235,18 @@ describe('init-db on SQLite', () => {
     expect(admin).toMatchObject({ username: 'envadmin', email: 'env@example.com' });
     expect(await bcrypt.compare('maple-anchor-58', admin.hashed_password)).toBe(true);
 
-    const more = await cli(db, ['init-db', '--add-admin', '--email', 'second@example.com', '--username', 'second', '--password', 'maple-anchor-59', '--yes', '--json']);
+    const more = await cli(db, [
+      'init-db',
+      '--add-admin',
+      '--email',
+      'second@example.com',
+      '--username',
+      'second',
+      '--password',
+      'maple-anchor-59',
+      '--yes',
+      '--json',
+    ]);
     expect(more.code).toBe(0);
     expect(JSON.parse(more.stdout)).toMatchObject({ username: 'second', role: 'admin' });
     expect(await users(db)).toHaveLength(2);

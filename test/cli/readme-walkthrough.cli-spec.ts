@@ -14,7 +14,11 @@ interface Block {
 /** The README's code blocks whose first line is `# walkthrough: <label>`, in order. */
 function walkthrough(): Block[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```(bash|python)\n(# walkthrough: ([\w-]+)\n[\s\S]*?)```/g)].map((m) => ({ lang: m[1] as Block['lang'], label: m[3], code: m[2] }));
+  return [...readme.matchAll(/```(bash|python)\n(# walkthrough: ([\w-]+)\n[\s\S]*?)```/g)].map((m) => ({
+    lang: m[1] as Block['lang'],
+    label: m[3],
+    code: m[2],
+  }));
 }
 
 const MARK = '\n@@walkthrough-env@@\n';
@@ -23,7 +27,10 @@ const MARK = '\n@@walkthrough-env@@\n';
  * Runs one bash block as a reader would paste it, on the running service: variables it assigns (TOKEN=…) are
  * exported (`set -a`) and carried into the next block, like one shell session.
  */
-async function runBash(code: string, vars: Record<string, string>): Promise<{ out: string; vars: Record<string, string> }> {
+async function runBash(
+  code: string,
+  vars: Record<string, string>,
+): Promise<{ out: string; vars: Record<string, string> }> {
   const script = `set -a\n${code}\nprintf '${MARK.replace(/\n/g, '\\n')}'\nenv -0\n`;
   const r = await run('bash', ['-c', script], { env: vars, timeoutMs: 30_000 });
   expect(r.stderr).toBe('');
@@ -82,7 +89,12 @@ describe("README's Quick start walkthrough, run against the built service", () =
     }
 
     const registered = json(outputs.get('register')!);
-    expect(registered).toMatchObject({ username: 'johndoe', email: 'user@example.com', role: 'user', is_superuser: false });
+    expect(registered).toMatchObject({
+      username: 'johndoe',
+      email: 'user@example.com',
+      role: 'user',
+      is_superuser: false,
+    });
     expect(registered.api_key).toMatch(/^tk_[0-9A-Za-z]{40,}$/);
     expect(JSON.stringify(registered)).not.toMatch(/hashed_password|\$2[ab]\$/);
 
@@ -100,7 +112,14 @@ describe("README's Quick start walkthrough, run against the built service", () =
     expect(outputs.get('service-key')).not.toContain('sk-proj-0123456789abcdef');
 
     const job = json(outputs.get('job')!);
-    expect(job).toMatchObject({ job_id: vars.JOB_ID, filename: 'meeting.wav', status: 'completed', task: 'transcribe', transcript: 'Hello everyone.', detected_language: 'en' });
+    expect(job).toMatchObject({
+      job_id: vars.JOB_ID,
+      filename: 'meeting.wav',
+      status: 'completed',
+      task: 'transcribe',
+      transcript: 'Hello everyone.',
+      detected_language: 'en',
+    });
     expect(job.completed_at).toEqual(expect.any(String));
 
     const listed = json(outputs.get('list-jobs')!);
@@ -122,11 +141,14 @@ describe("README's Quick start walkthrough, run against the built service", () =
   });
 
   const python = spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0;
-  (python ? it : it.skip)('the Python block (seed 002 client) prints the signed-in user and a rotated token', async () => {
-    const block = blocks.find((b) => b.label === 'python')!;
-    const r = await run('python3', ['-c', block.code.replaceAll('http://localhost:8000', svc.url)]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('johndoe user 1\nbearer 1800\n');
-  });
+  (python ? it : it.skip)(
+    'the Python block (seed 002 client) prints the signed-in user and a rotated token',
+    async () => {
+      const block = blocks.find((b) => b.label === 'python')!;
+      const r = await run('python3', ['-c', block.code.replaceAll('http://localhost:8000', svc.url)]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('johndoe user 1\nbearer 1800\n');
+    },
+  );
 });

@@ -49,7 +49,8 @@ describe('admin API: /auth/admin/users', () => {
   const login = (username: string, password: string) => t.http.post('/auth/login').send({ username, password });
   const me = (headers: Record<string, string>) => t.http.get('/auth/me').set(headers);
   const row = (id: string) => t.dataSource.getRepository(User).findOneBy({ id });
-  const eventsOf = (type: SecurityEventType, userId: string) => events.filter((e) => e.type === type && e.userId === userId);
+  const eventsOf = (type: SecurityEventType, userId: string) =>
+    events.filter((e) => e.type === type && e.userId === userId);
 
   describe('access control', () => {
     let plain: TestUser;
@@ -61,14 +62,22 @@ describe('admin API: /auth/admin/users', () => {
 
     /** Every admin route in the OpenAPI document (so routes added elsewhere under /auth/admin are covered too). */
     const documentedRoutes = async () => {
-      const doc = (await t.http.get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+      const doc = (await t.http.get('/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       return Object.entries(doc.paths)
         .filter(([path]) => path.startsWith('/auth/admin'))
         .flatMap(([path, ops]) => Object.keys(ops).map((m) => [m, path] as [string, string]));
     };
     const fill = (path: string) => path.replace('{id}', victim.id).replace('{sid}', victim.sessionId);
     const bodyFor = (path: string) =>
-      path.endsWith('/bulk') ? { action: 'delete', user_ids: [victim.id] } : path.endsWith('/suspend') ? { reason: 'x' } : path.endsWith('/users') ? { email: 'x@example.com', username: `x_${tag()}` } : { role: 'admin' };
+      path.endsWith('/bulk')
+        ? { action: 'delete', user_ids: [victim.id] }
+        : path.endsWith('/suspend')
+          ? { reason: 'x' }
+          : path.endsWith('/users')
+            ? { email: 'x@example.com', username: `x_${tag()}` }
+            : { role: 'admin' };
 
     it('documents every admin route, each tagged admin', async () => {
       const documented = await documentedRoutes();
@@ -82,7 +91,11 @@ describe('admin API: /auth/admin/users', () => {
       expect(routes.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length);
       for (const [method, path] of routes) {
         const url = fill(path);
-        const send = (headers: Record<string, string>) => (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url).set(headers).send(bodyFor(path));
+        const send = (headers: Record<string, string>) =>
+          (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)
+            [method](url)
+            .set(headers)
+            .send(bodyFor(path));
         const anon = await send({});
         expect([method, path, anon.status]).toEqual([method, path, 401]);
         expect(anon.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -129,8 +142,18 @@ describe('admin API: /auth/admin/users', () => {
       expect(res.body.total).toBeGreaterThanOrEqual(1);
       expect(res.body.pages).toBe(Math.ceil(res.body.total / 20));
       const u = res.body.users.find((x: { id: string }) => x.id === admin.id);
-      expect(u).toMatchObject({ username: admin.username, role: 'admin', is_superuser: true, is_active: true, is_suspended: false });
-      expect(u.rate_limits).toEqual({ per_minute: expect.any(Number), per_hour: expect.any(Number), per_day: expect.any(Number) });
+      expect(u).toMatchObject({
+        username: admin.username,
+        role: 'admin',
+        is_superuser: true,
+        is_active: true,
+        is_suspended: false,
+      });
+      expect(u.rate_limits).toEqual({
+        per_minute: expect.any(Number),
+        per_hour: expect.any(Number),
+        per_day: expect.any(Number),
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/hashed_password|api_key_hash|\$2[aby]\$/);
     });
 
@@ -138,9 +161,16 @@ describe('admin API: /auth/admin/users', () => {
       const p = tag();
       const a = await createUser(t, { username: `ab_cd${p}`, fullName: 'Fifty 50% off' });
       const b = await createUser(t, { username: `abxcd${p}`, fullName: 'Five 500 off' });
-      const c = await createUser(t, { username: `plain${p}`, fullName: 'Back\\slash Person', email: `MiXeD.${p}@Example.com` });
+      const c = await createUser(t, {
+        username: `plain${p}`,
+        fullName: 'Back\\slash Person',
+        email: `MiXeD.${p}@Example.com`,
+      });
       const search = async (q: string) =>
-        ((await t.http.get('/auth/admin/users').query({ search: q, per_page: 100 }).set(admin.auth).expect(200)).body.users as { id: string }[]).map((u) => u.id);
+        (
+          (await t.http.get('/auth/admin/users').query({ search: q, per_page: 100 }).set(admin.auth).expect(200)).body
+            .users as { id: string }[]
+        ).map((u) => u.id);
 
       expect(await search(`b_cd${p}`)).toEqual([a.id]); // `_` is no single-character wildcard
       expect(await search(`B_CD${p}`.toUpperCase())).toEqual([a.id]);
@@ -166,7 +196,15 @@ describe('admin API: /auth/admin/users', () => {
       await repo.update({ id: inactive.id }, { isActive: false });
       await repo.update({ id: locked.id }, { lockedUntil: new Date(t.clock.now() + 600_000), failedLoginAttempts: 5 });
       const ids = async (query: Record<string, string>) =>
-        ((await t.http.get('/auth/admin/users').query({ search: `st_`, ...query, per_page: 100 }).set(admin.auth).expect(200)).body.users as { id: string; username: string }[])
+        (
+          (
+            await t.http
+              .get('/auth/admin/users')
+              .query({ search: `st_`, ...query, per_page: 100 })
+              .set(admin.auth)
+              .expect(200)
+          ).body.users as { id: string; username: string }[]
+        )
           .filter((u) => u.username.endsWith(p))
           .map((u) => u.id)
           .sort();
@@ -188,7 +226,12 @@ describe('admin API: /auth/admin/users', () => {
       const p = tag();
       const names = ['delta', 'Alpha', 'charlie', 'bravo', 'Echo'].map((n) => `${n}_${p}`);
       for (const n of names) await createUser(t, { username: n });
-      const page = (query: Record<string, string | number>) => t.http.get('/auth/admin/users').query({ search: `_${p}`, ...query }).set(admin.auth).expect(200);
+      const page = (query: Record<string, string | number>) =>
+        t.http
+          .get('/auth/admin/users')
+          .query({ search: `_${p}`, ...query })
+          .set(admin.auth)
+          .expect(200);
       const expected = [...names].sort((x, y) => x.toLowerCase().localeCompare(y.toLowerCase()));
 
       const seen: string[] = [];
@@ -198,11 +241,23 @@ describe('admin API: /auth/admin/users', () => {
         seen.push(...res.body.users.map((u: { username: string }) => u.username));
       }
       expect(seen).toEqual(expected);
-      expect((await page({ sort: 'username', per_page: 2, page: 4 })).body).toMatchObject({ users: [], total: 5, pages: 3 });
-      expect((await page({ sort: '-username', per_page: 100 })).body.users.map((u: { username: string }) => u.username)).toEqual([...expected].reverse());
-      expect((await page({ sort: 'email', per_page: 100 })).body.users.map((u: { username: string }) => u.username)).toEqual(expected);
-      expect((await page({ sort: '-email', per_page: 100 })).body.users.map((u: { username: string }) => u.username)).toEqual([...expected].reverse());
-      const created = (await page({ sort: 'created_at', per_page: 100 })).body.users.map((u: { created_at: string }) => u.created_at);
+      expect((await page({ sort: 'username', per_page: 2, page: 4 })).body).toMatchObject({
+        users: [],
+        total: 5,
+        pages: 3,
+      });
+      expect(
+        (await page({ sort: '-username', per_page: 100 })).body.users.map((u: { username: string }) => u.username),
+      ).toEqual([...expected].reverse());
+      expect(
+        (await page({ sort: 'email', per_page: 100 })).body.users.map((u: { username: string }) => u.username),
+      ).toEqual(expected);
+      expect(
+        (await page({ sort: '-email', per_page: 100 })).body.users.map((u: { username: string }) => u.username),
+      ).toEqual([...expected].reverse());
+      const created = (await page({ sort: 'created_at', per_page: 100 })).body.users.map(
+        (u: { created_at: string }) => u.created_at,
+      );
       expect(created).toEqual([...created].sort());
       const createdDesc = (await page({ per_page: 100 })).body.users.map((u: { created_at: string }) => u.created_at);
       expect(createdDesc).toEqual([...created].sort().reverse());
@@ -218,7 +273,10 @@ describe('admin API: /auth/admin/users', () => {
       await repo.update({ id: late.id }, { lastLoginAt: new Date('2030-06-01T00:00:00Z') });
       await repo.update({ id: never.id }, { lastLoginAt: null });
       const order = async (sort: string) =>
-        ((await t.http.get('/auth/admin/users').query({ search: `ll_`, sort }).set(admin.auth).expect(200)).body.users as { username: string }[])
+        (
+          (await t.http.get('/auth/admin/users').query({ search: `ll_`, sort }).set(admin.auth).expect(200)).body
+            .users as { username: string }[]
+        )
           .filter((u) => u.username.endsWith(p))
           .map((u) => u.username.split('_')[1]);
       expect(await order('last_login_at')).toEqual(['early', 'late', 'never']);
@@ -250,9 +308,20 @@ describe('admin API: /auth/admin/users', () => {
   describe('POST /auth/admin/users', () => {
     it('creates a user with a generated password and API key, each shown once', async () => {
       const username = `created_${tag()}`;
-      const res = await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `${username}@Example.com`, username, full_name: 'Created One' }).expect(201);
+      const res = await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `${username}@Example.com`, username, full_name: 'Created One' })
+        .expect(201);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body.user).toMatchObject({ username, email: `${username}@example.com`, full_name: 'Created One', role: 'user', is_verified: false, is_active: true });
+      expect(res.body.user).toMatchObject({
+        username,
+        email: `${username}@example.com`,
+        full_name: 'Created One',
+        role: 'user',
+        is_verified: false,
+        is_active: true,
+      });
       expect(res.body.api_key).toMatch(/^tk_/);
       expect(res.body.generated_password).toEqual(expect.any(String));
       expect(res.body.generated_password.length).toBeGreaterThanOrEqual(16);
@@ -271,23 +340,50 @@ describe('admin API: /auth/admin/users', () => {
     it('creates an admin with a given password (no generated one), verified', async () => {
       const username = `newadmin_${tag()}`;
       const password = 'A perfectly fine passphrase';
-      const res = await t.http.post('/auth/admin/users').set(key(admin)).send({ email: `${username}@example.com`, username, password, role: 'admin', is_verified: true }).expect(201);
+      const res = await t.http
+        .post('/auth/admin/users')
+        .set(key(admin))
+        .send({ email: `${username}@example.com`, username, password, role: 'admin', is_verified: true })
+        .expect(201);
       expect(res.body).not.toHaveProperty('generated_password');
       expect(res.body.user).toMatchObject({ role: 'admin', is_superuser: true, is_verified: true });
       const signedIn = await login(username, password).expect(200);
-      await t.http.get('/auth/admin/stats').set('Authorization', `Bearer ${signedIn.body.tokens.access_token}`).expect(200);
+      await t.http
+        .get('/auth/admin/stats')
+        .set('Authorization', `Bearer ${signedIn.body.tokens.access_token}`)
+        .expect(200);
     });
 
     it('applies the password policy and refuses duplicates and bad payloads', async () => {
       const username = `policy_${tag()}`;
-      const weak = await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `${username}@example.com`, username, password: 'password' }).expect(422);
+      const weak = await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `${username}@example.com`, username, password: 'password' })
+        .expect(422);
       expect(weak.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'password' })]));
-      await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `${username}@example.com`, username, password: 'short' }).expect(422);
-      await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `${username}@example.com`, username, password: username }).expect(422);
+      await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `${username}@example.com`, username, password: 'short' })
+        .expect(422);
+      await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `${username}@example.com`, username, password: username })
+        .expect(422);
 
-      const taken = await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `other_${username}@example.com`, username: admin.username.toUpperCase() }).expect(409);
+      const taken = await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `other_${username}@example.com`, username: admin.username.toUpperCase() })
+        .expect(409);
       expect(taken.body.detail).toBe('Username already registered');
-      const emailTaken = await t.http.post('/auth/admin/users').set(admin.auth).send({ email: admin.email.toUpperCase(), username }).expect(409);
+      const emailTaken = await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: admin.email.toUpperCase(), username })
+        .expect(409);
       expect(emailTaken.body.detail).toBe('Email already registered');
 
       for (const body of [
@@ -301,7 +397,12 @@ describe('admin API: /auth/admin/users', () => {
         { email: `${username}@example.com`, username, api_key_hash: 'x' },
       ])
         await t.http.post('/auth/admin/users').set(admin.auth).send(body).expect(422);
-      await t.http.get('/auth/admin/users').query({ search: username }).set(admin.auth).expect(200).expect((r) => expect(r.body.total).toBe(0));
+      await t.http
+        .get('/auth/admin/users')
+        .query({ search: username })
+        .set(admin.auth)
+        .expect(200)
+        .expect((r) => expect(r.body.total).toBe(0));
     });
   });
 
@@ -321,25 +422,49 @@ describe('admin API: /auth/admin/users', () => {
       expect(res.body.user).toMatchObject({ id: u.id, username: u.username });
       expect(res.body.login_history.length).toBeGreaterThanOrEqual(2);
       expect(res.body.login_history[0]).toMatchObject({ success: true, login_method: 'password' });
-      expect(res.body.login_history.some((h: { success: boolean; failure_reason: string }) => !h.success && h.failure_reason === 'bad_password')).toBe(true);
+      expect(
+        res.body.login_history.some(
+          (h: { success: boolean; failure_reason: string }) => !h.success && h.failure_reason === 'bad_password',
+        ),
+      ).toBe(true);
       // Live sessions only: the factory's, not the one that logged out.
       expect(res.body.sessions.map((s: { id: string }) => s.id)).toEqual([u.sessionId]);
-      expect(res.body.security_events.some((e: { type: string; actor_id: string }) => e.type === 'account_unlocked' && e.actor_id === admin.id)).toBe(true);
-      expect(res.body.usage).toMatchObject({ total_requests: expect.any(Number), transcriptions: 0, jobs: { total: 2, pending: 1, completed: 1, processing: 0, failed: 0 }, active_sessions: 1 });
+      expect(
+        res.body.security_events.some(
+          (e: { type: string; actor_id: string }) => e.type === 'account_unlocked' && e.actor_id === admin.id,
+        ),
+      ).toBe(true);
+      expect(res.body.usage).toMatchObject({
+        total_requests: expect.any(Number),
+        transcriptions: 0,
+        jobs: { total: 2, pending: 1, completed: 1, processing: 0, failed: 0 },
+        active_sessions: 1,
+      });
     });
 
     it('pages the login history and lists every session, ended ones marked inactive', async () => {
       const u = await createUser(t);
       for (let i = 0; i < 3; i++) await login(u.username, u.password).expect(200);
-      const hist = await t.http.get(`/auth/admin/users/${u.id}/login-history`).query({ page: 2, per_page: 2 }).set(admin.auth).expect(200);
+      const hist = await t.http
+        .get(`/auth/admin/users/${u.id}/login-history`)
+        .query({ page: 2, per_page: 2 })
+        .set(admin.auth)
+        .expect(200);
       expect(hist.body).toMatchObject({ total: 4, page: 2, per_page: 2, pages: 2 });
       expect(hist.body.items).toHaveLength(2);
       await t.http.get(`/auth/admin/users/${u.id}/login-history`).query({ per_page: 500 }).set(admin.auth).expect(422);
 
       await t.http.delete(`/auth/admin/users/${u.id}/sessions/${u.sessionId}`).set(admin.auth).expect(204);
-      const sessions = (await t.http.get(`/auth/admin/users/${u.id}/sessions`).set(admin.auth).expect(200)).body as { id: string; active: boolean; revoked_at: string | null }[];
+      const sessions = (await t.http.get(`/auth/admin/users/${u.id}/sessions`).set(admin.auth).expect(200)).body as {
+        id: string;
+        active: boolean;
+        revoked_at: string | null;
+      }[];
       expect(sessions).toHaveLength(4);
-      expect(sessions.find((s) => s.id === u.sessionId)).toMatchObject({ active: false, revoked_at: expect.any(String) });
+      expect(sessions.find((s) => s.id === u.sessionId)).toMatchObject({
+        active: false,
+        revoked_at: expect.any(String),
+      });
       expect(sessions.filter((s) => s.active)).toHaveLength(3);
     });
   });
@@ -348,21 +473,48 @@ describe('admin API: /auth/admin/users', () => {
     it('updates profile fields; a new email is unverified unless said otherwise', async () => {
       const u = await createUser(t, { isVerified: true });
       const p = tag();
-      const res = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ full_name: '  New Name ', email: `New.${p}@Example.com`, username: `renamed_${p}` }).expect(200);
-      expect(res.body).toMatchObject({ full_name: 'New Name', email: `new.${p}@example.com`, username: `renamed_${p}`, is_verified: false });
-      const again = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ email: `third.${p}@example.com`, is_verified: true, full_name: null }).expect(200);
+      const res = await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set(admin.auth)
+        .send({ full_name: '  New Name ', email: `New.${p}@Example.com`, username: `renamed_${p}` })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        full_name: 'New Name',
+        email: `new.${p}@example.com`,
+        username: `renamed_${p}`,
+        is_verified: false,
+      });
+      const again = await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set(admin.auth)
+        .send({ email: `third.${p}@example.com`, is_verified: true, full_name: null })
+        .expect(200);
       expect(again.body).toMatchObject({ email: `third.${p}@example.com`, is_verified: true, full_name: null });
       await login(`renamed_${p}`, u.password).expect(200);
       const ev = eventsOf(SecurityEventType.AdminUserUpdated, u.id);
       expect(ev.length).toBe(2);
-      expect(ev[0]).toMatchObject({ actorId: admin.id, details: { changes: expect.objectContaining({ username: { from: u.username, to: `renamed_${p}` } }) } });
+      expect(ev[0]).toMatchObject({
+        actorId: admin.id,
+        details: { changes: expect.objectContaining({ username: { from: u.username, to: `renamed_${p}` } }) },
+      });
     });
 
     it('refuses a taken email or username (409) and bad payloads (422)', async () => {
       const u = await createUser(t);
       const other = await createUser(t);
-      expect((await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ username: other.username.toUpperCase() }).expect(409)).body.detail).toBe('Username already registered');
-      expect((await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ email: other.email }).expect(409)).body.detail).toBe('Email already registered');
+      expect(
+        (
+          await t.http
+            .put(`/auth/admin/users/${u.id}`)
+            .set(admin.auth)
+            .send({ username: other.username.toUpperCase() })
+            .expect(409)
+        ).body.detail,
+      ).toBe('Username already registered');
+      expect(
+        (await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ email: other.email }).expect(409)).body
+          .detail,
+      ).toBe('Email already registered');
       for (const body of [
         { email: 'nope' },
         { email: null },
@@ -386,14 +538,34 @@ describe('admin API: /auth/admin/users', () => {
       const u = await createUser(t);
       await me(u.auth).expect(200); // the guard now has the user cached
       const defaults = (await me(u.auth)).body.rate_limits;
-      const set = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: 5, per_day: 1000 } }).expect(200);
+      const set = await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set(admin.auth)
+        .send({ rate_limits: { per_minute: 5, per_day: 1000 } })
+        .expect(200);
       expect(set.body.rate_limits).toEqual({ per_minute: 5, per_hour: defaults.per_hour, per_day: 1000 });
-      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({ perMinute: 5, perHour: null, perDay: 1000 });
-      const one = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: null } }).expect(200);
-      expect(one.body.rate_limits).toEqual({ per_minute: defaults.per_minute, per_hour: defaults.per_hour, per_day: 1000 });
+      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({
+        perMinute: 5,
+        perHour: null,
+        perDay: 1000,
+      });
+      const one = await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set(admin.auth)
+        .send({ rate_limits: { per_minute: null } })
+        .expect(200);
+      expect(one.body.rate_limits).toEqual({
+        per_minute: defaults.per_minute,
+        per_hour: defaults.per_hour,
+        per_day: 1000,
+      });
       const all = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: null }).expect(200);
       expect(all.body.rate_limits).toEqual(defaults);
-      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({ perMinute: null, perHour: null, perDay: null });
+      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({
+        perMinute: null,
+        perHour: null,
+        perDay: null,
+      });
     });
 
     it('a role change applies to the very next request of the same token and key', async () => {
@@ -410,7 +582,12 @@ describe('admin API: /auth/admin/users', () => {
     it('deactivation ends every session and refuses token, key and login (403 "Inactive user"); reactivation lets them in again', async () => {
       const u = await createUser(t);
       await me(key(u)).expect(200);
-      await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ is_active: false }).expect(200).expect((r) => expect(r.body.is_active).toBe(false));
+      await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set(admin.auth)
+        .send({ is_active: false })
+        .expect(200)
+        .expect((r) => expect(r.body.is_active).toBe(false));
       expect((await me(u.auth).expect(403)).body.detail).toBe('Inactive user');
       const viaKey = await me(key(u)).expect(403);
       expect(viaKey.body.detail).toBe('Inactive user');
@@ -430,17 +607,27 @@ describe('admin API: /auth/admin/users', () => {
       const u = await createUser(t);
       await me(u.auth).expect(200);
       await me(key(u)).expect(200);
-      const res = await t.http.post(`/auth/admin/users/${u.id}/suspend`).set(admin.auth).send({ reason: '  Abuse of the API  ' }).expect(200);
+      const res = await t.http
+        .post(`/auth/admin/users/${u.id}/suspend`)
+        .set(admin.auth)
+        .send({ reason: '  Abuse of the API  ' })
+        .expect(200);
       expect(res.body).toMatchObject({ id: u.id, is_suspended: true, suspended_reason: 'Abuse of the API' });
 
       expect((await me(u.auth).expect(403)).body.detail).toBe('Account suspended');
       expect((await me(key(u)).expect(403)).body.detail).toBe('Account suspended');
       expect((await login(u.username, u.password).expect(403)).body.detail).toBe('Account suspended');
       expect((await t.http.post('/auth/refresh').send({ refresh_token: u.refreshToken })).status).toBe(401);
-      const sessions = (await t.http.get(`/auth/admin/users/${u.id}/sessions`).set(admin.auth)).body as { active: boolean }[];
+      const sessions = (await t.http.get(`/auth/admin/users/${u.id}/sessions`).set(admin.auth)).body as {
+        active: boolean;
+      }[];
       expect(sessions.every((s) => !s.active)).toBe(true);
       expect(eventsOf(SecurityEventType.AdminUserSuspended, u.id)).toEqual([
-        expect.objectContaining({ actorId: admin.id, userId: u.id, details: expect.objectContaining({ reason: 'Abuse of the API', sessions_revoked: 1 }) }),
+        expect.objectContaining({
+          actorId: admin.id,
+          userId: u.id,
+          details: expect.objectContaining({ reason: 'Abuse of the API', sessions_revoked: 1 }),
+        }),
       ]);
 
       const back = await t.http.post(`/auth/admin/users/${u.id}/unsuspend`).set(admin.auth).expect(200);
@@ -465,7 +652,11 @@ describe('admin API: /auth/admin/users', () => {
       const u = await createUser(t);
       for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 5 }])
         await t.http.post(`/auth/admin/users/${u.id}/suspend`).set(admin.auth).send(body).expect(422);
-      await t.http.post(`/auth/admin/users/${u.id}/suspend`).set(admin.auth).send({ reason: 'x'.repeat(500) }).expect(200);
+      await t.http
+        .post(`/auth/admin/users/${u.id}/suspend`)
+        .set(admin.auth)
+        .send({ reason: 'x'.repeat(500) })
+        .expect(200);
     });
   });
 
@@ -480,7 +671,9 @@ describe('admin API: /auth/admin/users', () => {
       await login(u.username, u.password).expect(401);
       await t.http.get(`/auth/admin/users/${u.id}`).set(admin.auth).expect(404);
       await t.http.delete(`/auth/admin/users/${u.id}`).set(admin.auth).expect(404);
-      const trail = await t.get(AuditQueryService).securityEvents({ userId: u.id, type: SecurityEventType.AdminUserDeleted });
+      const trail = await t
+        .get(AuditQueryService)
+        .securityEvents({ userId: u.id, type: SecurityEventType.AdminUserDeleted });
       expect(trail.items).toHaveLength(1);
       expect(trail.items[0]).toMatchObject({ user_id: u.id, actor_id: admin.id });
     });
@@ -505,11 +698,19 @@ describe('admin API: /auth/admin/users', () => {
     it('sets a given password (204), checked against the policy, and works without a body', async () => {
       const u = await createUser(t);
       const pw = 'Another fine passphrase';
-      const res = await t.http.post(`/auth/admin/users/${u.id}/reset-password`).set(admin.auth).send({ new_password: pw }).expect(204);
+      const res = await t.http
+        .post(`/auth/admin/users/${u.id}/reset-password`)
+        .set(admin.auth)
+        .send({ new_password: pw })
+        .expect(204);
       expect(res.headers['cache-control']).toBe('no-store');
       await login(u.username, pw).expect(200);
       for (const new_password of ['password', 'short', u.username, '', null, 42])
-        await t.http.post(`/auth/admin/users/${u.id}/reset-password`).set(admin.auth).send({ new_password }).expect(422);
+        await t.http
+          .post(`/auth/admin/users/${u.id}/reset-password`)
+          .set(admin.auth)
+          .send({ new_password })
+          .expect(422);
       await login(u.username, pw).expect(200);
       const bare = await t.http.post(`/auth/admin/users/${u.id}/reset-password`).set(admin.auth).expect(200);
       await login(u.username, bare.body.generated_password).expect(200);
@@ -529,18 +730,24 @@ describe('admin API: /auth/admin/users', () => {
       const u = await createUser(t);
       for (let i = 0; i < t.config.lockout.maxAttempts; i++) await login(u.username, 'not the password');
       expect((await login(u.username, u.password).expect(423)).headers['retry-after']).toBeDefined();
-      const listed = await t.http.get('/auth/admin/users').query({ search: u.username, status: 'locked' }).set(admin.auth).expect(200);
+      const listed = await t.http
+        .get('/auth/admin/users')
+        .query({ search: u.username, status: 'locked' })
+        .set(admin.auth)
+        .expect(200);
       expect(listed.body.users.map((x: { id: string }) => x.id)).toEqual([u.id]);
       const res = await t.http.post(`/auth/admin/users/${u.id}/unlock`).set(admin.auth).expect(200);
       expect(res.body.locked_until).toBeNull();
       expect(await row(u.id)).toMatchObject({ failedLoginAttempts: 0, lockedUntil: null });
       await login(u.username, u.password).expect(200);
-      expect(eventsOf(SecurityEventType.AccountUnlocked, u.id)).toEqual([expect.objectContaining({ actorId: admin.id })]);
+      expect(eventsOf(SecurityEventType.AccountUnlocked, u.id)).toEqual([
+        expect.objectContaining({ actorId: admin.id }),
+      ]);
     });
   });
 
   describe('sessions', () => {
-    it('ends one session (404 when it is not the user\'s) or all of them', async () => {
+    it("ends one session (404 when it is not the user's) or all of them", async () => {
       const u = await createUser(t);
       const other = await createUser(t);
       const second = await login(u.username, u.password).expect(200);
@@ -554,7 +761,9 @@ describe('admin API: /auth/admin/users', () => {
       await t.http.delete(`/auth/admin/users/${u.id}/sessions`).set(admin.auth).expect(204);
       await me(secondAuth).expect(401);
       await me(key(u)).expect(200); // the API key is no session
-      expect(eventsOf(SecurityEventType.AdminSessionsRevoked, u.id).map((e) => e.details?.sessions_revoked)).toEqual([1, 1]);
+      expect(eventsOf(SecurityEventType.AdminSessionsRevoked, u.id).map((e) => e.details?.sessions_revoked)).toEqual([
+        1, 1,
+      ]);
     });
   });
 
@@ -573,7 +782,11 @@ describe('admin API: /auth/admin/users', () => {
     });
 
     it('an admin can still edit their own profile and reset their own sessions', async () => {
-      await t.http.put(`/auth/admin/users/${admin.id}`).set(admin.auth).send({ full_name: 'The Admin', role: 'admin', is_active: true }).expect(200);
+      await t.http
+        .put(`/auth/admin/users/${admin.id}`)
+        .set(admin.auth)
+        .send({ full_name: 'The Admin', role: 'admin', is_active: true })
+        .expect(200);
     });
   });
 
@@ -594,7 +807,11 @@ describe('admin API: /auth/admin/users', () => {
         results: [
           { user_id: a.id, success: true },
           { user_id: unknown, success: false, error: { code: 'NOT_FOUND', detail: 'User not found' } },
-          { user_id: admin.id, success: false, error: { code: 'CONFLICT', detail: 'You cannot suspend your own account' } },
+          {
+            user_id: admin.id,
+            success: false,
+            error: { code: 'CONFLICT', detail: 'You cannot suspend your own account' },
+          },
           { user_id: b.id, success: true },
         ],
       });
@@ -612,7 +829,12 @@ describe('admin API: /auth/admin/users', () => {
       const a = await createUser(t);
       const b = await createUser(t);
       const bulk = (action: string, extra: object = {}) =>
-        t.http.post('/auth/admin/users/bulk').set(key(admin)).send({ action, user_ids: [a.id, b.id], ...extra }).expect(200).expect((r) => expect(r.body.succeeded).toBe(2));
+        t.http
+          .post('/auth/admin/users/bulk')
+          .set(key(admin))
+          .send({ action, user_ids: [a.id, b.id], ...extra })
+          .expect(200)
+          .expect((r) => expect(r.body.succeeded).toBe(2));
 
       await bulk('deactivate');
       expect((await me(key(a)).expect(403)).body.detail).toBe('Inactive user');
@@ -622,7 +844,8 @@ describe('admin API: /auth/admin/users', () => {
       await me(a.auth).expect(401);
       await bulk('verify');
       expect(await row(b.id)).toMatchObject({ isVerified: true });
-      for (const u of [a, b]) for (let i = 0; i < t.config.lockout.maxAttempts; i++) await login(u.username, 'not the password');
+      for (const u of [a, b])
+        for (let i = 0; i < t.config.lockout.maxAttempts; i++) await login(u.username, 'not the password');
       await login(b.username, b.password).expect(423);
       await bulk('unlock');
       const signedIn = await login(b.username, b.password).expect(200);
@@ -636,8 +859,16 @@ describe('admin API: /auth/admin/users', () => {
       await bulk('delete');
       expect(await row(a.id)).toBeNull();
       expect(await row(b.id)).toBeNull();
-      const again = await t.http.post('/auth/admin/users/bulk').set(admin.auth).send({ action: 'delete', user_ids: [a.id] }).expect(200);
-      expect(again.body).toMatchObject({ succeeded: 0, failed: 1, results: [{ user_id: a.id, success: false, error: { code: 'NOT_FOUND' } }] });
+      const again = await t.http
+        .post('/auth/admin/users/bulk')
+        .set(admin.auth)
+        .send({ action: 'delete', user_ids: [a.id] })
+        .expect(200);
+      expect(again.body).toMatchObject({
+        succeeded: 0,
+        failed: 1,
+        results: [{ user_id: a.id, success: false, error: { code: 'NOT_FOUND' } }],
+      });
     });
 
     it.each([
@@ -648,7 +879,13 @@ describe('admin API: /auth/admin/users', () => {
       ['ids not an array', { action: 'verify', user_ids: 'x' }],
       ['a malformed id', { action: 'verify', user_ids: ['not-a-uuid'] }],
       ['101 ids', { action: 'verify', user_ids: Array.from({ length: 101 }, () => randomUUID()) }],
-      ['a repeated id (any case)', { action: 'verify', user_ids: ['6f1c2c1e-1b7a-4c55-9a55-1f5c1c1e1b7a', '6F1C2C1E-1B7A-4C55-9A55-1F5C1C1E1B7A'] }],
+      [
+        'a repeated id (any case)',
+        {
+          action: 'verify',
+          user_ids: ['6f1c2c1e-1b7a-4c55-9a55-1f5c1c1e1b7a', '6F1C2C1E-1B7A-4C55-9A55-1F5C1C1E1B7A'],
+        },
+      ],
       ['missing ids', { action: 'verify' }],
       ['an unknown field', { action: 'verify', user_ids: [randomUUID()], extra: 1 }],
     ])('422 for %s', async (_, body) => {
@@ -656,7 +893,11 @@ describe('admin API: /auth/admin/users', () => {
     });
 
     it('accepts 100 ids', async () => {
-      const res = await t.http.post('/auth/admin/users/bulk').set(admin.auth).send({ action: 'verify', user_ids: Array.from({ length: 100 }, () => randomUUID()) }).expect(200);
+      const res = await t.http
+        .post('/auth/admin/users/bulk')
+        .set(admin.auth)
+        .send({ action: 'verify', user_ids: Array.from({ length: 100 }, () => randomUUID()) })
+        .expect(200);
       expect(res.body).toMatchObject({ succeeded: 0, failed: 100 });
     });
   });
@@ -666,26 +907,40 @@ describe('admin API: /auth/admin/users', () => {
       const u = await createUser(t);
       await login(u.username, u.password).expect(200);
       await login(u.username, 'wrong password!!').expect(401);
-      await t.dataSource.getRepository(TranscriptionJob).insert({ jobId: randomUUID(), userId: u.id, filename: 'f.wav', status: JobStatus.Failed });
+      await t.dataSource
+        .getRepository(TranscriptionJob)
+        .insert({ jobId: randomUUID(), userId: u.id, filename: 'f.wav', status: JobStatus.Failed });
 
       const s = (await t.http.get('/auth/admin/stats').set(admin.auth).expect(200)).body;
-      const total = (q: Record<string, string>) => t.http.get('/auth/admin/users').query({ ...q, per_page: 1 }).set(admin.auth).then((r) => r.body.total as number);
+      const total = (q: Record<string, string>) =>
+        t.http
+          .get('/auth/admin/users')
+          .query({ ...q, per_page: 1 })
+          .set(admin.auth)
+          .then((r) => r.body.total as number);
       expect(s.users.total).toBe(await total({}));
-      for (const status of ['active', 'inactive', 'suspended', 'locked', 'unverified']) expect([status, s.users.by_status[status]]).toEqual([status, await total({ status })]);
+      for (const status of ['active', 'inactive', 'suspended', 'locked', 'unverified'])
+        expect([status, s.users.by_status[status]]).toEqual([status, await total({ status })]);
       expect(s.users.by_role.admin + s.users.by_role.user).toBe(s.users.total);
       expect(s.users.by_role.admin).toBe(await total({ role: 'admin' }));
 
       expect(s.logins.per_day).toHaveLength(30);
       const today = t.clock.date().toISOString().slice(0, 10);
       expect(s.logins.per_day[29].date).toBe(today);
-      for (const d of s.logins.per_day) expect(d).toEqual({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), success: expect.any(Number), failure: expect.any(Number) });
+      for (const d of s.logins.per_day)
+        expect(d).toEqual({
+          date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          success: expect.any(Number),
+          failure: expect.any(Number),
+        });
       expect(s.logins.per_day[29].success).toBeGreaterThanOrEqual(1);
       expect(s.logins.per_day[29].failure).toBeGreaterThanOrEqual(1);
       expect(s.logins.last_24h.success).toBeGreaterThanOrEqual(1);
       expect(s.logins.last_24h.failure).toBeGreaterThanOrEqual(1);
 
       const jobs = t.dataSource.getRepository(TranscriptionJob);
-      for (const status of Object.values(JobStatus)) expect(s.jobs.by_status[status]).toBe(await jobs.countBy({ status }));
+      for (const status of Object.values(JobStatus))
+        expect(s.jobs.by_status[status]).toBe(await jobs.countBy({ status }));
       expect(s.sessions.active).toBeGreaterThanOrEqual(2);
 
       // A day later the figures move with the clock (the API key outlives the access token).
@@ -708,23 +963,52 @@ describe('admin API: the last active admin', () => {
   });
   afterAll(() => t.close());
 
-  const activeAdmins = () => t.dataSource.getRepository(User).countBy({ role: Role.Admin, isActive: true, isSuspended: false });
+  const activeAdmins = () =>
+    t.dataSource.getRepository(User).countBy({ role: Role.Admin, isActive: true, isSuspended: false });
   const restore = async () => {
-    await t.dataSource.getRepository(User).update({ id: In([a.id, b.id]) }, { role: Role.Admin, isActive: true, isSuspended: false, suspendedReason: null });
+    await t.dataSource
+      .getRepository(User)
+      .update(
+        { id: In([a.id, b.id]) },
+        { role: Role.Admin, isActive: true, isSuspended: false, suspendedReason: null },
+      );
     for (const u of [a, b]) await t.get(AuthStateService).invalidateUser(u.id);
   };
 
   it.each([
-    ['suspend', (s: AdminUsersService, actor: string, id: string) => s.suspend({ id: actor, meta: {} }, id, 'x'), /Cannot suspend the last active admin/],
-    ['demote', (s: AdminUsersService, actor: string, id: string) => s.update({ id: actor, meta: {} }, id, { role: Role.User }), /Cannot demote the last active admin/],
-    ['deactivate', (s: AdminUsersService, actor: string, id: string) => s.update({ id: actor, meta: {} }, id, { is_active: false }), /Cannot deactivate the last active admin/],
-    ['delete', (s: AdminUsersService, actor: string, id: string) => s.remove({ id: actor, meta: {} }, id), /Cannot delete the last active admin/],
+    [
+      'suspend',
+      (s: AdminUsersService, actor: string, id: string) => s.suspend({ id: actor, meta: {} }, id, 'x'),
+      /Cannot suspend the last active admin/,
+    ],
+    [
+      'demote',
+      (s: AdminUsersService, actor: string, id: string) => s.update({ id: actor, meta: {} }, id, { role: Role.User }),
+      /Cannot demote the last active admin/,
+    ],
+    [
+      'deactivate',
+      (s: AdminUsersService, actor: string, id: string) => s.update({ id: actor, meta: {} }, id, { is_active: false }),
+      /Cannot deactivate the last active admin/,
+    ],
+    [
+      'delete',
+      (s: AdminUsersService, actor: string, id: string) => s.remove({ id: actor, meta: {} }, id),
+      /Cannot delete the last active admin/,
+    ],
   ])('refuses to %s the last active admin (409), whoever asks', async (_, act, detail) => {
     // The other admin is already gone (e.g. on another instance, a moment ago): b is the last one.
     await t.dataSource.getRepository(User).update({ id: a.id }, { isSuspended: true });
     const sut = t.get(AdminUsersService);
-    await expect(act(sut, a.id, b.id)).rejects.toMatchObject({ code: 'CONFLICT', detail: expect.stringMatching(detail) });
-    expect(await t.dataSource.getRepository(User).findOneBy({ id: b.id })).toMatchObject({ role: Role.Admin, isActive: true, isSuspended: false });
+    await expect(act(sut, a.id, b.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      detail: expect.stringMatching(detail),
+    });
+    expect(await t.dataSource.getRepository(User).findOneBy({ id: b.id })).toMatchObject({
+      role: Role.Admin,
+      isActive: true,
+      isSuspended: false,
+    });
     await restore();
   });
 
@@ -741,26 +1025,29 @@ describe('admin API: the last active admin', () => {
     ['suspend', 'post', '/suspend', { reason: 'race' }],
     ['deactivate', 'put', '', { is_active: false }],
     ['delete', 'delete', '', undefined],
-  ] as const)('two admins who %s each other at the same moment: at most one succeeds, one active admin remains', async (_, method, suffix, body) => {
-    for (let round = 0; round < 4; round++) {
-      const [x, y] = await Promise.all([
-        t.http[method](`/auth/admin/users/${b.id}${suffix}`).set({ 'X-API-Key': a.apiKey }).send(body),
-        t.http[method](`/auth/admin/users/${a.id}${suffix}`).set({ 'X-API-Key': b.apiKey }).send(body),
-      ]);
-      const statuses = [x.status, y.status];
-      // The first write wins; the second is refused by the guard (403: no longer an admin / suspended /
-      // deleted → 401) or, when it got past the guard first, by the last-admin check (409).
-      expect(statuses.filter((s) => s < 300)).toHaveLength(1);
-      for (const s of statuses) expect([200, 204, 401, 403, 409]).toContain(s);
-      expect(await activeAdmins()).toBe(1);
-      if (method === 'delete') {
-        // Recreate whichever admin was deleted, with the same credentials.
-        const repo = t.dataSource.getRepository(User);
-        if (!(await repo.findOneBy({ id: a.id }))) a = await createAdmin(t);
-        if (!(await repo.findOneBy({ id: b.id }))) b = await createAdmin(t);
+  ] as const)(
+    'two admins who %s each other at the same moment: at most one succeeds, one active admin remains',
+    async (_, method, suffix, body) => {
+      for (let round = 0; round < 4; round++) {
+        const [x, y] = await Promise.all([
+          t.http[method](`/auth/admin/users/${b.id}${suffix}`).set({ 'X-API-Key': a.apiKey }).send(body),
+          t.http[method](`/auth/admin/users/${a.id}${suffix}`).set({ 'X-API-Key': b.apiKey }).send(body),
+        ]);
+        const statuses = [x.status, y.status];
+        // The first write wins; the second is refused by the guard (403: no longer an admin / suspended /
+        // deleted → 401) or, when it got past the guard first, by the last-admin check (409).
+        expect(statuses.filter((s) => s < 300)).toHaveLength(1);
+        for (const s of statuses) expect([200, 204, 401, 403, 409]).toContain(s);
+        expect(await activeAdmins()).toBe(1);
+        if (method === 'delete') {
+          // Recreate whichever admin was deleted, with the same credentials.
+          const repo = t.dataSource.getRepository(User);
+          if (!(await repo.findOneBy({ id: a.id }))) a = await createAdmin(t);
+          if (!(await repo.findOneBy({ id: b.id }))) b = await createAdmin(t);
+        }
+        await restore();
+        expect(await activeAdmins()).toBe(2);
       }
-      await restore();
-      expect(await activeAdmins()).toBe(2);
-    }
-  });
+    },
+  );
 });

@@ -9,9 +9,14 @@ import { createAdmin, createUser } from '../factories/user.factory';
 export async function databaseText(t: TestApp): Promise<string> {
   if (t.dbFile) {
     await t.dataSource.query('PRAGMA wal_checkpoint(FULL)');
-    return [t.dbFile, `${t.dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    return [t.dbFile, `${t.dbFile}-wal`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
   }
-  const tables: { table_name: string }[] = await t.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+  const tables: { table_name: string }[] = await t.dataSource.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+  );
   const dumps = await Promise.all(tables.map(({ table_name }) => t.dataSource.query(`SELECT * FROM "${table_name}"`)));
   return JSON.stringify(dumps);
 }

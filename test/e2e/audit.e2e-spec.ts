@@ -10,8 +10,30 @@ import { SecurityEventWriter } from '../../src/audit/security-event-writer.servi
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 
-type Ev = { id: string; type: string; severity: string; user_id: string | null; actor_id: string | null; ip_address: string | null; user_agent: string | null; request_id: string | null; details: Record<string, unknown> | null; created_at: string };
-type Row = { id: string; login_at: string; logout_at: string | null; login_method: string; success: boolean; failure_reason: string | null; ip_address: string | null; user_agent: string | null; session_id: string | null; suspicious: boolean };
+type Ev = {
+  id: string;
+  type: string;
+  severity: string;
+  user_id: string | null;
+  actor_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: Record<string, unknown> | null;
+  created_at: string;
+};
+type Row = {
+  id: string;
+  login_at: string;
+  logout_at: string | null;
+  login_method: string;
+  success: boolean;
+  failure_reason: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  suspicious: boolean;
+};
 
 const UA = 'audit-e2e/1.0 (jest)';
 let seq = 0;
@@ -31,10 +53,25 @@ describe('audit trail: security events, login history, suspicious logins', () =>
   });
   afterAll(() => t.close());
 
-  const ownEvents = async (u: { auth: Record<string, string> }, query: Record<string, string | number> = {}): Promise<Ev[]> =>
-    (await t.http.get('/auth/security-events').query({ per_page: 100, ...query }).set(u.auth).expect(200)).body.items;
+  const ownEvents = async (
+    u: { auth: Record<string, string> },
+    query: Record<string, string | number> = {},
+  ): Promise<Ev[]> =>
+    (
+      await t.http
+        .get('/auth/security-events')
+        .query({ per_page: 100, ...query })
+        .set(u.auth)
+        .expect(200)
+    ).body.items;
   const adminEvents = async (query: Record<string, string | number> = {}): Promise<Ev[]> =>
-    (await t.http.get('/auth/admin/security-events').query({ per_page: 100, ...query }).set(admin.auth).expect(200)).body.events;
+    (
+      await t.http
+        .get('/auth/admin/security-events')
+        .query({ per_page: 100, ...query })
+        .set(admin.auth)
+        .expect(200)
+    ).body.events;
   const history = async (u: { auth: Record<string, string> }): Promise<Row[]> =>
     (await t.http.get('/auth/login-history').query({ per_page: 100 }).set(u.auth).expect(200)).body.items;
   /** The one event of this type caused by this request, carrying the request's ip, user agent and id. */
@@ -44,12 +81,17 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     expect(found[0]).toMatchObject({ ip_address: req.ip, user_agent: UA, request_id: req.requestId });
     return found[0];
   };
-  const login = (u: TestUser, password: string, req = from()) => t.http.post('/auth/login').set(req.headers).send({ username: u.username, password });
+  const login = (u: TestUser, password: string, req = from()) =>
+    t.http.post('/auth/login').set(req.headers).send({ username: u.username, password });
 
   describe('each action leaves its event, with ip, user agent and request id', () => {
     it('registration → user_registered', async () => {
       const req = from();
-      const res = await t.http.post('/auth/register').set(req.headers).send({ email: `reg${seq}@example.com`, username: `reg_${seq}_${process.pid}`, password: 'Correct-Horse-42' }).expect(201);
+      const res = await t.http
+        .post('/auth/register')
+        .set(req.headers)
+        .send({ email: `reg${seq}@example.com`, username: `reg_${seq}_${process.pid}`, password: 'Correct-Horse-42' })
+        .expect(201);
       const ev = caused(await ownEvents({ auth: { 'X-API-Key': res.body.api_key } }), 'user_registered', req);
       expect(ev).toMatchObject({ severity: 'info', user_id: res.body.id, actor_id: res.body.id });
       expect(JSON.stringify(ev)).not.toContain(res.body.api_key);
@@ -61,9 +103,21 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const req = from();
       const res = await login(u, u.password, req).expect(200);
       const ev = caused(await ownEvents(u), 'login_succeeded', req);
-      expect(ev).toMatchObject({ severity: 'info', user_id: u.id, details: expect.objectContaining({ session_id: res.body.session_id }) });
+      expect(ev).toMatchObject({
+        severity: 'info',
+        user_id: u.id,
+        details: expect.objectContaining({ session_id: res.body.session_id }),
+      });
       const row = (await history(u)).find((r) => r.session_id === res.body.session_id);
-      expect(row).toMatchObject({ success: true, login_method: 'password', failure_reason: null, ip_address: req.ip, user_agent: UA, suspicious: false, logout_at: null });
+      expect(row).toMatchObject({
+        success: true,
+        login_method: 'password',
+        failure_reason: null,
+        ip_address: req.ip,
+        user_agent: UA,
+        suspicious: false,
+        logout_at: null,
+      });
     });
 
     it('POST /auth/login failure → login_failed (bad_password) and a failed history row', async () => {
@@ -71,22 +125,51 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const req = from();
       await login(u, 'wrong-password', req).expect(401);
       const ev = caused(await ownEvents(u), 'login_failed', req);
-      expect(ev).toMatchObject({ severity: 'info', user_id: u.id, details: { username_attempted: u.username, reason: 'bad_password', method: 'password' } });
+      expect(ev).toMatchObject({
+        severity: 'info',
+        user_id: u.id,
+        details: { username_attempted: u.username, reason: 'bad_password', method: 'password' },
+      });
       expect(JSON.stringify(ev)).not.toContain('wrong-password');
-      expect((await history(u))[0]).toMatchObject({ success: false, failure_reason: 'bad_password', login_method: 'password', ip_address: req.ip, user_agent: UA, session_id: null, suspicious: false });
+      expect((await history(u))[0]).toMatchObject({
+        success: false,
+        failure_reason: 'bad_password',
+        login_method: 'password',
+        ip_address: req.ip,
+        user_agent: UA,
+        session_id: null,
+        suspicious: false,
+      });
     });
 
     it('POST /auth/token success and failure → login_succeeded / login_failed with method oauth2_password', async () => {
       const u = await createUser(t);
       const ok = from();
-      await t.http.post('/auth/token').set(ok.headers).type('form').send({ grant_type: 'password', username: u.email, password: u.password }).expect(200);
+      await t.http
+        .post('/auth/token')
+        .set(ok.headers)
+        .type('form')
+        .send({ grant_type: 'password', username: u.email, password: u.password })
+        .expect(200);
       const bad = from();
-      await t.http.post('/auth/token').set(bad.headers).type('form').send({ username: u.email, password: 'nope-nope' }).expect(401);
+      await t.http
+        .post('/auth/token')
+        .set(bad.headers)
+        .type('form')
+        .send({ username: u.email, password: 'nope-nope' })
+        .expect(401);
       const events = await ownEvents(u);
       expect(caused(events, 'login_succeeded', ok).details).toMatchObject({ method: 'oauth2_password' });
-      expect(caused(events, 'login_failed', bad).details).toMatchObject({ method: 'oauth2_password', reason: 'bad_password', username_attempted: u.email });
+      expect(caused(events, 'login_failed', bad).details).toMatchObject({
+        method: 'oauth2_password',
+        reason: 'bad_password',
+        username_attempted: u.email,
+      });
       const rows = await history(u);
-      expect(rows.slice(0, 2).map((r) => [r.login_method, r.success])).toEqual([['oauth2_password', false], ['oauth2_password', true]]);
+      expect(rows.slice(0, 2).map((r) => [r.login_method, r.success])).toEqual([
+        ['oauth2_password', false],
+        ['oauth2_password', true],
+      ]);
     });
 
     it('an unknown username → login_failed without a user, seen by admins', async () => {
@@ -94,7 +177,11 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const name = `ghost_${randomUUID().slice(0, 8)}`;
       await t.http.post('/auth/login').set(req.headers).send({ username: name, password: 'whatever-123' }).expect(401);
       const ev = caused(await adminEvents({ type: 'login_failed' }), 'login_failed', req);
-      expect(ev).toMatchObject({ user_id: null, actor_id: null, details: { username_attempted: name, reason: 'unknown_user', method: 'password' } });
+      expect(ev).toMatchObject({
+        user_id: null,
+        actor_id: null,
+        details: { username_attempted: name, reason: 'unknown_user', method: 'password' },
+      });
     });
 
     it('5 wrong passwords → account_locked (warning); the next attempt is logged as account_locked', async () => {
@@ -116,7 +203,10 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const auth = { Authorization: `Bearer ${res.body.tokens.access_token}` };
       const req = from();
       await t.http.post('/auth/logout').set(req.headers).set(auth).send({}).expect(204);
-      expect(caused(await ownEvents(u), 'logout', req)).toMatchObject({ user_id: u.id, details: expect.objectContaining({ session_id: res.body.session_id }) });
+      expect(caused(await ownEvents(u), 'logout', req)).toMatchObject({
+        user_id: u.id,
+        details: expect.objectContaining({ session_id: res.body.session_id }),
+      });
       const row = (await history(u)).find((r) => r.session_id === res.body.session_id);
       expect(row?.logout_at).toEqual(expect.any(String));
     });
@@ -129,12 +219,20 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       t.clock.advance(11_000); // past the 10 s grace
       const req = from();
       await t.http.post('/auth/refresh').set(req.headers).send({ refresh_token: old }).expect(401);
-      expect(caused(await ownEvents(u), 'refresh_token_reuse', req)).toMatchObject({ severity: 'critical', user_id: u.id, details: { session_id: first.body.session_id } });
+      expect(caused(await ownEvents(u), 'refresh_token_reuse', req)).toMatchObject({
+        severity: 'critical',
+        user_id: u.id,
+        details: { session_id: first.body.session_id },
+      });
 
       const next = from();
       const again = await login(u, u.password, next).expect(200);
       const suspicious = caused(await ownEvents(u), 'suspicious_login', next);
-      expect(suspicious).toMatchObject({ severity: 'warning', user_id: u.id, details: { reasons: ['after_refresh_token_reuse'], session_id: again.body.session_id, method: 'password' } });
+      expect(suspicious).toMatchObject({
+        severity: 'warning',
+        user_id: u.id,
+        details: { reasons: ['after_refresh_token_reuse'], session_id: again.body.session_id, method: 'password' },
+      });
       expect((await history(u)).find((r) => r.session_id === again.body.session_id)?.suspicious).toBe(true);
 
       const later = await login(u, u.password).expect(200);
@@ -145,7 +243,12 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     it('password change → password_changed, without the passwords', async () => {
       const u = await createUser(t);
       const req = from();
-      await t.http.post('/auth/change-password').set(req.headers).set(u.auth).send({ current_password: u.password, new_password: 'Brand-New-Secret-77' }).expect(204);
+      await t.http
+        .post('/auth/change-password')
+        .set(req.headers)
+        .set(u.auth)
+        .send({ current_password: u.password, new_password: 'Brand-New-Secret-77' })
+        .expect(204);
       const ev = caused(await ownEvents(u), 'password_changed', req);
       expect(JSON.stringify(ev)).not.toContain('Brand-New-Secret-77');
       expect(JSON.stringify(ev)).not.toContain(u.password);
@@ -165,20 +268,35 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const other = await login(u, u.password).expect(200);
       const req = from();
       await t.http.delete(`/auth/sessions/${other.body.session_id}`).set(req.headers).set(u.auth).expect(204);
-      expect(caused(await ownEvents(u), 'session_revoked', req)).toMatchObject({ user_id: u.id, actor_id: u.id, details: expect.objectContaining({ session_id: other.body.session_id }) });
+      expect(caused(await ownEvents(u), 'session_revoked', req)).toMatchObject({
+        user_id: u.id,
+        actor_id: u.id,
+        details: expect.objectContaining({ session_id: other.body.session_id }),
+      });
     });
 
     it('service key create / reveal / delete → service_key_created / _revealed / _deleted, never the key', async () => {
       const u = await createUser(t);
       const secret = `sk-audit-${randomUUID()}`;
       const create = from();
-      const key = (await t.http.post('/api-keys/').set(create.headers).set(u.auth).send({ service: 'openai', key: secret }).expect(201)).body;
+      const key = (
+        await t.http
+          .post('/api-keys/')
+          .set(create.headers)
+          .set(u.auth)
+          .send({ service: 'openai', key: secret })
+          .expect(201)
+      ).body;
       const reveal = from();
       await t.http.post(`/api-keys/${key.id}/reveal`).set(reveal.headers).set(u.auth).expect(200);
       const del = from();
       await t.http.delete(`/api-keys/${key.id}`).set(del.headers).set(u.auth).expect(204);
       const events = await ownEvents(u);
-      for (const [type, req] of [['service_key_created', create], ['service_key_revealed', reveal], ['service_key_deleted', del]] as const)
+      for (const [type, req] of [
+        ['service_key_created', create],
+        ['service_key_revealed', reveal],
+        ['service_key_deleted', del],
+      ] as const)
         expect(caused(events, type, req).details).toMatchObject({ service_key_id: key.id, service: 'openai' });
       expect(JSON.stringify(events)).not.toContain(secret);
     });
@@ -186,11 +304,26 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     it('admin actions → admin_user_suspended / admin_user_unsuspended with the admin as actor', async () => {
       const u = await createUser(t);
       const suspend = from();
-      await t.http.post(`/auth/admin/users/${u.id}/suspend`).set(suspend.headers).set(admin.auth).send({ reason: 'audit test' }).expect((r) => expect(r.status).toBeLessThan(300));
+      await t.http
+        .post(`/auth/admin/users/${u.id}/suspend`)
+        .set(suspend.headers)
+        .set(admin.auth)
+        .send({ reason: 'audit test' })
+        .expect((r) => expect(r.status).toBeLessThan(300));
       const unsuspend = from();
-      await t.http.post(`/auth/admin/users/${u.id}/unsuspend`).set(unsuspend.headers).set(admin.auth).send({}).expect((r) => expect(r.status).toBeLessThan(300));
+      await t.http
+        .post(`/auth/admin/users/${u.id}/unsuspend`)
+        .set(unsuspend.headers)
+        .set(admin.auth)
+        .send({})
+        .expect((r) => expect(r.status).toBeLessThan(300));
       const events = await adminEvents({ user_id: u.id });
-      expect(caused(events, 'admin_user_suspended', suspend)).toMatchObject({ user_id: u.id, actor_id: admin.id, severity: 'warning', details: expect.objectContaining({ reason: 'audit test' }) });
+      expect(caused(events, 'admin_user_suspended', suspend)).toMatchObject({
+        user_id: u.id,
+        actor_id: admin.id,
+        severity: 'warning',
+        details: expect.objectContaining({ reason: 'audit test' }),
+      });
       expect(caused(events, 'admin_user_unsuspended', unsuspend)).toMatchObject({ user_id: u.id, actor_id: admin.id });
     });
   });
@@ -203,7 +336,10 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const res = await login(u, u.password, req).expect(200);
       const row = (await history(u)).find((r) => r.session_id === res.body.session_id);
       expect(row).toMatchObject({ success: true, suspicious: true, ip_address: '203.0.113.50' });
-      expect(caused(await ownEvents(u), 'suspicious_login', req)).toMatchObject({ severity: 'warning', details: { reasons: ['new_ip_after_failures'], session_id: res.body.session_id, method: 'password' } });
+      expect(caused(await ownEvents(u), 'suspicious_login', req)).toMatchObject({
+        severity: 'warning',
+        details: { reasons: ['new_ip_after_failures'], session_id: res.body.session_id, method: 'password' },
+      });
       // The same IP is known from now on.
       const again = await login(u, u.password, from('203.0.113.50')).expect(200);
       expect((await history(u)).find((r) => r.session_id === again.body.session_id)?.suspicious).toBe(false);
@@ -241,7 +377,18 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const res = await t.http.get('/api/auth/login-history/').set(u.auth).expect(200);
       expect(res.body).toMatchObject({ total: 3, page: 1, per_page: 20, pages: 1 });
       expect(res.body.items.map((r: Row) => r.success)).toEqual([true, false, true]);
-      expect(Object.keys(res.body.items[0]).sort()).toEqual(['failure_reason', 'id', 'ip_address', 'login_at', 'login_method', 'logout_at', 'session_id', 'success', 'suspicious', 'user_agent']);
+      expect(Object.keys(res.body.items[0]).sort()).toEqual([
+        'failure_reason',
+        'id',
+        'ip_address',
+        'login_at',
+        'login_method',
+        'logout_at',
+        'session_id',
+        'success',
+        'suspicious',
+        'user_agent',
+      ]);
       const times = res.body.items.map((r: Row) => Date.parse(r.login_at));
       expect([...times].sort((a, b) => b - a)).toEqual(times);
       expect(res.body.items[0].login_at).toMatch(/Z$/);
@@ -258,7 +405,9 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       expect(p3.items).toHaveLength(1);
       expect(p3.items[0].success).toBe(true); // the oldest: the factory's login
       expect(p4).toMatchObject({ items: [], total: 5, page: 4 });
-      const all = (await t.http.get('/auth/login-history').query({ per_page: 100 }).set(u.auth).expect(200)).body.items.map((r: Row) => r.id);
+      const all = (
+        await t.http.get('/auth/login-history').query({ per_page: 100 }).set(u.auth).expect(200)
+      ).body.items.map((r: Row) => r.id);
       expect(new Set(all).size).toBe(5);
     });
 
@@ -296,7 +445,18 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       expect(res.items.every((e: Ev) => e.user_id === u.id)).toBe(true);
       expect(res.events).toEqual(res.items); // alias for the admin list's key
       expect(Object.keys(res).sort()).toEqual(['events', 'items', 'page', 'pages', 'per_page', 'total']);
-      expect(Object.keys(res.items[0]).sort()).toEqual(['actor_id', 'created_at', 'details', 'id', 'ip_address', 'request_id', 'severity', 'type', 'user_agent', 'user_id']);
+      expect(Object.keys(res.items[0]).sort()).toEqual([
+        'actor_id',
+        'created_at',
+        'details',
+        'id',
+        'ip_address',
+        'request_id',
+        'severity',
+        'type',
+        'user_agent',
+        'user_id',
+      ]);
     });
 
     it('filters by type, severity and time; newest first; paginates', async () => {
@@ -305,15 +465,27 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const mid = new Date(t.clock.now() + 1); // after the last failure even when it was stamped this millisecond
       t.clock.advance(1000);
       await t.http.post('/auth/regenerate-api-key').set(u.auth).expect(200);
-      const failed = (await t.http.get('/auth/security-events').query({ type: 'login_failed' }).set(u.auth).expect(200)).body;
+      const failed = (await t.http.get('/auth/security-events').query({ type: 'login_failed' }).set(u.auth).expect(200))
+        .body;
       expect(failed.total).toBe(3);
       expect(failed.items.every((e: Ev) => e.type === 'login_failed')).toBe(true);
-      const since = (await t.http.get('/auth/security-events').query({ since: mid.toISOString() }).set(u.auth).expect(200)).body;
+      const since = (
+        await t.http.get('/auth/security-events').query({ since: mid.toISOString() }).set(u.auth).expect(200)
+      ).body;
       expect(since.items.map((e: Ev) => e.type)).toEqual(['api_key_regenerated']);
-      const until = (await t.http.get('/auth/security-events').query({ until: mid.toISOString(), type: 'api_key_regenerated' }).set(u.auth).expect(200)).body;
+      const until = (
+        await t.http
+          .get('/auth/security-events')
+          .query({ until: mid.toISOString(), type: 'api_key_regenerated' })
+          .set(u.auth)
+          .expect(200)
+      ).body;
       expect(until.total).toBe(0);
-      expect((await t.http.get('/auth/security-events').query({ severity: 'warning' }).set(u.auth).expect(200)).body.total).toBe(0);
-      const page = (await t.http.get('/auth/security-events').query({ per_page: 2, page: 2 }).set(u.auth).expect(200)).body;
+      expect(
+        (await t.http.get('/auth/security-events').query({ severity: 'warning' }).set(u.auth).expect(200)).body.total,
+      ).toBe(0);
+      const page = (await t.http.get('/auth/security-events').query({ per_page: 2, page: 2 }).set(u.auth).expect(200))
+        .body;
       expect(page).toMatchObject({ page: 2, per_page: 2 });
       const all = (await t.http.get('/auth/security-events').set(u.auth).expect(200)).body.items;
       const times = all.map((e: Ev) => Date.parse(e.created_at));
@@ -373,10 +545,19 @@ describe('audit trail: security events, login history, suspicious logins', () =>
 
   it('documents the three routes in OpenAPI, with their filters and without api_key as a filter', async () => {
     const doc = (await t.http.get('/openapi.json').expect(200)).body;
-    const params = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p: { name: string }) => p.name).sort();
+    const params = (path: string) =>
+      (doc.paths[path]?.get?.parameters ?? []).map((p: { name: string }) => p.name).sort();
     expect(params('/auth/login-history')).toEqual(['page', 'per_page']);
     expect(params('/auth/security-events')).toEqual(['page', 'per_page', 'severity', 'since', 'type', 'until']);
-    expect(params('/auth/admin/security-events')).toEqual(['page', 'per_page', 'severity', 'since', 'type', 'until', 'user_id']);
+    expect(params('/auth/admin/security-events')).toEqual([
+      'page',
+      'per_page',
+      'severity',
+      'since',
+      'type',
+      'until',
+      'user_id',
+    ]);
   });
 
   describe('AuditQueryService for the admin API', () => {
@@ -384,7 +565,15 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const repo = t.dataSource.getRepository(LoginHistory);
       const now = t.clock.now();
       const day = (n: number) => new Date(Math.floor(now / 86_400_000) * 86_400_000 - n * 86_400_000);
-      const row = (at: Date, success: boolean) => ({ id: randomUUID(), userId: null, loginAt: at, loginMethod: 'password', success, failureReason: success ? null : 'bad_password', suspicious: false });
+      const row = (at: Date, success: boolean) => ({
+        id: randomUUID(),
+        userId: null,
+        loginAt: at,
+        loginMethod: 'password',
+        success,
+        failureReason: success ? null : 'bad_password',
+        suspicious: false,
+      });
       await repo.insert([
         row(new Date(day(3).getTime() + 1000), true),
         row(new Date(day(3).getTime() + 86_399_000), false), // 23:59:59 the same day
@@ -412,9 +601,15 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     it('is buffered: an emitted event is in the table after flush(), with the clock time', async () => {
       const before = await t.dataSource.getRepository(SecurityEvent).count();
       const u = await createUser(t);
-      t.get(EventEmitter2).emit(SECURITY_EVENT, { type: SecurityEventType.RateLimited, userId: u.id, details: { window: 'minute' } });
+      t.get(EventEmitter2).emit(SECURITY_EVENT, {
+        type: SecurityEventType.RateLimited,
+        userId: u.id,
+        details: { window: 'minute' },
+      });
       await t.get(SecurityEventWriter).flush();
-      const row = await t.dataSource.getRepository(SecurityEvent).findOneByOrFail({ userId: u.id, type: 'rate_limited' });
+      const row = await t.dataSource
+        .getRepository(SecurityEvent)
+        .findOneByOrFail({ userId: u.id, type: 'rate_limited' });
       expect(row).toMatchObject({ severity: 'info', details: { window: 'minute' } });
       expect(Math.abs(new Date(row.createdAt).getTime() - t.clock.now())).toBeLessThan(5_000);
       expect(await t.dataSource.getRepository(SecurityEvent).count()).toBeGreaterThan(before);
@@ -423,10 +618,14 @@ describe('audit trail: security events, login history, suspicious logins', () =>
     it('flushes pending events when the app shuts down', async () => {
       const second = await createTestApp({ databaseUrl: t.databaseUrl });
       const id = randomUUID();
-      second.get(EventEmitter2).emit(SECURITY_EVENT, { type: SecurityEventType.RateLimited, userId: id, details: { instance: 2 } });
+      second
+        .get(EventEmitter2)
+        .emit(SECURITY_EVENT, { type: SecurityEventType.RateLimited, userId: id, details: { instance: 2 } });
       expect(second.get(SecurityEventWriter).pending()).toHaveLength(1);
       await second.close();
-      expect(await t.dataSource.getRepository(SecurityEvent).findOneBy({ userId: id })).toMatchObject({ details: { instance: 2 } });
+      expect(await t.dataSource.getRepository(SecurityEvent).findOneBy({ userId: id })).toMatchObject({
+        details: { instance: 2 },
+      });
     });
   });
 
@@ -436,13 +635,38 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       const repoE = t.dataSource.getRepository(SecurityEvent);
       const old = new Date(t.clock.now() - 400 * 86_400_000);
       const cutoff = new Date(t.clock.now() - 365 * 86_400_000);
-      await repoH.insert(Array.from({ length: 5 }, (_, i) => ({ id: randomUUID(), userId: null, loginAt: new Date(old.getTime() + i), loginMethod: 'password', success: true, suspicious: false })));
-      await repoE.insert(Array.from({ length: 3 }, (_, i) => ({ id: randomUUID(), type: 'logout', severity: 'info' as const, createdAt: new Date(old.getTime() + i) })));
+      await repoH.insert(
+        Array.from({ length: 5 }, (_, i) => ({
+          id: randomUUID(),
+          userId: null,
+          loginAt: new Date(old.getTime() + i),
+          loginMethod: 'password',
+          success: true,
+          suspicious: false,
+        })),
+      );
+      await repoE.insert(
+        Array.from({ length: 3 }, (_, i) => ({
+          id: randomUUID(),
+          type: 'logout',
+          severity: 'info' as const,
+          createdAt: new Date(old.getTime() + i),
+        })),
+      );
       const [h, e] = [await repoH.count(), await repoE.count()];
       const progress: string[] = [];
-      const res = await pruneAudit(t.dataSource, cutoff, { batchSize: 2, onProgress: (table, n) => progress.push(`${table}:${n}`) });
+      const res = await pruneAudit(t.dataSource, cutoff, {
+        batchSize: 2,
+        onProgress: (table, n) => progress.push(`${table}:${n}`),
+      });
       expect(res).toEqual({ loginHistory: 5, securityEvents: 3 });
-      expect(progress).toEqual(['login_history:2', 'login_history:4', 'login_history:5', 'security_events:2', 'security_events:3']);
+      expect(progress).toEqual([
+        'login_history:2',
+        'login_history:4',
+        'login_history:5',
+        'security_events:2',
+        'security_events:3',
+      ]);
       expect(await repoH.count()).toBe(h - 5);
       expect(await repoE.count()).toBe(e - 3);
       expect(await pruneAudit(t.dataSource, cutoff)).toEqual({ loginHistory: 0, securityEvents: 0 });
@@ -458,14 +682,34 @@ describe('audit log lines', () => {
     const key = (await t.http.post('/auth/regenerate-api-key').set(u.auth).expect(200)).body.api_key as string;
     const secret = `sk-log-${randomUUID()}`;
     await t.http.post('/api-keys/').set(u.auth).send({ service: 'openai', key: secret }).expect(201);
-    await t.http.post('/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'Another-Secret-Pw-2' }).expect(204);
+    await t.http
+      .post('/auth/change-password')
+      .set(u.auth)
+      .send({ current_password: u.password, new_password: 'Another-Secret-Pw-2' })
+      .expect(204);
     const logFile = t.logFile;
     await t.close();
-    const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const audit = lines.filter((l) => l.context === 'Audit' && l.msg === 'security event');
-    expect(audit.map((l) => l.type)).toEqual(expect.arrayContaining(['login_succeeded', 'login_failed', 'api_key_regenerated', 'service_key_created', 'password_changed']));
-    expect(audit.find((l) => l.type === 'login_failed')).toMatchObject({ level: 'info', user_id: u.id, details: { reason: 'bad_password' } });
+    expect(audit.map((l) => l.type)).toEqual(
+      expect.arrayContaining([
+        'login_succeeded',
+        'login_failed',
+        'api_key_regenerated',
+        'service_key_created',
+        'password_changed',
+      ]),
+    );
+    expect(audit.find((l) => l.type === 'login_failed')).toMatchObject({
+      level: 'info',
+      user_id: u.id,
+      details: { reason: 'bad_password' },
+    });
     const text = readFileSync(logFile, 'utf8');
-    for (const s of [u.password, 'Wrong-Secret-Pw-1', 'Another-Secret-Pw-2', key, u.apiKey, secret, u.refreshToken]) expect(text).not.toContain(s);
+    for (const s of [u.password, 'Wrong-Secret-Pw-1', 'Another-Secret-Pw-2', key, u.apiKey, secret, u.refreshToken])
+      expect(text).not.toContain(s);
   });
 });

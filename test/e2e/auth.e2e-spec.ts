@@ -28,7 +28,13 @@ describe('accounts and authentication', () => {
         .set('Content-Type', 'application/json')
         .send({ email: 'user@example.com', username: 'johndoe', password: 'secure_password' })
         .expect(201);
-      expect(reg.body).toMatchObject({ email: 'user@example.com', username: 'johndoe', role: 'user', is_superuser: false, is_active: true });
+      expect(reg.body).toMatchObject({
+        email: 'user@example.com',
+        username: 'johndoe',
+        role: 'user',
+        is_superuser: false,
+        is_active: true,
+      });
       expect(reg.body.api_key).toMatch(/^tk_[0-9A-Za-z]{40,}$/);
       expect(reg.body).not.toHaveProperty('hashed_password');
       expect(reg.headers['cache-control']).toBe('no-store');
@@ -58,9 +64,23 @@ describe('accounts and authentication', () => {
   describe("seed 002's Python client sequence", () => {
     it('POST /api/auth/login with the email, then Bearer on the API', async () => {
       // An account imported from the seed system (its password predates our common-password policy).
-      await t.get(UsersService).create({ email: 'user@example.com'.replace('user', 'talk2me'), username: 'talk2me', password: 'password123', skipPolicy: true });
-      const response = await t.http.post('/api/auth/login').send({ username: 'talk2me@example.com', password: 'password123' }).expect(200);
-      expect(response.body).toMatchObject({ success: true, user: { username: 'talk2me' }, tokens: { token_type: 'bearer', expires_in: 1800 } });
+      await t
+        .get(UsersService)
+        .create({
+          email: 'user@example.com'.replace('user', 'talk2me'),
+          username: 'talk2me',
+          password: 'password123',
+          skipPolicy: true,
+        });
+      const response = await t.http
+        .post('/api/auth/login')
+        .send({ username: 'talk2me@example.com', password: 'password123' })
+        .expect(200);
+      expect(response.body).toMatchObject({
+        success: true,
+        user: { username: 'talk2me' },
+        tokens: { token_type: 'bearer', expires_in: 1800 },
+      });
       expect(response.body.session_id).toMatch(/^[0-9a-f-]{36}$/);
       const tokens = response.body.tokens;
       const headers = { Authorization: `Bearer ${tokens['access_token']}` };
@@ -73,24 +93,38 @@ describe('accounts and authentication', () => {
     it('rejects weak, common, oversize and identity-equal passwords with 422 and changes nothing', async () => {
       const before = await t.dataSource.getRepository(User).count();
       for (const password of ['short', 'password123', 'x'.repeat(129), 'carol_smith']) {
-        const res = await t.http.post('/auth/register').send({ email: 'carol@example.com', username: 'carol_smith', password }).expect(422);
+        const res = await t.http
+          .post('/auth/register')
+          .send({ email: 'carol@example.com', username: 'carol_smith', password })
+          .expect(422);
         expect(res.body.errors[0].field).toBe('password');
       }
       expect(await t.dataSource.getRepository(User).count()).toBe(before);
     });
 
     it('409 for a duplicate username or email, case-insensitively', async () => {
-      await t.http.post('/auth/register').send({ email: 'Dave@Example.com', username: 'Dave', password: 'a-decent-passphrase' }).expect(201);
-      const u = await t.http.post('/auth/register').send({ email: 'other@example.com', username: 'dave', password: 'a-decent-passphrase' }).expect(409);
+      await t.http
+        .post('/auth/register')
+        .send({ email: 'Dave@Example.com', username: 'Dave', password: 'a-decent-passphrase' })
+        .expect(201);
+      const u = await t.http
+        .post('/auth/register')
+        .send({ email: 'other@example.com', username: 'dave', password: 'a-decent-passphrase' })
+        .expect(409);
       expect(u.body.detail).toBe('Username already registered');
-      const e = await t.http.post('/auth/register').send({ email: 'DAVE@example.COM', username: 'dave2', password: 'a-decent-passphrase' }).expect(409);
+      const e = await t.http
+        .post('/auth/register')
+        .send({ email: 'DAVE@example.COM', username: 'dave2', password: 'a-decent-passphrase' })
+        .expect(409);
       expect(e.body.detail).toBe('Email already registered');
     });
 
     it('a registration race gives one 201 and the rest 409, never a 500', async () => {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          t.http.post('/auth/register').send({ email: `race${i}@example.com`, username: 'racer', password: 'a-decent-passphrase' }),
+          t.http
+            .post('/auth/register')
+            .send({ email: `race${i}@example.com`, username: 'racer', password: 'a-decent-passphrase' }),
         ),
       );
       const statuses = results.map((r) => r.status).sort();
@@ -99,11 +133,17 @@ describe('accounts and authentication', () => {
     });
 
     it('stores the email lower-case and accepts login by username or email', async () => {
-      await t.http.post('/auth/register').send({ email: 'Erin@Example.com', username: 'Erin', password: 'a-decent-passphrase' }).expect(201);
+      await t.http
+        .post('/auth/register')
+        .send({ email: 'Erin@Example.com', username: 'Erin', password: 'a-decent-passphrase' })
+        .expect(201);
       const row = await t.dataSource.getRepository(User).findOneByOrFail({ usernameCanonical: 'erin' });
       expect(row.email).toBe('erin@example.com');
       await t.http.post('/auth/login').send({ username: 'ERIN', password: 'a-decent-passphrase' }).expect(200);
-      await t.http.post('/auth/login').send({ username: 'erin@EXAMPLE.com', password: 'a-decent-passphrase' }).expect(200);
+      await t.http
+        .post('/auth/login')
+        .send({ username: 'erin@EXAMPLE.com', password: 'a-decent-passphrase' })
+        .expect(200);
     });
   });
 
@@ -112,7 +152,10 @@ describe('accounts and authentication', () => {
       const long = 'λ'.repeat(50) + '-tail-A'; // 100+ bytes
       const u = await createUser(t, { password: long });
       await t.http.post('/auth/login').send({ username: u.username, password: long }).expect(200);
-      await t.http.post('/auth/login').send({ username: u.username, password: 'λ'.repeat(50) + '-tail-B' }).expect(401);
+      await t.http
+        .post('/auth/login')
+        .send({ username: u.username, password: 'λ'.repeat(50) + '-tail-B' })
+        .expect(401);
     });
 
     it('verifies a standard $2b$ hash made elsewhere (OpenBSD test vector), so a seed 000 database can be imported', async () => {
@@ -125,12 +168,22 @@ describe('accounts and authentication', () => {
 
     it('unknown user and wrong password give the same status and detail', async () => {
       const u = await createUser(t);
-      const a = await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-1' }).expect(401);
-      const b = await t.http.post('/auth/login').send({ username: 'nobody_here', password: 'wrong-password-1' }).expect(401);
+      const a = await t.http
+        .post('/auth/login')
+        .send({ username: u.username, password: 'wrong-password-1' })
+        .expect(401);
+      const b = await t.http
+        .post('/auth/login')
+        .send({ username: 'nobody_here', password: 'wrong-password-1' })
+        .expect(401);
       expect(a.body.detail).toBe('Incorrect username or password');
       expect(b.body.detail).toBe(a.body.detail);
       expect(b.body.code).toBe(a.body.code);
-      const c = await t.http.post('/auth/token').type('form').send({ username: 'nobody_here', password: 'x-wrong-pass' }).expect(401);
+      const c = await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ username: 'nobody_here', password: 'x-wrong-pass' })
+        .expect(401);
       expect(c.body).toMatchObject({ detail: 'Incorrect username or password', error: 'invalid_grant' });
     });
   });
@@ -142,7 +195,10 @@ describe('accounts and authentication', () => {
     });
 
     it('an independent decode (plain jsonwebtoken + the secret) verifies the signature and the claims', () => {
-      const claims = jwt.verify(u.accessToken, t.config.jwt.secret, { algorithms: ['HS256'] }) as Record<string, unknown>;
+      const claims = jwt.verify(u.accessToken, t.config.jwt.secret, { algorithms: ['HS256'] }) as Record<
+        string,
+        unknown
+      >;
       expect(claims).toMatchObject({ sub: u.id, sid: u.sessionId, type: 'access', role: 'user', iss: 'voicegate' });
       expect(typeof claims.jti).toBe('string');
       expect(claims.exp).toBe((claims.iat as number) + 30 * 60);
@@ -152,10 +208,38 @@ describe('accounts and authentication', () => {
 
     it.each([
       ['alg none', () => `${b64url({ alg: 'none', typ: 'JWT' })}.${u.accessToken.split('.')[1]}.`],
-      ['other secret', () => jwt.sign({ sub: u.id, sid: u.sessionId, type: 'access', role: 'admin', iss: 'voicegate' }, 'another-secret-another-secret-1234', { expiresIn: 600 })],
-      ['HS512 with the right secret (algorithm pinned)', () => jwt.sign({ sub: u.id, sid: u.sessionId, type: 'access', role: 'user', iss: 'voicegate' }, t.config.jwt.secret, { algorithm: 'HS512', expiresIn: 600 })],
-      ['wrong issuer', () => jwt.sign({ sub: u.id, sid: u.sessionId, type: 'access', role: 'user', iss: 'evil' }, t.config.jwt.secret, { expiresIn: 600 })],
-      ['tampered payload', () => { const [h, , s] = u.accessToken.split('.'); return `${h}.${b64url({ sub: u.id, sid: u.sessionId, type: 'access', role: 'admin', iss: 'voicegate', exp: 9999999999 })}.${s}`; }],
+      [
+        'other secret',
+        () =>
+          jwt.sign(
+            { sub: u.id, sid: u.sessionId, type: 'access', role: 'admin', iss: 'voicegate' },
+            'another-secret-another-secret-1234',
+            { expiresIn: 600 },
+          ),
+      ],
+      [
+        'HS512 with the right secret (algorithm pinned)',
+        () =>
+          jwt.sign(
+            { sub: u.id, sid: u.sessionId, type: 'access', role: 'user', iss: 'voicegate' },
+            t.config.jwt.secret,
+            { algorithm: 'HS512', expiresIn: 600 },
+          ),
+      ],
+      [
+        'wrong issuer',
+        () =>
+          jwt.sign({ sub: u.id, sid: u.sessionId, type: 'access', role: 'user', iss: 'evil' }, t.config.jwt.secret, {
+            expiresIn: 600,
+          }),
+      ],
+      [
+        'tampered payload',
+        () => {
+          const [h, , s] = u.accessToken.split('.');
+          return `${h}.${b64url({ sub: u.id, sid: u.sessionId, type: 'access', role: 'admin', iss: 'voicegate', exp: 9999999999 })}.${s}`;
+        },
+      ],
       ['refresh token used as access', () => u.refreshToken],
       ['garbage', () => 'not.a.jwt'],
     ])('%s → 401 invalid_token', async (_name, make) => {
@@ -198,7 +282,9 @@ describe('accounts and authentication', () => {
 
     it('concurrent refreshes with one token: exactly one succeeds', async () => {
       const u = await createUser(t);
-      const results = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/auth/refresh').send({ refresh_token: u.refreshToken })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => t.http.post('/auth/refresh').send({ refresh_token: u.refreshToken })),
+      );
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
       expect(results.filter((r) => r.status === 401)).toHaveLength(9);
       expect(results.some((r) => r.status >= 500)).toBe(false);
@@ -206,7 +292,11 @@ describe('accounts and authentication', () => {
 
     it('the OAuth2 refresh_token grant rotates too; an unknown grant is 400 unsupported_grant_type', async () => {
       const u = await createUser(t);
-      const r = await t.http.post('/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: u.refreshToken }).expect(200);
+      const r = await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: u.refreshToken })
+        .expect(200);
       expect(r.body.token_type).toBe('bearer');
       const bad = await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials' }).expect(400);
       expect(bad.body.error).toBe('unsupported_grant_type');
@@ -218,7 +308,10 @@ describe('accounts and authentication', () => {
   describe('logout, sessions, password change', () => {
     it('logout ends this session at once; all_devices ends every one', async () => {
       const u = await createUser(t);
-      const second = await t.http.post('/auth/login').send({ username: u.username, password: u.password, device_name: 'phone' }).expect(200);
+      const second = await t.http
+        .post('/auth/login')
+        .send({ username: u.username, password: u.password, device_name: 'phone' })
+        .expect(200);
       await t.http.post('/auth/logout').set(u.auth).expect(204);
       await t.http.get('/auth/me').set(u.auth).expect(401);
       await t.http.post('/auth/refresh').send({ refresh_token: u.refreshToken }).expect(401);
@@ -230,9 +323,12 @@ describe('accounts and authentication', () => {
       await t.http.get('/auth/me').set('Authorization', `Bearer ${third.body.tokens.access_token}`).expect(401);
     });
 
-    it('lists sessions with `current`, revokes one, refuses others\' and malformed ids with 404', async () => {
+    it("lists sessions with `current`, revokes one, refuses others' and malformed ids with 404", async () => {
       const u = await createUser(t);
-      const other = await t.http.post('/auth/login').send({ username: u.username, password: u.password, device_name: 'laptop' }).expect(200);
+      const other = await t.http
+        .post('/auth/login')
+        .send({ username: u.username, password: u.password, device_name: 'laptop' })
+        .expect(200);
       const list = await t.http.get('/auth/sessions').set(u.auth).expect(200);
       expect(list.body).toHaveLength(2);
       expect(list.body.find((s: { current: boolean }) => s.current).id).toBe(u.sessionId);
@@ -253,9 +349,21 @@ describe('accounts and authentication', () => {
     it('change-password keeps this session, ends the others, and the old password stops working', async () => {
       const u = await createUser(t);
       const other = await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200);
-      await t.http.post('/auth/change-password').set(u.auth).send({ current_password: 'wrong-current-pw', new_password: 'a-brand-new-passphrase' }).expect(422);
-      await t.http.post('/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'password' }).expect(422);
-      await t.http.post('/auth/change-password').set(u.auth).send({ current_password: u.password, new_password: 'a-brand-new-passphrase' }).expect(204);
+      await t.http
+        .post('/auth/change-password')
+        .set(u.auth)
+        .send({ current_password: 'wrong-current-pw', new_password: 'a-brand-new-passphrase' })
+        .expect(422);
+      await t.http
+        .post('/auth/change-password')
+        .set(u.auth)
+        .send({ current_password: u.password, new_password: 'password' })
+        .expect(422);
+      await t.http
+        .post('/auth/change-password')
+        .set(u.auth)
+        .send({ current_password: u.password, new_password: 'a-brand-new-passphrase' })
+        .expect(204);
       await t.http.get('/auth/me').set(u.auth).expect(200);
       await t.http.get('/auth/me').set('Authorization', `Bearer ${other.body.tokens.access_token}`).expect(401);
       await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(401);
@@ -265,11 +373,23 @@ describe('accounts and authentication', () => {
     it('PUT /auth/profile updates name and settings; email change needs the current password; duplicates → 409', async () => {
       const u = await createUser(t);
       const other = await createUser(t);
-      const res = await t.http.put('/auth/profile').set(u.auth).send({ full_name: 'Ada Lovelace', settings: { language: 'en' } }).expect(200);
+      const res = await t.http
+        .put('/auth/profile')
+        .set(u.auth)
+        .send({ full_name: 'Ada Lovelace', settings: { language: 'en' } })
+        .expect(200);
       expect(res.body).toMatchObject({ full_name: 'Ada Lovelace', settings: { language: 'en' } });
       await t.http.put('/auth/profile').set(u.auth).send({ email: 'new-address@example.com' }).expect(422);
-      await t.http.put('/auth/profile').set(u.auth).send({ email: 'new-address@example.com', current_password: 'nope-nope-nope' }).expect(422);
-      const ok = await t.http.put('/auth/profile').set(u.auth).send({ email: 'New-Address@example.com', current_password: u.password }).expect(200);
+      await t.http
+        .put('/auth/profile')
+        .set(u.auth)
+        .send({ email: 'new-address@example.com', current_password: 'nope-nope-nope' })
+        .expect(422);
+      const ok = await t.http
+        .put('/auth/profile')
+        .set(u.auth)
+        .send({ email: 'New-Address@example.com', current_password: u.password })
+        .expect(200);
       expect(ok.body.email).toBe('new-address@example.com');
       await t.http.put('/auth/profile').set(u.auth).send({ username: other.username.toUpperCase() }).expect(409);
       await t.http.put('/auth/profile').set(u.auth).send({ role: 'admin' }).expect(422);
@@ -282,11 +402,18 @@ describe('accounts and authentication', () => {
       const u = await createUser(t);
       await setUser(u.id, { isSuspended: true, suspendedReason: 'abuse' });
       expect((await t.http.get('/auth/me').set(u.auth).expect(403)).body.detail).toBe('Account suspended');
-      expect((await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(403)).body.detail).toBe('Account suspended');
-      expect((await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(403)).body.detail).toBe('Account suspended');
+      expect((await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(403)).body.detail).toBe(
+        'Account suspended',
+      );
+      expect(
+        (await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(403)).body.detail,
+      ).toBe('Account suspended');
       await setUser(u.id, { isSuspended: false, isActive: false });
       expect((await t.http.get('/auth/me').set(u.auth).expect(403)).body.detail).toBe('Inactive user');
-      expect((await t.http.post('/auth/token').type('form').send({ username: u.username, password: u.password }).expect(403)).body.detail).toBe('Inactive user');
+      expect(
+        (await t.http.post('/auth/token').type('form').send({ username: u.username, password: u.password }).expect(403))
+          .body.detail,
+      ).toBe('Inactive user');
       // A wrong password still answers 401: status is only revealed to the owner of the password.
       await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-wrong-wrong' }).expect(401);
     });
@@ -306,7 +433,11 @@ describe('accounts and authentication', () => {
       const hasher = t.get(PasswordHasher);
       const spy = jest.spyOn(hasher, 'verify');
       try {
-        const results = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' })));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' }),
+          ),
+        );
         const statuses = results.map((r) => r.status);
         expect(statuses.every((s) => s === 401 || s === 423)).toBe(true);
         expect(spy).toHaveBeenCalledTimes(t.config.lockout.maxAttempts);
@@ -341,9 +472,11 @@ describe('accounts and authentication', () => {
 
     it('a success resets the count', async () => {
       const u = await createUser(t);
-      for (let i = 0; i < 4; i++) await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' }).expect(401);
+      for (let i = 0; i < 4; i++)
+        await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' }).expect(401);
       await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200);
-      for (let i = 0; i < 4; i++) await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' }).expect(401);
+      for (let i = 0; i < 4; i++)
+        await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-x' }).expect(401);
       await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200);
     });
   });
@@ -362,7 +495,11 @@ describe('accounts and authentication', () => {
 
     it('authentication is checked before validation', async () => {
       await t.http.post('/auth/change-password').send({ nonsense: true }).expect(401);
-      await t.http.put('/auth/profile').send('not json').set('Content-Type', 'application/json').expect((r) => expect([400, 401]).toContain(r.status));
+      await t.http
+        .put('/auth/profile')
+        .send('not json')
+        .set('Content-Type', 'application/json')
+        .expect((r) => expect([400, 401]).toContain(r.status));
     });
   });
 });

@@ -40,7 +40,10 @@ describe('foundation: wire format, errors, health, docs', () => {
   });
 
   it('oversize body → 413 problem+json', async () => {
-    const res = await t.http.post('/auth/register').set('Content-Type', 'application/json').send(JSON.stringify({ x: 'a'.repeat(t.config.bodyLimit + 10) }));
+    const res = await t.http
+      .post('/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ x: 'a'.repeat(t.config.bodyLimit + 10) }));
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
@@ -52,7 +55,10 @@ describe('foundation: wire format, errors, health, docs', () => {
   });
 
   it('validation → 422 with errors[]', async () => {
-    const res = await t.http.post('/auth/register').send({ email: 'not-an-email', username: 'x', password: 1 }).expect(422);
+    const res = await t.http
+      .post('/auth/register')
+      .send({ email: 'not-an-email', username: 'x', password: 1 })
+      .expect(422);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'username', 'password']));
@@ -76,8 +82,14 @@ describe('foundation: wire format, errors, health, docs', () => {
     const doc = (await t.http.get('/openapi.json').expect(200)).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/auth/token');
-    expect(doc.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/token', '/auth/me', '/health']));
+    expect(doc.components.securitySchemes['api-key']).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+    });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/auth/register', '/auth/token', '/auth/me', '/health']),
+    );
     const ui = await t.http.get('/docs').redirects(1);
     expect(ui.status).toBe(200);
     expect(ui.text).toMatch(/swagger/i);

@@ -40,7 +40,11 @@ describe('hot path: authenticated requests and the database', () => {
    * Exactly `expected` statements, plus — after `freshState` — a read of the user or the session each time a full
    * TTL has passed (none when the requests take less than AUTH_STATE_TTL_MS, as they do unless the machine is slow).
    */
-  const expectStatements = ({ seen, ttlPeriods }: { seen: string[]; ttlPeriods: number }, tables: string[], expected = 0) => {
+  const expectStatements = (
+    { seen, ttlPeriods }: { seen: string[]; ttlPeriods: number },
+    tables: string[],
+    expected = 0,
+  ) => {
     for (const q of seen) expect(q).toMatch(new RegExp(`^SELECT\\b[\\s\\S]*\\bFROM "(${tables.join('|')})"`, 'i'));
     expect(seen.length).toBeGreaterThanOrEqual(expected);
     expect(seen.length).toBeLessThanOrEqual(expected + ttlPeriods * tables.length);
@@ -84,11 +88,14 @@ describe('hot path: authenticated requests and the database', () => {
     ['API key (X-API-Key)', () => ({ 'X-API-Key': user.apiKey }), '', ['users']],
     ['API key (Authorization: Bearer tk_…)', () => ({ Authorization: `Bearer ${user.apiKey}` }), '', ['users']],
     ['API key (?api_key=)', () => ({}), 'api_key', ['users']],
-  ])('%s: after one warm-up request, 100 more make no write and no query (but a TTL refresh)', async (_, headers, param, tables) => {
-    const query = param ? `?api_key=${encodeURIComponent(user.apiKey)}` : '';
-    await freshState(() => noQueryRoute(headers(), query), 422);
-    expectStatements(await statementsDuring(() => times(100, () => noQueryRoute(headers(), query), 422)), tables);
-  });
+  ])(
+    '%s: after one warm-up request, 100 more make no write and no query (but a TTL refresh)',
+    async (_, headers, param, tables) => {
+      const query = param ? `?api_key=${encodeURIComponent(user.apiKey)}` : '';
+      await freshState(() => noQueryRoute(headers(), query), 422);
+      expectStatements(await statementsDuring(() => times(100, () => noQueryRoute(headers(), query), 422)), tables);
+    },
+  );
 
   it.each([
     ['JWT', () => user.auth, ['users', 'user_sessions']],
@@ -118,7 +125,9 @@ describe('hot path: authenticated requests and the database', () => {
     await usage.flush();
     const before = (await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id })).usageTotalRequests;
     await freshState(() => noQueryRoute({ 'X-API-Key': user.apiKey }), 422);
-    expectStatements(await statementsDuring(() => times(25, () => noQueryRoute({ 'X-API-Key': user.apiKey }), 422)), ['users']);
+    expectStatements(await statementsDuring(() => times(25, () => noQueryRoute({ 'X-API-Key': user.apiKey }), 422)), [
+      'users',
+    ]);
     expect(usage.pendingRequests(user.id)).toBe(26); // the warm-up request and the 25
     await usage.flush();
     const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
@@ -137,7 +146,13 @@ describe('hot path: authenticated requests and the database', () => {
         const req = http.get({ host: '127.0.0.1', port, path: '/auth/me', headers, agent }, (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, username: res.statusCode === 200 ? JSON.parse(body).username : undefined }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              reused: req.reusedSocket,
+              username: res.statusCode === 200 ? JSON.parse(body).username : undefined,
+            }),
+          );
         });
         req.on('error', reject);
       });

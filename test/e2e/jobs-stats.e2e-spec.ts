@@ -28,7 +28,10 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
 
   const postgres = () => t.driver === 'postgres';
   const jobs = () => t.dataSource.getRepository(TranscriptionJob);
-  const seconds = () => (postgres() ? 'EXTRACT(EPOCH FROM (j.completed_at - j.created_at))' : '(julianday(j.completed_at) - julianday(j.created_at)) * 86400.0');
+  const seconds = () =>
+    postgres()
+      ? 'EXTRACT(EPOCH FROM (j.completed_at - j.created_at))'
+      : '(julianday(j.completed_at) - julianday(j.created_at)) * 86400.0';
   const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
   /** The stats as the route computed them before job_stats: GROUP BYs over the user's jobs. */
@@ -43,7 +46,13 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       .where('j.userId = :userId', { userId })
       .groupBy('j.status')
       .addGroupBy('j.task')
-      .getRawMany<{ status: JobStatus; task: JobTask; n: string | number; duration_sum: string | number | null; duration_n: string | number }>();
+      .getRawMany<{
+        status: JobStatus;
+        task: JobTask;
+        n: string | number;
+        duration_sum: string | number | null;
+        duration_n: string | number;
+      }>();
     const languages = await jobs()
       .createQueryBuilder('j')
       .select('j.detectedLanguage', 'language')
@@ -55,7 +64,11 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       .addOrderBy('j.detectedLanguage', 'ASC')
       .limit(TOP_LANGUAGES)
       .getRawMany<{ language: string; n: string | number }>();
-    const last = await jobs().createQueryBuilder('j').select('MAX(j.created_at)', 'at').where('j.userId = :userId', { userId }).getRawOne<{ at: Date | string | null }>();
+    const last = await jobs()
+      .createQueryBuilder('j')
+      .select('MAX(j.created_at)', 'at')
+      .where('j.userId = :userId', { userId })
+      .getRawOne<{ at: Date | string | null }>();
 
     const byStatus: Record<string, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
     const byTask: Record<string, number> = { transcribe: 0, translate: 0, tts: 0 };
@@ -89,7 +102,10 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
   async function groups(userId: string) {
     const key = (status: string, task: string, language: string) => `${status}/${task}/${language}`;
     const fromJobs = new Map<string, { jobs: number; durations: number; duration_sum: number }>();
-    for (const j of await jobs().find({ where: { userId }, select: { id: true, status: true, task: true, detectedLanguage: true, createdAt: true, completedAt: true } })) {
+    for (const j of await jobs().find({
+      where: { userId },
+      select: { id: true, status: true, task: true, detectedLanguage: true, createdAt: true, completedAt: true },
+    })) {
       const k = key(j.status, j.task, j.detectedLanguage ?? '');
       const g = fromJobs.get(k) ?? { jobs: 0, durations: 0, duration_sum: 0 };
       g.jobs++;
@@ -106,7 +122,12 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
         // An emptied group: kept, and read as nothing.
         expect(s.durations).toBe(0);
         expect(Math.abs(s.durationSum)).toBeLessThan(1e-6);
-      } else fromStats.set(key(s.status, s.task, s.language), { jobs: s.jobs, durations: s.durations, duration_sum: s.durationSum });
+      } else
+        fromStats.set(key(s.status, s.task, s.language), {
+          jobs: s.jobs,
+          durations: s.durations,
+          duration_sum: s.durationSum,
+        });
     }
     return { fromJobs, fromStats };
   }
@@ -127,8 +148,13 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       const want = await statsFromJobs(user.id);
       // The averages are sums of floating-point seconds in different orders (SQLite's julianday arithmetic is itself
       // only exact to about 0.1 ms): rounded to 3 places they may differ in the last place.
-      expect(Math.abs((res.body.average_duration_seconds ?? 0) - (want.average_duration_seconds ?? 0))).toBeLessThanOrEqual(0.001 + 1e-9);
-      expect({ ...res.body, average_duration_seconds: res.body.average_duration_seconds === null }).toEqual({ ...want, average_duration_seconds: want.average_duration_seconds === null });
+      expect(
+        Math.abs((res.body.average_duration_seconds ?? 0) - (want.average_duration_seconds ?? 0)),
+      ).toBeLessThanOrEqual(0.001 + 1e-9);
+      expect({ ...res.body, average_duration_seconds: res.body.average_duration_seconds === null }).toEqual({
+        ...want,
+        average_duration_seconds: want.average_duration_seconds === null,
+      });
       expect(Object.keys(res.body.languages)).toEqual(Object.keys(want.languages));
     } catch (err) {
       if (err instanceof Error) err.message = `${context}\n${err.message}`;
@@ -154,20 +180,28 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     for (const c of combos) {
       const since = c.since === undefined ? undefined : new Date(c.since);
       const until = c.until === undefined ? undefined : new Date(c.until);
-      const query = { status_filter: c.status_filter, task: c.task, since: since?.toISOString(), until: until?.toISOString() };
+      const query = {
+        status_filter: c.status_filter,
+        task: c.task,
+        since: since?.toISOString(),
+        until: until?.toISOString(),
+      };
       const qb = jobs().createQueryBuilder('j').where('j.userId = :userId', { userId: user.id });
       if (c.status_filter) qb.andWhere('j.status = :status', { status: c.status_filter });
       if (c.task) qb.andWhere('j.task = :task', { task: c.task });
       if (since) qb.andWhere('j.createdAt >= :since', { since: toDbTime(since, postgres()) });
       if (until) qb.andWhere('j.createdAt < :until', { until: toDbTime(until, postgres()) });
-      const res = await t.http.get('/jobs/').query({ ...JSON.parse(JSON.stringify(query)), limit: 1 }).set(user.auth);
+      const res = await t.http
+        .get('/jobs/')
+        .query({ ...JSON.parse(JSON.stringify(query)), limit: 1 })
+        .set(user.auth);
       expect(res.status).toBe(200);
       expect([context, query, res.headers['x-total-count']]).toEqual([context, query, String(await qb.getCount())]);
     }
   }
 
   // A small deterministic generator, so a failing sequence can be replayed from its seed.
-  const SEED = Number(process.env.JOBS_STATS_SEED) || (Date.now() % 2 ** 31);
+  const SEED = Number(process.env.JOBS_STATS_SEED) || Date.now() % 2 ** 31;
   function random(seed: number) {
     let a = seed >>> 0;
     const next = () => {
@@ -176,11 +210,44 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
       return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
     };
-    return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+    return {
+      next,
+      int: (n: number) => Math.floor(next() * n),
+      pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+    };
   }
 
   // More than TOP_LANGUAGES codes, cases and separators included, so the top-20 cut and its tie-break are exercised.
-  const LANGUAGES: (string | null)[] = [null, null, 'en', 'en', 'EN', 'de', 'fr', 'pt-BR', 'pt_BR', 'pt', 'es', 'it', 'nl', 'sv', 'no', 'da', 'fi', 'pl', 'cs', 'sk', 'hu', 'ro', 'bg', 'el', 'tr', 'ja', 'zh', 'english'];
+  const LANGUAGES: (string | null)[] = [
+    null,
+    null,
+    'en',
+    'en',
+    'EN',
+    'de',
+    'fr',
+    'pt-BR',
+    'pt_BR',
+    'pt',
+    'es',
+    'it',
+    'nl',
+    'sv',
+    'no',
+    'da',
+    'fi',
+    'pl',
+    'cs',
+    'sk',
+    'hu',
+    'ro',
+    'bg',
+    'el',
+    'tr',
+    'ja',
+    'zh',
+    'english',
+  ];
   const STATUSES = Object.values(JobStatus);
   const TASKS = Object.values(JobTask);
 
@@ -211,7 +278,11 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
         const res = await t.http.post('/jobs/').set(user.auth).send(body);
         expect([context, res.status]).toEqual([context, taken ? 409 : 201]);
         if (!taken) {
-          const created = { jobId: res.body.job_id, status: JobStatus.Pending, createdAt: Date.parse(res.body.created_at) };
+          const created = {
+            jobId: res.body.job_id,
+            status: JobStatus.Pending,
+            createdAt: Date.parse(res.body.created_at),
+          };
           if (reuse) Object.assign(reuse, created);
           else mine.push(created);
         }
@@ -234,7 +305,14 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       if (step % 40 === 0)
         for (const u of users) {
           await expectConsistent(u, context);
-          await expectTotals(u, known.get(u.id)!.filter((j) => j.status !== null).map((j) => j.createdAt), context);
+          await expectTotals(
+            u,
+            known
+              .get(u.id)!
+              .filter((j) => j.status !== null)
+              .map((j) => j.createdAt),
+            context,
+          );
         }
     }
   });
@@ -243,9 +321,13 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     it('of parallel completions and failures of one job (each with its own language), one wins and is counted once (10 rounds)', async () => {
       const u = await createUser(t);
       for (let round = 0; round < 10; round++) {
-        const job = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'race.wav', detected_language: 'en' })).body;
+        const job = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'race.wav', detected_language: 'en' }))
+          .body;
         tick(1234);
-        const bodies = ['de', 'fr', 'es', 'it', 'nl', 'sv'].map((lang, i) => ({ status: i % 2 ? JobStatus.Failed : JobStatus.Completed, detected_language: lang }));
+        const bodies = ['de', 'fr', 'es', 'it', 'nl', 'sv'].map((lang, i) => ({
+          status: i % 2 ? JobStatus.Failed : JobStatus.Completed,
+          detected_language: lang,
+        }));
         const results = await Promise.all(bodies.map((b) => t.http.patch(`/jobs/${job.job_id}`).set(u.auth).send(b)));
         expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
         const winner = bodies[results.findIndex((r) => r.status === 200)];
@@ -263,7 +345,15 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     it('a job moved by two parallel transitions that can both win (processing, then completed) leaves its old group once', async () => {
       const u = await createUser(t);
       const created: string[] = [];
-      for (let i = 0; i < 30; i++) created.push((await t.http.post('/jobs/').set(u.auth).send({ filename: `r${i}.wav`, detected_language: 'en' })).body.job_id);
+      for (let i = 0; i < 30; i++)
+        created.push(
+          (
+            await t.http
+              .post('/jobs/')
+              .set(u.auth)
+              .send({ filename: `r${i}.wav`, detected_language: 'en' })
+          ).body.job_id,
+        );
       tick(500);
       const results = await Promise.all(
         created.flatMap((id) => [
@@ -279,7 +369,12 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       const u = await createUser(t);
       const rnd = random(SEED + 1);
       const taken = randomUUID();
-      const bodies = Array.from({ length: 40 }, (_, i) => ({ filename: `p${i}.wav`, task: rnd.pick(TASKS), detected_language: rnd.pick(LANGUAGES), ...(i < 4 ? { job_id: taken } : {}) }));
+      const bodies = Array.from({ length: 40 }, (_, i) => ({
+        filename: `p${i}.wav`,
+        task: rnd.pick(TASKS),
+        detected_language: rnd.pick(LANGUAGES),
+        ...(i < 4 ? { job_id: taken } : {}),
+      }));
       const results = await Promise.all(bodies.map((b) => t.http.post('/jobs/').set(u.auth).send(b)));
       expect(results.map((r) => r.status).sort()).toEqual([...Array(37).fill(201), 409, 409, 409]);
       expect((await t.http.get('/jobs/stats/summary').set(u.auth)).body.total_jobs).toBe(37);
@@ -290,18 +385,36 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     it('parallel deletes of one job count it out once; a parallel mix of every write leaves the totals exact', async () => {
       const u = await createUser(t);
       const one = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'd.wav' })).body;
-      const deletes = await Promise.all(Array.from({ length: 5 }, () => t.http.delete(`/jobs/${one.job_id}`).set(u.auth)));
+      const deletes = await Promise.all(
+        Array.from({ length: 5 }, () => t.http.delete(`/jobs/${one.job_id}`).set(u.auth)),
+      );
       expect(deletes.map((r) => r.status).sort()).toEqual([204, 404, 404, 404, 404]);
       expect((await t.http.get('/jobs/stats/summary').set(u.auth)).body.total_jobs).toBe(0);
 
       const rnd = random(SEED + 2);
       const ids: string[] = [];
-      for (let i = 0; i < 20; i++) ids.push((await t.http.post('/jobs/').set(u.auth).send({ filename: `m${i}.wav`, task: rnd.pick(TASKS), detected_language: rnd.pick(LANGUAGES) })).body.job_id);
+      for (let i = 0; i < 20; i++)
+        ids.push(
+          (
+            await t.http
+              .post('/jobs/')
+              .set(u.auth)
+              .send({ filename: `m${i}.wav`, task: rnd.pick(TASKS), detected_language: rnd.pick(LANGUAGES) })
+          ).body.job_id,
+        );
       tick(777);
       const writes = Array.from({ length: 60 }, () => {
         const roll = rnd.next();
-        if (roll < 0.2) return t.http.post('/jobs/').set(u.auth).send({ filename: 'x.wav', task: rnd.pick(TASKS), detected_language: rnd.pick(LANGUAGES) });
-        if (roll < 0.8) return t.http.patch(`/jobs/${rnd.pick(ids)}`).set(u.auth).send({ status: rnd.pick(STATUSES), detected_language: rnd.pick(LANGUAGES) });
+        if (roll < 0.2)
+          return t.http
+            .post('/jobs/')
+            .set(u.auth)
+            .send({ filename: 'x.wav', task: rnd.pick(TASKS), detected_language: rnd.pick(LANGUAGES) });
+        if (roll < 0.8)
+          return t.http
+            .patch(`/jobs/${rnd.pick(ids)}`)
+            .set(u.auth)
+            .send({ status: rnd.pick(STATUSES), detected_language: rnd.pick(LANGUAGES) });
         return t.http.delete(`/jobs/${rnd.pick(ids)}`).set(u.auth);
       });
       for (const r of await Promise.all(writes)) expect([200, 201, 204, 404, 409]).toContain(r.status);
@@ -313,8 +426,14 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
   it('deleting a user (admin API) deletes their job_stats rows with them', async () => {
     const admin = await createAdmin(t);
     const u = await createUser(t);
-    for (const [task, language] of [[JobTask.Tts, 'en'], [JobTask.Translate, null], [JobTask.Transcribe, 'de']] as const) {
-      const job = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'a.wav', task, detected_language: language })).body;
+    for (const [task, language] of [
+      [JobTask.Tts, 'en'],
+      [JobTask.Translate, null],
+      [JobTask.Transcribe, 'de'],
+    ] as const) {
+      const job = (
+        await t.http.post('/jobs/').set(u.auth).send({ filename: 'a.wav', task, detected_language: language })
+      ).body;
       await t.http.patch(`/jobs/${job.job_id}`).set(u.auth).send({ status: JobStatus.Completed }).expect(200);
     }
     const rows = t.dataSource.getRepository(JobStats);
@@ -331,22 +450,35 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     beforeAll(async () => {
       user = await createUser(t);
       for (let i = 0; i < 12; i++) {
-        const job = (await t.http.post('/jobs/').set(user.auth).send({ filename: `s${i}.wav`, task: TASKS[i % 3], detected_language: LANGUAGES[i % LANGUAGES.length] })).body;
+        const job = (
+          await t.http
+            .post('/jobs/')
+            .set(user.auth)
+            .send({ filename: `s${i}.wav`, task: TASKS[i % 3], detected_language: LANGUAGES[i % LANGUAGES.length] })
+        ).body;
         tick(1000);
-        if (i % 2) await t.http.patch(`/jobs/${job.job_id}`).set(user.auth).send({ status: JobStatus.Completed }).expect(200);
+        if (i % 2)
+          await t.http.patch(`/jobs/${job.job_id}`).set(user.auth).send({ status: JobStatus.Completed }).expect(200);
       }
     });
 
     /** The statements on the jobs tables while `path` is answered. */
     async function statementsOf(path: string) {
       statements = [];
-      const spy = jest.spyOn(t.dataSource.logger, 'logQuery').mockImplementation((sql, params) => void statements.push({ sql, params: (params as unknown[] | undefined) ?? [] }));
+      const spy = jest
+        .spyOn(t.dataSource.logger, 'logQuery')
+        .mockImplementation(
+          (sql, params) => void statements.push({ sql, params: (params as unknown[] | undefined) ?? [] }),
+        );
       try {
         expect((await t.http.get(path).set(user.auth)).status).toBe(200);
       } finally {
         spy.mockRestore();
       }
-      return { jobs: statements.filter((s) => s.sql.includes('"transcription_jobs"')), stats: statements.filter((s) => s.sql.includes('"job_stats"')) };
+      return {
+        jobs: statements.filter((s) => s.sql.includes('"transcription_jobs"')),
+        stats: statements.filter((s) => s.sql.includes('"job_stats"')),
+      };
     }
 
     /** The plan of a statement, as text; on Postgres with fresh statistics and sequential scans off (the table is tiny). */

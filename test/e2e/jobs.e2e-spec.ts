@@ -7,7 +7,18 @@ import { createTestApp, TestApp } from '../app.factory';
 import { createUser, TestUser } from '../factories/user.factory';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const SUMMARY_KEYS = ['completed_at', 'created_at', 'detected_language', 'filename', 'id', 'job_id', 'status', 'task', 'translated_to', 'with_diarization'];
+const SUMMARY_KEYS = [
+  'completed_at',
+  'created_at',
+  'detected_language',
+  'filename',
+  'id',
+  'job_id',
+  'status',
+  'task',
+  'translated_to',
+  'with_diarization',
+];
 const { Pending, Processing, Completed, Failed } = JobStatus;
 
 interface Job {
@@ -46,12 +57,21 @@ describe('Jobs (/jobs/)', () => {
   });
 
   const createJob = async (user: TestUser, body: Record<string, unknown> = {}): Promise<Job> => {
-    const res = await t.http.post('/jobs/').set(user.auth).send({ filename: 'audio.mp3', ...body });
+    const res = await t.http
+      .post('/jobs/')
+      .set(user.auth)
+      .send({ filename: 'audio.mp3', ...body });
     expect(res.status).toBe(201);
     return res.body as Job;
   };
-  const patch = (user: TestUser, ref: string, body: Record<string, unknown>) => t.http.patch(`/jobs/${ref}`).set(user.auth).send(body);
-  const moveTo = async (user: TestUser, job: Job, path: JobStatus[], extra: Record<string, unknown> = {}): Promise<Job> => {
+  const patch = (user: TestUser, ref: string, body: Record<string, unknown>) =>
+    t.http.patch(`/jobs/${ref}`).set(user.auth).send(body);
+  const moveTo = async (
+    user: TestUser,
+    job: Job,
+    path: JobStatus[],
+    extra: Record<string, unknown> = {},
+  ): Promise<Job> => {
     let last = job;
     for (const status of path) {
       const res = await patch(user, job.job_id, { status, ...extra });
@@ -61,7 +81,12 @@ describe('Jobs (/jobs/)', () => {
     return last;
   };
   const usage = async (userId: string) =>
-    t.dataSource.getRepository(User).findOneOrFail({ where: { id: userId }, select: { id: true, usageTranscriptions: true, usageTranslations: true, usageTts: true, updatedAt: true } });
+    t.dataSource
+      .getRepository(User)
+      .findOneOrFail({
+        where: { id: userId },
+        select: { id: true, usageTranscriptions: true, usageTranslations: true, usageTts: true, updatedAt: true },
+      });
   const listIds = (res: { body: Job[] }) => res.body.map((j) => j.job_id);
 
   describe('seed 000 examples (Bearer)', () => {
@@ -107,7 +132,14 @@ describe('Jobs (/jobs/)', () => {
     it('curl http://localhost:8000/jobs/stats/summary -H "Authorization: Bearer eyJ..."', async () => {
       const res = await t.http.get('/jobs/stats/summary').set(user.auth);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ total_jobs: 2, pending: 1, processing: 0, completed: 1, failed: 0, success_rate: 1 });
+      expect(res.body).toMatchObject({
+        total_jobs: 2,
+        pending: 1,
+        processing: 0,
+        completed: 1,
+        failed: 0,
+        success_rate: 1,
+      });
     });
 
     it('answers the same under /api and with or without a trailing slash', async () => {
@@ -116,7 +148,8 @@ describe('Jobs (/jobs/)', () => {
         expect(res.status).toBe(200);
         expect(listIds(res)).toEqual([waiting.job_id]);
       }
-      for (const path of ['/jobs/stats/summary/', '/api/jobs/stats/summary']) expect((await t.http.get(path).set(user.auth)).body.total_jobs).toBe(2);
+      for (const path of ['/jobs/stats/summary/', '/api/jobs/stats/summary'])
+        expect((await t.http.get(path).set(user.auth)).body.total_jobs).toBe(2);
     });
 
     it('is not captured by /jobs/{job_id}: /jobs/stats alone is a malformed id (404)', async () => {
@@ -150,8 +183,21 @@ describe('Jobs (/jobs/)', () => {
 
     it('keeps a given job_id (lower-cased), task and metadata', async () => {
       const jobId = randomUUID();
-      const job = await createJob(alice, { job_id: jobId.toUpperCase(), task: 'translate', with_diarization: true, translated_to: 'de', detected_language: 'en' });
-      expect(job).toMatchObject({ job_id: jobId, task: 'translate', with_diarization: true, translated_to: 'de', detected_language: 'en', status: 'pending' });
+      const job = await createJob(alice, {
+        job_id: jobId.toUpperCase(),
+        task: 'translate',
+        with_diarization: true,
+        translated_to: 'de',
+        detected_language: 'en',
+      });
+      expect(job).toMatchObject({
+        job_id: jobId,
+        task: 'translate',
+        with_diarization: true,
+        translated_to: 'de',
+        detected_language: 'en',
+        status: 'pending',
+      });
       expect((await t.http.get(`/jobs/${jobId}`).set(alice.auth)).body).toEqual(job);
     });
 
@@ -170,7 +216,14 @@ describe('Jobs (/jobs/)', () => {
 
     it('of parallel creations with one job_id, exactly one succeeds', async () => {
       const jobId = randomUUID();
-      const results = await Promise.all(Array.from({ length: 4 }, (_, i) => t.http.post('/jobs/').set(alice.auth).send({ filename: `race${i}.mp3`, job_id: jobId })));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          t.http
+            .post('/jobs/')
+            .set(alice.auth)
+            .send({ filename: `race${i}.mp3`, job_id: jobId }),
+        ),
+      );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
       expect(await t.dataSource.getRepository(TranscriptionJob).countBy({ userId: alice.id, jobId })).toBe(1);
     });
@@ -183,7 +236,11 @@ describe('Jobs (/jobs/)', () => {
       ['a malformed job_id', { filename: 'a.mp3', job_id: 'job-1' }, 'job_id'],
       ['an unknown task', { filename: 'a.mp3', task: 'summarize' }, 'task'],
       ['a non-boolean with_diarization', { filename: 'a.mp3', with_diarization: 'yes' }, 'with_diarization'],
-      ['a language code too long for the column', { filename: 'a.mp3', detected_language: 'x'.repeat(17) }, 'detected_language'],
+      [
+        'a language code too long for the column',
+        { filename: 'a.mp3', detected_language: 'x'.repeat(17) },
+        'detected_language',
+      ],
       ['a language code with spaces', { filename: 'a.mp3', translated_to: 'en us' }, 'translated_to'],
       ['a status (jobs start pending)', { filename: 'a.mp3', status: 'completed' }, 'status'],
       ['an unknown field', { filename: 'a.mp3', owner_id: randomUUID() }, 'owner_id'],
@@ -200,7 +257,11 @@ describe('Jobs (/jobs/)', () => {
     });
 
     it('answers 400 to a malformed JSON body', async () => {
-      const res = await t.http.post('/jobs/').set(alice.auth).set('Content-Type', 'application/json').send('{"filename": ');
+      const res = await t.http
+        .post('/jobs/')
+        .set(alice.auth)
+        .set('Content-Type', 'application/json')
+        .send('{"filename": ');
       expect(res.status).toBe(400);
     });
   });
@@ -232,7 +293,7 @@ describe('Jobs (/jobs/)', () => {
 
     const newestFirst = () => [...jobs].reverse().map((j) => j.job_id);
 
-    it('lists only the caller\'s jobs, newest first, with X-Total-Count', async () => {
+    it("lists only the caller's jobs, newest first, with X-Total-Count", async () => {
       const res = await t.http.get('/jobs/').set(user.auth);
       expect(res.status).toBe(200);
       expect(res.headers['x-total-count']).toBe('6');
@@ -262,9 +323,21 @@ describe('Jobs (/jobs/)', () => {
       const repo = t.dataSource.getRepository(TranscriptionJob);
       const rows = Array.from({ length: n }, (_, i) =>
         repo.create({
-          id: randomUUID(), jobId: randomUUID(), userId, filename: `bulk${i}.mp3`, status: Pending, task: JobTask.Transcribe,
-          transcript: null, error: null, detectedLanguage: null, translatedTo: null, withDiarization: false,
-          createdAt: createdAt(i), updatedAt: createdAt(i), startedAt: null, completedAt: null,
+          id: randomUUID(),
+          jobId: randomUUID(),
+          userId,
+          filename: `bulk${i}.mp3`,
+          status: Pending,
+          task: JobTask.Transcribe,
+          transcript: null,
+          error: null,
+          detectedLanguage: null,
+          translatedTo: null,
+          withDiarization: false,
+          createdAt: createdAt(i),
+          updatedAt: createdAt(i),
+          startedAt: null,
+          completedAt: null,
         }),
       );
       for (const row of rows) await t.get(JobsRepository).insert(row);
@@ -275,10 +348,15 @@ describe('Jobs (/jobs/)', () => {
       const u = await createUser(t);
       const at = t.clock.date();
       const rows = await insertJobs(u.id, () => at, 5);
-      const expected = rows.map((r) => r.id).sort().reverse();
+      const expected = rows
+        .map((r) => r.id)
+        .sort()
+        .reverse();
       const all = await t.http.get('/jobs/').set(u.auth);
       expect(all.body.map((j: Job) => j.id)).toEqual(expected);
-      const pages = await Promise.all([0, 1, 2, 3, 4].map((offset) => t.http.get(`/jobs/?limit=1&offset=${offset}`).set(u.auth)));
+      const pages = await Promise.all(
+        [0, 1, 2, 3, 4].map((offset) => t.http.get(`/jobs/?limit=1&offset=${offset}`).set(u.auth)),
+      );
       expect(pages.flatMap((p) => p.body.map((j: Job) => j.id))).toEqual(expected);
     });
 
@@ -310,7 +388,9 @@ describe('Jobs (/jobs/)', () => {
       expect(listIds(byStatus)).toEqual([jobs[5], jobs[4], jobs[0]].map((j) => j.job_id));
       expect(byStatus.headers['x-total-count']).toBe('3');
       expect(listIds(await ids('task=translate'))).toEqual([jobs[4], jobs[1]].map((j) => j.job_id));
-      expect(listIds(await ids('task=transcribe&status_filter=completed'))).toEqual([jobs[5], jobs[0]].map((j) => j.job_id));
+      expect(listIds(await ids('task=transcribe&status_filter=completed'))).toEqual(
+        [jobs[5], jobs[0]].map((j) => j.job_id),
+      );
       expect(listIds(await ids('status_filter=processing'))).toEqual([jobs[1].job_id]);
 
       const at = (i: number) => new Date(t0 + i * 1000).toISOString();
@@ -360,17 +440,39 @@ describe('Jobs (/jobs/)', () => {
     });
 
     it('reports every invalid parameter at once', async () => {
-      const res = await t.http.get('/jobs/?status_filter=x&task=y&limit=0&offset=-1&since=z&until=w&foo=1').set(user.auth);
+      const res = await t.http
+        .get('/jobs/?status_filter=x&task=y&limit=0&offset=-1&since=z&until=w&foo=1')
+        .set(user.auth);
       expect(res.status).toBe(422);
-      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['foo', 'limit', 'offset', 'since', 'status_filter', 'task', 'until']);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'foo',
+        'limit',
+        'offset',
+        'since',
+        'status_filter',
+        'task',
+        'until',
+      ]);
     });
   });
 
   describe('PATCH /jobs/{job_id} (status transitions)', () => {
     // How to bring a fresh (pending) job into each status.
-    const reach: Record<JobStatus, JobStatus[]> = { pending: [], processing: [Processing], completed: [Completed], failed: [Failed] };
-    const allowed: Record<JobStatus, JobStatus[]> = { pending: [Processing, Completed, Failed], processing: [Completed, Failed], completed: [], failed: [] };
-    const pairs = Object.values(JobStatus).flatMap((from) => Object.values(JobStatus).map((to) => [from, to, allowed[from].includes(to)] as const));
+    const reach: Record<JobStatus, JobStatus[]> = {
+      pending: [],
+      processing: [Processing],
+      completed: [Completed],
+      failed: [Failed],
+    };
+    const allowed: Record<JobStatus, JobStatus[]> = {
+      pending: [Processing, Completed, Failed],
+      processing: [Completed, Failed],
+      completed: [],
+      failed: [],
+    };
+    const pairs = Object.values(JobStatus).flatMap((from) =>
+      Object.values(JobStatus).map((to) => [from, to, allowed[from].includes(to)] as const),
+    );
 
     it.each(pairs)('%s → %s allowed: %s', async (from, to, ok) => {
       const job = await moveTo(alice, await createJob(alice), reach[from]);
@@ -384,7 +486,12 @@ describe('Jobs (/jobs/)', () => {
       } else {
         expect(res.status).toBe(409);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.body).toMatchObject({ status: 409, code: 'INVALID_STATE_TRANSITION', current_status: from, detail: expect.stringContaining(`${from} job to ${to}`) });
+        expect(res.body).toMatchObject({
+          status: 409,
+          code: 'INVALID_STATE_TRANSITION',
+          current_status: from,
+          detail: expect.stringContaining(`${from} job to ${to}`),
+        });
         expect(after).toEqual(job);
       }
     });
@@ -397,17 +504,29 @@ describe('Jobs (/jobs/)', () => {
       expect(processing.completed_at).toBeNull();
       tick(7_000);
       const done = await moveTo(alice, job, [Completed], { transcript: 'Bonjour.', detected_language: 'fr' });
-      expect(done).toMatchObject({ status: 'completed', transcript: 'Bonjour.', detected_language: 'fr', started_at: processing.started_at, completed_at: t.clock.date().toISOString() });
+      expect(done).toMatchObject({
+        status: 'completed',
+        transcript: 'Bonjour.',
+        detected_language: 'fr',
+        started_at: processing.started_at,
+        completed_at: t.clock.date().toISOString(),
+      });
       expect(done.updated_at).toBe(done.completed_at);
       expect(done.created_at).toBe(job.created_at);
 
       const failing = await createJob(alice, { detected_language: 'en' });
       tick(3_000);
       const failed = await moveTo(alice, failing, [Failed], { error: 'decoder crashed', detected_language: null });
-      expect(failed).toMatchObject({ status: 'failed', error: 'decoder crashed', detected_language: null, started_at: null, completed_at: t.clock.date().toISOString() });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        error: 'decoder crashed',
+        detected_language: null,
+        started_at: null,
+        completed_at: t.clock.date().toISOString(),
+      });
     });
 
-    it('bumps the usage counter of the job\'s task on completion only, leaving users.updated_at alone', async () => {
+    it("bumps the usage counter of the job's task on completion only, leaving users.updated_at alone", async () => {
       const u = await createUser(t);
       const before = await usage(u.id);
       const complete = async (task: JobTask) => moveTo(u, await createJob(u, { task }), [Processing, Completed]);
@@ -427,14 +546,19 @@ describe('Jobs (/jobs/)', () => {
       const outcomes: string[] = [];
       for (let i = 0; i < 10; i++) {
         const job = await createJob(u);
-        const [completed, failed] = await Promise.all([patch(u, job.job_id, { status: Completed, transcript: 'ok' }), patch(u, job.job_id, { status: Failed, error: 'boom' })]);
+        const [completed, failed] = await Promise.all([
+          patch(u, job.job_id, { status: Completed, transcript: 'ok' }),
+          patch(u, job.job_id, { status: Failed, error: 'boom' }),
+        ]);
         expect([completed.status, failed.status].sort()).toEqual([200, 409]);
         const winner = completed.status === 200 ? completed : failed;
         const loser = completed.status === 200 ? failed : completed;
         expect(loser.body.code).toBe('INVALID_STATE_TRANSITION');
         const stored = (await t.http.get(`/jobs/${job.job_id}`).set(u.auth)).body as Job;
         expect(stored).toEqual(winner.body);
-        expect(stored.status === Completed ? [stored.transcript, stored.error] : [stored.error, stored.transcript]).toEqual(stored.status === Completed ? ['ok', null] : ['boom', null]);
+        expect(
+          stored.status === Completed ? [stored.transcript, stored.error] : [stored.error, stored.transcript],
+        ).toEqual(stored.status === Completed ? ['ok', null] : ['boom', null]);
         outcomes.push(stored.status);
       }
       const completedCount = outcomes.filter((s) => s === Completed).length;
@@ -494,9 +618,15 @@ describe('Jobs (/jobs/)', () => {
     });
 
     it('works with the personal API key (a speech worker) as with a JWT', async () => {
-      const created = await t.http.post('/jobs/').set('X-API-Key', alice.apiKey).send({ filename: 'worker.flac', task: 'tts' });
+      const created = await t.http
+        .post('/jobs/')
+        .set('X-API-Key', alice.apiKey)
+        .send({ filename: 'worker.flac', task: 'tts' });
       expect(created.status).toBe(201);
-      const started = await t.http.patch(`/jobs/${created.body.job_id}`).set('X-API-Key', alice.apiKey).send({ status: 'processing' });
+      const started = await t.http
+        .patch(`/jobs/${created.body.job_id}`)
+        .set('X-API-Key', alice.apiKey)
+        .send({ status: 'processing' });
       expect(started.status).toBe(200);
       const seen = await t.http.get(`/jobs/${created.body.job_id}`).set(alice.auth);
       expect(seen.body.status).toBe('processing');
@@ -512,8 +642,16 @@ describe('Jobs (/jobs/)', () => {
       const res = await t.http.get('/jobs/stats/summary').set(u.auth);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        total_jobs: 0, pending: 0, processing: 0, completed: 0, failed: 0, success_rate: 0,
-        by_task: { transcribe: 0, translate: 0, tts: 0 }, languages: {}, average_duration_seconds: null, last_job_at: null,
+        total_jobs: 0,
+        pending: 0,
+        processing: 0,
+        completed: 0,
+        failed: 0,
+        success_rate: 0,
+        by_task: { transcribe: 0, translate: 0, tts: 0 },
+        languages: {},
+        average_duration_seconds: null,
+        last_job_at: null,
       });
     });
 
@@ -580,17 +718,27 @@ describe('Jobs (/jobs/)', () => {
       expect(op.tags).toEqual(['jobs']);
       expect(op.description).toMatch(/fraction 0\.\.1 rounded to 4 places/);
       expect(doc.components.schemas.JobStatsDto.properties.success_rate.description).toMatch(/fraction from 0 to 1/);
-      for (const path of ['/jobs', '/jobs/{job_id}']) for (const op of Object.values(doc.paths[path]) as { security?: unknown[]; tags: string[] }[]) {
-        expect(op.tags).toEqual(['jobs']);
-        expect(op.security).toEqual(expect.arrayContaining([{ 'api-key': [] }]));
-      }
-      expect(doc.paths['/jobs'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['limit', 'offset', 'since', 'status_filter', 'task', 'until']);
+      for (const path of ['/jobs', '/jobs/{job_id}'])
+        for (const op of Object.values(doc.paths[path]) as { security?: unknown[]; tags: string[] }[]) {
+          expect(op.tags).toEqual(['jobs']);
+          expect(op.security).toEqual(expect.arrayContaining([{ 'api-key': [] }]));
+        }
+      expect(doc.paths['/jobs'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+        'limit',
+        'offset',
+        'since',
+        'status_filter',
+        'task',
+        'until',
+      ]);
     });
   });
 
   describe('GET and DELETE /jobs/{job_id}', () => {
     it('returns the job with its transcript; deletes it (204), after which it is gone everywhere', async () => {
-      const job = await moveTo(alice, await createJob(alice, { filename: 'gone.mp3' }), [Completed], { transcript: 'bye' });
+      const job = await moveTo(alice, await createJob(alice, { filename: 'gone.mp3' }), [Completed], {
+        transcript: 'bye',
+      });
       const got = await t.http.get(`/jobs/${job.job_id}`).set(alice.auth);
       expect(got.status).toBe(200);
       expect(got.body).toEqual(job);
@@ -605,7 +753,7 @@ describe('Jobs (/jobs/)', () => {
       expect(listIds(await t.http.get('/jobs/?limit=100').set(alice.auth))).not.toContain(job.job_id);
     });
 
-    it('answers 404 for another user\'s job on GET, PATCH and DELETE, and leaves it alone', async () => {
+    it("answers 404 for another user's job on GET, PATCH and DELETE, and leaves it alone", async () => {
       const bobs = await createJob(bob, { filename: 'bob-private.mp3' });
       for (const ref of [bobs.job_id, bobs.id]) {
         for (const res of [
@@ -623,12 +771,19 @@ describe('Jobs (/jobs/)', () => {
       expect(listIds(await t.http.get('/jobs/?limit=100').set(alice.auth))).not.toContain(bobs.job_id);
     });
 
-    it.each(['not-a-uuid', '123', `${randomUUID()}x`, randomUUID().replace(/-/g, ''), '%20'])('answers 404 for the malformed id %s', async (ref) => {
-      for (const res of [await t.http.get(`/jobs/${ref}`).set(alice.auth), await patch(alice, ref, { status: Completed }), await t.http.delete(`/jobs/${ref}`).set(alice.auth)]) {
-        expect(res.status).toBe(404);
-        expect(res.body.code).toBe('NOT_FOUND');
-      }
-    });
+    it.each(['not-a-uuid', '123', `${randomUUID()}x`, randomUUID().replace(/-/g, ''), '%20'])(
+      'answers 404 for the malformed id %s',
+      async (ref) => {
+        for (const res of [
+          await t.http.get(`/jobs/${ref}`).set(alice.auth),
+          await patch(alice, ref, { status: Completed }),
+          await t.http.delete(`/jobs/${ref}`).set(alice.auth),
+        ]) {
+          expect(res.status).toBe(404);
+          expect(res.body.code).toBe('NOT_FOUND');
+        }
+      },
+    );
 
     it('answers 404 for a well-formed id that names no job', async () => {
       const ref = randomUUID();

@@ -30,7 +30,13 @@ describe('migrations: one set for both drivers', () => {
       [{ task: 'translate' }, []],
     ];
     for (const [create, patches] of steps) {
-      const job = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'a.wav', ...create }).expect(201)).body;
+      const job = (
+        await t.http
+          .post('/jobs/')
+          .set(u.auth)
+          .send({ filename: 'a.wav', ...create })
+          .expect(201)
+      ).body;
       for (const body of patches) {
         now += 1234;
         await t.http.patch(`/jobs/${job.job_id}`).set(u.auth).send(body).expect(200);
@@ -39,7 +45,11 @@ describe('migrations: one set for both drivers', () => {
     const gone = (await t.http.post('/jobs/').set(u.auth).send({ filename: 'gone.wav' }).expect(201)).body;
     await t.http.delete(`/jobs/${gone.job_id}`).set(u.auth).expect(204);
     const rows = async (ds: DataSource) =>
-      (await ds.getRepository(JobStats).find({ where: { userId: u.id }, order: { status: 'ASC', task: 'ASC', language: 'ASC' } })).filter((r) => r.jobs !== 0);
+      (
+        await ds
+          .getRepository(JobStats)
+          .find({ where: { userId: u.id }, order: { status: 'ASC', task: 'ASC', language: 'ASC' } })
+      ).filter((r) => r.jobs !== 0);
     const kept = await rows(t.dataSource);
     expect(kept.map((r) => r.jobs).reduce((a, b) => a + b, 0)).toBe(5);
 
@@ -66,11 +76,19 @@ describe('migrations: one set for both drivers', () => {
       await createUser(t); // a row the revert will drop with its table
       const applied: { name: string }[] = await ds.query('SELECT name FROM migrations');
       for (let i = 0; i < applied.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-      const tables = ds.options.type === 'postgres'
-        ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema='public' AND table_name <> 'migrations'`)
-        : await ds.query(`SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('migrations','sqlite_sequence')`);
+      const tables =
+        ds.options.type === 'postgres'
+          ? await ds.query(
+              `SELECT table_name AS name FROM information_schema.tables WHERE table_schema='public' AND table_name <> 'migrations'`,
+            )
+          : await ds.query(
+              `SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('migrations','sqlite_sequence')`,
+            );
       expect(tables).toEqual([]);
-      if (ds.options.type === 'postgres') expect(await ds.query(`SELECT typname FROM pg_type WHERE typname IN ('user_role','job_status','job_task')`)).toEqual([]);
+      if (ds.options.type === 'postgres')
+        expect(
+          await ds.query(`SELECT typname FROM pg_type WHERE typname IN ('user_role','job_status','job_task')`),
+        ).toEqual([]);
       await ds.runMigrations({ transaction: 'each' });
       expect((await ds.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
     } finally {

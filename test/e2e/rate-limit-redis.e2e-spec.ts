@@ -68,7 +68,9 @@ describe('rate limits shared through Redis by two instances', () => {
   it('concurrent requests spread over both instances: exactly the limit gets through', async () => {
     const u = await createUser(a);
     touched.push(`voicegate:rl:u:${u.id}:minute`, `voicegate:rl:u:${u.id}:hour`, `voicegate:rl:u:${u.id}:day`);
-    const statuses = (await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).http.get('/auth/me').set(u.auth)))).map((r) => r.status);
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).http.get('/auth/me').set(u.auth)))
+    ).map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(12 - LIMIT);
   });
@@ -76,10 +78,22 @@ describe('rate limits shared through Redis by two instances', () => {
   it('the per-IP credential-route limit is shared too', async () => {
     const ip = freshIp();
     touched.push(`voicegate:rl:ip:${ip}:auth:minute`);
-    await a.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: 'nobody_r', password: 'wrong-password' }).expect(401);
-    await b.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: 'nobody_r', password: 'wrong-password' }).expect(401);
+    await a.http
+      .post('/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .expect(401);
+    await b.http
+      .post('/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .expect(401);
     await a.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }).expect(401);
-    await b.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: 'nobody_r', password: 'wrong-password' }).expect(429);
+    await b.http
+      .post('/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .expect(429);
   });
 });
 
@@ -87,7 +101,13 @@ describe('rate limits when Redis is unreachable', () => {
   let t: TestApp;
   beforeAll(async () => {
     // Nothing listens on port 1: every command fails at once (no offline queue).
-    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_USER_PER_MINUTE: String(LIMIT), REDIS_URL: 'redis://127.0.0.1:1/0' } });
+    t = await createTestApp({
+      env: {
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_USER_PER_MINUTE: String(LIMIT),
+        REDIS_URL: 'redis://127.0.0.1:1/0',
+      },
+    });
   });
   afterAll(() => t?.close());
 

@@ -34,7 +34,8 @@ describe('rate limits (CONTRACT §9)', () => {
   });
   afterAll(() => t.close());
 
-  const me = (u: TestUser, via: 'jwt' | 'api_key' = 'jwt') => (via === 'jwt' ? t.http.get('/auth/me').set(u.auth) : t.http.get('/auth/me').set('X-API-Key', u.apiKey));
+  const me = (u: TestUser, via: 'jwt' | 'api_key' = 'jwt') =>
+    via === 'jwt' ? t.http.get('/auth/me').set(u.auth) : t.http.get('/auth/me').set('X-API-Key', u.apiKey);
 
   async function exhaust(u: TestUser, n = LIMIT): Promise<void> {
     for (let i = 0; i < n; i++) await me(u).expect(200);
@@ -54,13 +55,20 @@ describe('rate limits (CONTRACT §9)', () => {
         expect(reset).toBeLessThanOrEqual(Math.ceil(t.clock.now() / 1000) + 60);
       }
       resets.add(res.headers['x-ratelimit-reset']);
-      expect(res.headers['ratelimit-policy']).toBe(`"minute";q=${LIMIT};w=60, "hour";q=500;w=3600, "day";q=5000;w=86400`);
+      expect(res.headers['ratelimit-policy']).toBe(
+        `"minute";q=${LIMIT};w=60, "hour";q=500;w=3600, "day";q=5000;w=86400`,
+      );
       expect(res.headers['ratelimit']).toMatch(new RegExp(`^"minute";r=${LIMIT - i};t=\\d+$`));
     }
     expect(resets.size).toBe(1); // a fixed window: later hits do not move the reset
     const res = await me(u).expect(429);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', title: 'Too Many Requests', detail: `Rate limit exceeded: ${LIMIT} requests per minute` });
+    expect(res.body).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      title: 'Too Many Requests',
+      detail: `Rate limit exceeded: ${LIMIT} requests per minute`,
+    });
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -101,7 +109,10 @@ describe('rate limits (CONTRACT §9)', () => {
     const admin = await createAdmin(t);
     for (let i = 1; i <= LIMIT * 10; i++) {
       const res = await me(admin).expect(200);
-      if (i === 1) expect(res.headers['ratelimit-policy']).toBe(`"minute";q=${LIMIT * 10};w=60, "hour";q=5000;w=3600, "day";q=50000;w=86400`);
+      if (i === 1)
+        expect(res.headers['ratelimit-policy']).toBe(
+          `"minute";q=${LIMIT * 10};w=60, "hour";q=5000;w=3600, "day";q=50000;w=86400`,
+        );
       expect(rl(res)).toMatchObject({ limit: String(LIMIT * 10), remaining: String(LIMIT * 10 - i) });
     }
     await me(admin).expect(429);
@@ -110,7 +121,10 @@ describe('rate limits (CONTRACT §9)', () => {
   it("a per-user override applies on the next request (after the user's state is invalidated)", async () => {
     const u = await createUser(t);
     expect(rl(await me(u).expect(200))).toMatchObject({ limit: String(LIMIT), remaining: String(LIMIT - 1) });
-    await t.dataSource.query(`UPDATE users SET rate_limit_per_minute = 2, rate_limit_per_hour = 40 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`, [u.id]);
+    await t.dataSource.query(
+      `UPDATE users SET rate_limit_per_minute = 2, rate_limit_per_hour = 40 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`,
+      [u.id],
+    );
     await t.get(AuthStateService).invalidateUser(u.id);
     const res = await me(u).expect(200);
     expect(rl(res)).toMatchObject({ limit: '2', remaining: '0' });
@@ -122,7 +136,11 @@ describe('rate limits (CONTRACT §9)', () => {
     const admin = await createAdmin(t);
     const u = await createUser(t);
     expect(rl(await me(u).expect(200)).limit).toBe(String(LIMIT));
-    const put = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: 2 } }).expect(200);
+    const put = await t.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(admin.auth)
+      .send({ rate_limits: { per_minute: 2 } })
+      .expect(200);
     expect(put.body.rate_limits).toMatchObject({ per_minute: 2 });
     expect(rl(await me(u).expect(200))).toMatchObject({ limit: '2', remaining: '0' });
     await me(u).expect(429);
@@ -150,7 +168,10 @@ describe('rate limits (CONTRACT §9)', () => {
 
   it('reports the tightest window: the hour once it has fewer requests left than the minute', async () => {
     const u = await createUser(t);
-    await t.dataSource.query(`UPDATE users SET rate_limit_per_hour = 7 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`, [u.id]);
+    await t.dataSource.query(
+      `UPDATE users SET rate_limit_per_hour = 7 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`,
+      [u.id],
+    );
     await t.get(AuthStateService).invalidateUser(u.id);
     await exhaust(u, 4); // minute 1 left, hour 3 left → minute is tightest
     t.clock.advance(61_000);
@@ -175,7 +196,11 @@ describe('rate limits (CONTRACT §9)', () => {
     expect(rl(anon)).toMatchObject({ limit: '3', remaining: '2' });
     await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('Authorization', 'Bearer not.a.jwt').expect(401);
     await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('X-API-Key', 'tk_not_a_real_key').expect(401);
-    const blocked = await t.http.get('/auth/me').set('X-Forwarded-For', ip).set('X-API-Key', 'tk_not_a_real_key').expect(429);
+    const blocked = await t.http
+      .get('/auth/me')
+      .set('X-Forwarded-For', ip)
+      .set('X-API-Key', 'tk_not_a_real_key')
+      .expect(429);
     expect(blocked.body.detail).toBe('Rate limit exceeded: 3 requests per minute');
   });
 
@@ -195,10 +220,35 @@ describe('rate limits (CONTRACT §9)', () => {
 
   describe('credential endpoints: stricter per-IP limit in their own group', () => {
     it.each([
-      ['login', (ip: string) => t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: `nobody_${randomInt(1e9)}`, password: 'wrong-password' }), 401],
-      ['token', (ip: string) => t.http.post('/auth/token').set('X-Forwarded-For', ip).type('form').send({ grant_type: 'password', username: `nobody_${randomInt(1e9)}`, password: 'wrong-password' }), 401],
-      ['register', (ip: string) => t.http.post('/auth/register').set('X-Forwarded-For', ip).send({ email: 'not-an-email' }), 422],
-      ['refresh', (ip: string) => t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }), 401],
+      [
+        'login',
+        (ip: string) =>
+          t.http
+            .post('/auth/login')
+            .set('X-Forwarded-For', ip)
+            .send({ username: `nobody_${randomInt(1e9)}`, password: 'wrong-password' }),
+        401,
+      ],
+      [
+        'token',
+        (ip: string) =>
+          t.http
+            .post('/auth/token')
+            .set('X-Forwarded-For', ip)
+            .type('form')
+            .send({ grant_type: 'password', username: `nobody_${randomInt(1e9)}`, password: 'wrong-password' }),
+        401,
+      ],
+      [
+        'register',
+        (ip: string) => t.http.post('/auth/register').set('X-Forwarded-For', ip).send({ email: 'not-an-email' }),
+        422,
+      ],
+      [
+        'refresh',
+        (ip: string) => t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }),
+        401,
+      ],
     ])(`%s: ${AUTH_LIMIT} per minute per anonymous IP, then 429`, async (_name, call, status) => {
       const ip = freshIp();
       for (let i = 1; i <= AUTH_LIMIT; i++) {
@@ -208,18 +258,34 @@ describe('rate limits (CONTRACT §9)', () => {
       }
       const blocked = await call(ip);
       expect(blocked.status).toBe(429);
-      expect(blocked.body).toMatchObject({ code: 'RATE_LIMITED', detail: `Rate limit exceeded: ${AUTH_LIMIT} requests per minute` });
+      expect(blocked.body).toMatchObject({
+        code: 'RATE_LIMITED',
+        detail: `Rate limit exceeded: ${AUTH_LIMIT} requests per minute`,
+      });
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect((await call(freshIp())).status).toBe(status); // another IP is unaffected
     });
 
     it('login, token and register share one group per IP', async () => {
       const ip = freshIp();
-      await t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: 'nobody_x', password: 'wrong-password' }).expect(401);
-      await t.http.post('/auth/token').set('X-Forwarded-For', ip).type('form').send({ grant_type: 'password', username: 'nobody_x', password: 'wrong-password' }).expect(401);
+      await t.http
+        .post('/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ username: 'nobody_x', password: 'wrong-password' })
+        .expect(401);
+      await t.http
+        .post('/auth/token')
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ grant_type: 'password', username: 'nobody_x', password: 'wrong-password' })
+        .expect(401);
       await t.http.post('/auth/register').set('X-Forwarded-For', ip).send({}).expect(422);
       await t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }).expect(401);
-      await t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: 'nobody_x', password: 'wrong-password' }).expect(429);
+      await t.http
+        .post('/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ username: 'nobody_x', password: 'wrong-password' })
+        .expect(429);
     });
 
     it("does not eat the user's budget, and a spent user can still refresh and sign in", async () => {
@@ -227,12 +293,24 @@ describe('rate limits (CONTRACT §9)', () => {
       const ip = freshIp();
       await exhaust(u);
       await me(u).expect(429);
-      const refreshed = await t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: u.refreshToken }).expect(200);
+      const refreshed = await t.http
+        .post('/auth/refresh')
+        .set('X-Forwarded-For', ip)
+        .send({ refresh_token: u.refreshToken })
+        .expect(200);
       expect(rl(refreshed)).toMatchObject({ limit: String(AUTH_LIMIT), remaining: String(AUTH_LIMIT - 1) });
-      await t.http.post('/auth/login').set('X-Forwarded-For', ip).send({ username: u.username, password: u.password }).expect(200);
+      await t.http
+        .post('/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ username: u.username, password: u.password })
+        .expect(200);
       const v = await createUser(t);
       const ip2 = freshIp();
-      for (let i = 0; i < AUTH_LIMIT; i++) await t.http.post('/auth/login').set('X-Forwarded-For', ip2).send({ username: 'nobody_y', password: 'wrong-password' });
+      for (let i = 0; i < AUTH_LIMIT; i++)
+        await t.http
+          .post('/auth/login')
+          .set('X-Forwarded-For', ip2)
+          .send({ username: 'nobody_y', password: 'wrong-password' });
       expect(rl(await me(v).set('X-Forwarded-For', ip2).expect(200)).remaining).toBe(String(LIMIT - 1));
     });
   });
@@ -261,11 +339,15 @@ describe('rate limits (CONTRACT §9)', () => {
     const ip = freshIp();
     await exhaust(u);
     for (let i = 0; i < 4; i++) await me(u).expect(429);
-    for (let i = 0; i < AUTH_LIMIT + 3; i++) await t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' });
+    for (let i = 0; i < AUTH_LIMIT + 3; i++)
+      await t.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' });
     await new Promise((r) => setImmediate(r));
     const mine = events.filter((e) => e.type === SecurityEventType.RateLimited && e.userId === u.id);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ severity: 'warning', details: { window: 'minute', limit: LIMIT, identity: 'user', method: 'GET', path: '/auth/me' } });
+    expect(mine[0]).toMatchObject({
+      severity: 'warning',
+      details: { window: 'minute', limit: LIMIT, identity: 'user', method: 'GET', path: '/auth/me' },
+    });
     const byIp = events.filter((e) => e.type === SecurityEventType.RateLimited && e.meta?.ip === ip);
     expect(byIp).toHaveLength(1);
     expect(byIp[0]).toMatchObject({ userId: null, details: { scope: 'auth', identity: 'ip', path: '/auth/refresh' } });
@@ -280,12 +362,15 @@ describe('rate limits (CONTRACT §9)', () => {
 describe('rate limits without a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_AUTH_PER_MINUTE: '2', TRUST_PROXY: 'false' } });
+    t = await createTestApp({
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_AUTH_PER_MINUTE: '2', TRUST_PROXY: 'false' },
+    });
   });
   afterAll(() => t.close());
 
   it('a spoofed X-Forwarded-For does not buy a fresh per-IP budget', async () => {
-    for (let i = 0; i < 2; i++) await t.http.post('/auth/refresh').set('X-Forwarded-For', freshIp()).send({ refresh_token: 'bogus' }).expect(401);
+    for (let i = 0; i < 2; i++)
+      await t.http.post('/auth/refresh').set('X-Forwarded-For', freshIp()).send({ refresh_token: 'bogus' }).expect(401);
     await t.http.post('/auth/refresh').set('X-Forwarded-For', freshIp()).send({ refresh_token: 'bogus' }).expect(429);
   });
 });
@@ -293,7 +378,9 @@ describe('rate limits without a trusted proxy', () => {
 describe('RATE_LIMIT_ENABLED=false', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_USER_PER_MINUTE: '1', RATE_LIMIT_AUTH_PER_MINUTE: '1' } });
+    t = await createTestApp({
+      env: { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_USER_PER_MINUTE: '1', RATE_LIMIT_AUTH_PER_MINUTE: '1' },
+    });
   });
   afterAll(() => t.close());
 

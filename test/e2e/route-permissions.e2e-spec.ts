@@ -36,22 +36,35 @@ describe('route permissions', () => {
         const sub = Reflect.getMetadata(PATH_METADATA, handler);
         if (sub === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const path = ('/' + [base, ...([] as string[]).concat(sub)].filter((p) => p && p !== '/').join('/')).replace(/\/+/g, '/').replace(/\/$/, '') || '/';
+        const path =
+          ('/' + [base, ...([] as string[]).concat(sub)].filter((p) => p && p !== '/').join('/'))
+            .replace(/\/+/g, '/')
+            .replace(/\/$/, '') || '/';
         const targets = [handler, metatype];
         routes.push({
           method,
           path,
           public: !!reflector.getAllAndOverride(IS_PUBLIC, targets),
           roles: reflector.getAllAndOverride<string[]>(ROLES, targets) ?? [],
-          rate_limit: reflector.getAllAndOverride(RATE_LIMIT_SKIP, targets) ? 'skip' : reflector.getAllAndOverride(RATE_LIMIT_AUTH, targets) ? 'auth-per-ip' : 'identity',
+          rate_limit: reflector.getAllAndOverride(RATE_LIMIT_SKIP, targets)
+            ? 'skip'
+            : reflector.getAllAndOverride(RATE_LIMIT_AUTH, targets)
+              ? 'auth-per-ip'
+              : 'identity',
         });
       }
     }
     routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
-    if (process.env.UPDATE_ROUTE_PERMISSIONS === '1' || !existsSync(FILE)) writeFileSync(FILE, JSON.stringify(routes, null, 2) + '\n');
+    if (process.env.UPDATE_ROUTE_PERMISSIONS === '1' || !existsSync(FILE))
+      writeFileSync(FILE, JSON.stringify(routes, null, 2) + '\n');
     expect(routes).toEqual(JSON.parse(readFileSync(FILE, 'utf8')));
     // Default-deny: only these may be called anonymously.
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(
       ['GET /health', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/register', 'POST /auth/token'].sort(),
     );
     // Every admin route is for admins only.
@@ -66,7 +79,8 @@ describe('route permissions', () => {
     for (const { instance, metatype } of discovery.getControllers()) {
       if (!instance || !metatype) continue;
       for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-        const args: Record<string, { index: number; pipes?: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {};
+        const args: Record<string, { index: number; pipes?: unknown[] }> =
+          Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {};
         for (const [key, arg] of Object.entries(args)) {
           const type = Number(key.split(':')[0]);
           if (type !== RouteParamtypes.BODY && type !== RouteParamtypes.QUERY) continue;

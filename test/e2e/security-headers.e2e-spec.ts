@@ -30,14 +30,25 @@ describe('security headers', () => {
     for (const page of DOCUMENT_ONLY) expect(res.headers).not.toHaveProperty(page);
   }
 
-  const DOCUMENT_ONLY = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'];
+  const DOCUMENT_ONLY = [
+    'cross-origin-opener-policy',
+    'origin-agent-cluster',
+    'x-dns-prefetch-control',
+    'x-download-options',
+    'x-permitted-cross-domain-policies',
+    'x-xss-protection',
+  ];
 
   it.each([
     ['GET /health (public, 200)', () => t.http.get('/health'), 200],
     ['GET /openapi.json', () => t.http.get('/openapi.json'), 200],
     ['GET /auth/me without credentials (401 problem)', () => t.http.get('/auth/me'), 401],
     ['an unknown route (404 problem)', () => t.http.get('/nope'), 404],
-    ['malformed JSON (400 problem)', () => t.http.post('/auth/login').set('Content-Type', 'application/json').send('{"x":'), 400],
+    [
+      'malformed JSON (400 problem)',
+      () => t.http.post('/auth/login').set('Content-Type', 'application/json').send('{"x":'),
+      400,
+    ],
   ])('%s: HSTS, nosniff, no-referrer, strict CSP, no X-Powered-By', async (_name, call, status) => {
     const res = await call();
     expect(res.status).toBe(status);
@@ -47,14 +58,17 @@ describe('security headers', () => {
   it.each([
     ['a path id over the router limit', `/jobs/${'a'.repeat(300)}`, 404],
     ['a malformed percent-encoding', '/jobs/%E0%A4%A', 400],
-  ])("%s: answered by Fastify's frameworkErrors before any hook, still problem+json with the API's headers", async (_name, path, status) => {
-    const res = await t.http.get(path);
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expectApiHeaders(res);
-    expect(res.headers['x-request-id']).toBe(res.body.request_id);
-    expect(res.headers['x-powered-by']).toBeUndefined();
-  });
+  ])(
+    "%s: answered by Fastify's frameworkErrors before any hook, still problem+json with the API's headers",
+    async (_name, path, status) => {
+      const res = await t.http.get(path);
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expectApiHeaders(res);
+      expect(res.headers['x-request-id']).toBe(res.body.request_id);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    },
+  );
 
   it('an authenticated JSON answer carries them too', async () => {
     const u = await createUser(t);
@@ -97,23 +111,46 @@ describe('security headers', () => {
     it('register (api_key), token (password and refresh grants), login, refresh, regenerate-api-key', async () => {
       const n = Date.now().toString(36);
       const password = `Pw-${n}-long-enough`;
-      const reg = await t.http.post('/auth/register').send({ email: `h_${n}@example.com`, username: `h_${n}`, password }).expect(201);
+      const reg = await t.http
+        .post('/auth/register')
+        .send({ email: `h_${n}@example.com`, username: `h_${n}`, password })
+        .expect(201);
       expect(reg.body.api_key).toMatch(/^tk_/);
       noStore(reg);
-      const token = await t.http.post('/auth/token').type('form').send({ username: `h_${n}`, password }).expect(200);
+      const token = await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ username: `h_${n}`, password })
+        .expect(200);
       noStore(token);
-      noStore(await t.http.post('/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token }).expect(200));
-      const login = await t.http.post('/auth/login').send({ username: `h_${n}`, password }).expect(200);
+      noStore(
+        await t.http
+          .post('/auth/token')
+          .type('form')
+          .send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token })
+          .expect(200),
+      );
+      const login = await t.http
+        .post('/auth/login')
+        .send({ username: `h_${n}`, password })
+        .expect(200);
       noStore(login);
       noStore(await t.http.post('/auth/refresh').send({ refresh_token: login.body.tokens.refresh_token }).expect(200));
-      const regen = await t.http.post('/auth/regenerate-api-key').set('Authorization', `Bearer ${login.body.tokens.access_token}`).expect(200);
+      const regen = await t.http
+        .post('/auth/regenerate-api-key')
+        .set('Authorization', `Bearer ${login.body.tokens.access_token}`)
+        .expect(200);
       expect(regen.body.api_key).toMatch(/^tk_/);
       noStore(regen);
     });
 
     it('service-key reveal', async () => {
       const u = await createUser(t);
-      const key = await t.http.post('/api-keys').set(u.auth).send({ service: 'openai', key: 'sk-headers-test-0000001' }).expect(201);
+      const key = await t.http
+        .post('/api-keys')
+        .set(u.auth)
+        .send({ service: 'openai', key: 'sk-headers-test-0000001' })
+        .expect(201);
       const revealed = await t.http.post(`/api-keys/${key.body.id}/reveal`).set(u.auth).expect(200);
       expect(revealed.body.key).toBe('sk-headers-test-0000001');
       noStore(revealed);
@@ -122,14 +159,28 @@ describe('security headers', () => {
     it('admin: create user (api_key, generated password) and reset-password (generated, or given: 204)', async () => {
       const admin = await createAdmin(t);
       const n = Date.now().toString(36);
-      const created = await t.http.post('/auth/admin/users').set(admin.auth).send({ email: `made_${n}@example.com`, username: `made_${n}` }).expect(201);
+      const created = await t.http
+        .post('/auth/admin/users')
+        .set(admin.auth)
+        .send({ email: `made_${n}@example.com`, username: `made_${n}` })
+        .expect(201);
       expect(JSON.stringify(created.body)).toMatch(/tk_/);
       noStore(created);
       const id = created.body.id ?? created.body.user?.id;
-      const generated = await t.http.post(`/auth/admin/users/${id}/reset-password`).set(admin.auth).send({}).expect(200);
+      const generated = await t.http
+        .post(`/auth/admin/users/${id}/reset-password`)
+        .set(admin.auth)
+        .send({})
+        .expect(200);
       expect(typeof generated.body.generated_password).toBe('string');
       noStore(generated);
-      noStore(await t.http.post(`/auth/admin/users/${id}/reset-password`).set(admin.auth).send({ new_password: `Given-${n}-password` }).expect(204));
+      noStore(
+        await t.http
+          .post(`/auth/admin/users/${id}/reset-password`)
+          .set(admin.auth)
+          .send({ new_password: `Given-${n}-password` })
+          .expect(204),
+      );
     });
   });
 });
@@ -143,7 +194,11 @@ describe('CORS with CORS_ORIGINS set: exact origins only', () => {
   afterAll(() => t.close());
 
   it('an allowed origin gets itself back (never *), with credentials, on the preflight and the request', async () => {
-    const pre = await t.http.options('/auth/me').set('Origin', ALLOWED).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const pre = await t.http
+      .options('/auth/me')
+      .set('Origin', ALLOWED)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
     expect(pre.status).toBeLessThan(300);
     expect(pre.headers['access-control-allow-origin']).toBe(ALLOWED);
     expect(pre.headers['access-control-allow-credentials']).toBe('true');

@@ -51,25 +51,79 @@ const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
 const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> = {
   'POST /auth/register': () => {
     const n = uniq();
-    return { body: { email: `reg_${n}@example.com`, username: `reg_${n}`, password: strongPassword(), full_name: 'Registered Walker' } };
+    return {
+      body: {
+        email: `reg_${n}@example.com`,
+        username: `reg_${n}`,
+        password: strongPassword(),
+        full_name: 'Registered Walker',
+      },
+    };
   },
-  'POST /auth/token': (w) => ({ body: { grant_type: 'password', username: w.login.username, password: w.login.password, scope: '', client_id: 'walk' }, encoding: 'form' }),
-  'POST /auth/login': (w) => ({ body: { username: w.login.username, password: w.login.password, device_name: 'walk' } }),
+  'POST /auth/token': (w) => ({
+    body: {
+      grant_type: 'password',
+      username: w.login.username,
+      password: w.login.password,
+      scope: '',
+      client_id: 'walk',
+    },
+    encoding: 'form',
+  }),
+  'POST /auth/login': (w) => ({
+    body: { username: w.login.username, password: w.login.password, device_name: 'walk' },
+  }),
   'POST /auth/refresh': (w) => ({ body: { refresh_token: w.login.refreshToken } }),
   'POST /auth/logout': () => ({ body: { all_devices: false } }),
   'PUT /auth/profile': () => ({ body: { full_name: 'Walker', settings: { theme: 'dark' } } }),
-  'POST /auth/change-password': (_w, me) => ({ body: { current_password: me.password, new_password: strongPassword() } }),
+  'POST /auth/change-password': (_w, me) => ({
+    body: { current_password: me.password, new_password: strongPassword() },
+  }),
   'POST /api-keys': () => ({ body: { service: 'openai', key: `sk-walk-${uniq()}`, key_name: 'walk key' } }),
   'POST /auth/admin/users': () => {
     const n = uniq();
-    return { body: { email: `made_${n}@example.com`, username: `made_${n}`, password: strongPassword(), full_name: 'Made By Admin', role: 'user', is_verified: false } };
+    return {
+      body: {
+        email: `made_${n}@example.com`,
+        username: `made_${n}`,
+        password: strongPassword(),
+        full_name: 'Made By Admin',
+        role: 'user',
+        is_verified: false,
+      },
+    };
   },
   'POST /auth/admin/users/bulk': (w) => ({ body: { action: 'verify', user_ids: [w.victim.id], reason: 'walk' } }),
-  'PUT /auth/admin/users/{id}': () => ({ body: { full_name: 'Victim', is_verified: true, is_active: true, role: 'user', rate_limits: { per_minute: 100, per_hour: 1000, per_day: 10000 } } }),
+  'PUT /auth/admin/users/{id}': () => ({
+    body: {
+      full_name: 'Victim',
+      is_verified: true,
+      is_active: true,
+      role: 'user',
+      rate_limits: { per_minute: 100, per_hour: 1000, per_day: 10000 },
+    },
+  }),
   'POST /auth/admin/users/{id}/suspend': () => ({ body: { reason: 'walk' } }),
   'POST /auth/admin/users/{id}/reset-password': () => ({ body: { new_password: strongPassword() } }),
-  'POST /jobs': () => ({ body: { filename: 'walk.mp3', job_id: randomUUID(), task: 'transcribe', with_diarization: false, translated_to: 'de', detected_language: 'en' } }),
-  'PATCH /jobs/{job_id}': () => ({ body: { status: 'processing', transcript: 'hello world', error: 'none', detected_language: 'en', translated_to: 'de' } }),
+  'POST /jobs': () => ({
+    body: {
+      filename: 'walk.mp3',
+      job_id: randomUUID(),
+      task: 'transcribe',
+      with_diarization: false,
+      translated_to: 'de',
+      detected_language: 'en',
+    },
+  }),
+  'PATCH /jobs/{job_id}': () => ({
+    body: {
+      status: 'processing',
+      transcript: 'hello world',
+      error: 'none',
+      detected_language: 'en',
+      translated_to: 'de',
+    },
+  }),
 };
 
 /**
@@ -78,14 +132,36 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
  * garbage refresh token, an account that already exists.
  */
 const REJECTING: Record<string, (w: World) => Partial<RequestSpec>> = {
-  'POST /auth/token': () => ({ body: { grant_type: 'password', username: `nobody_${uniq()}`, password: strongPassword(), scope: '', client_id: 'walk' }, encoding: 'form' }),
-  'POST /auth/login': () => ({ body: { username: `nobody_${uniq()}`, password: strongPassword(), device_name: 'walk' } }),
-  'POST /auth/refresh': () => ({ body: { refresh_token: `eyJhbGciOiJIUzI1NiJ9.${randomBytes(40).toString('base64url')}.${randomBytes(32).toString('base64url')}` } }),
-  'POST /auth/register': (w) => ({ body: { email: w.user.email, username: w.user.username, password: strongPassword(), full_name: 'Duplicate' } }),
+  'POST /auth/token': () => ({
+    body: {
+      grant_type: 'password',
+      username: `nobody_${uniq()}`,
+      password: strongPassword(),
+      scope: '',
+      client_id: 'walk',
+    },
+    encoding: 'form',
+  }),
+  'POST /auth/login': () => ({
+    body: { username: `nobody_${uniq()}`, password: strongPassword(), device_name: 'walk' },
+  }),
+  'POST /auth/refresh': () => ({
+    body: {
+      refresh_token: `eyJhbGciOiJIUzI1NiJ9.${randomBytes(40).toString('base64url')}.${randomBytes(32).toString('base64url')}`,
+    },
+  }),
+  'POST /auth/register': (w) => ({
+    body: { email: w.user.email, username: w.user.username, password: strongPassword(), full_name: 'Duplicate' },
+  }),
 };
 
 /** Routes that end the caller's own session or credential when they succeed: a fresh world per accepted case. */
-const SELF_DESTRUCTIVE = new Set(['POST /auth/logout', 'POST /auth/refresh', 'POST /auth/change-password', 'DELETE /auth/sessions']);
+const SELF_DESTRUCTIVE = new Set([
+  'POST /auth/logout',
+  'POST /auth/refresh',
+  'POST /auth/change-password',
+  'DELETE /auth/sessions',
+]);
 /** Routes whose baseline holds unique values (a second success would be a 409): a fresh baseline per accepted case. */
 const UNIQUE_BASELINE = new Set(['POST /auth/register', 'POST /auth/admin/users', 'POST /jobs']);
 /** The token endpoint ignores parameters it does not know (RFC 6749 §3.2). */
@@ -93,13 +169,15 @@ const OPEN_BODY = new Set(['POST /auth/token']);
 /** Free text stored as given: an accepted value must come back unchanged. */
 const ROUND_TRIP = ['full_name', 'key_name', 'filename', 'transcript', 'error', 'reason'];
 
-const LEAK = /(\bat\s+[\w.<>]+\s+\(|\.(ts|js):\d+|node_modules|QueryFailedError|SQLITE_|syntax error at|SELECT\s.+\sFROM\s|INSERT INTO|UPDATE\s+"?\w+"?\s+SET|DELETE FROM|duplicate key|violates .* constraint|invalid input syntax|hashed_password|api_key_hash|\$2[aby]\$\d\d\$)/i;
+const LEAK =
+  /(\bat\s+[\w.<>]+\s+\(|\.(ts|js):\d+|node_modules|QueryFailedError|SQLITE_|syntax error at|SELECT\s.+\sFROM\s|INSERT INTO|UPDATE\s+"?\w+"?\s+SET|DELETE FROM|duplicate key|violates .* constraint|invalid input syntax|hashed_password|api_key_hash|\$2[aby]\$\d\d\$)/i;
 const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'instance', 'code', 'request_id'];
 
 function pathFor(route: RouteInfo, w: World, me: Actor): Record<string, string> {
   const path: Record<string, string> = {};
   for (const p of (route.op.parameters ?? []).filter((x) => x.in === 'path')) {
-    if (route.path.startsWith('/auth/admin/users')) path[p.name] = p.name === 'sid' ? w.victim.otherSessionId : w.victim.id;
+    if (route.path.startsWith('/auth/admin/users'))
+      path[p.name] = p.name === 'sid' ? w.victim.otherSessionId : w.victim.id;
     else if (route.path.startsWith('/api-keys')) path[p.name] = me.serviceKeyId;
     else if (route.path.startsWith('/jobs')) path[p.name] = me.jobId;
     else if (route.path.startsWith('/auth/sessions')) path[p.name] = me.otherSessionId;
@@ -138,17 +216,37 @@ describe('hostile input over every documented route (issue #13)', () => {
   async function actor(role: 'user' | 'admin', needs: Need[] = ALL_NEEDS): Promise<Actor> {
     const u = role === 'admin' ? await createAdmin(t) : await createUser(t);
     const a: Actor = { ...u, serviceKeyId: '', jobId: '', otherSessionId: '' };
-    if (needs.includes('key')) a.serviceKeyId = (await t.http.post('/api-keys').set(u.auth).send({ service: 'openai', key: `sk-own-${uniq()}` }).expect(201)).body.id;
-    if (needs.includes('job')) a.jobId = (await t.http.post('/jobs').set(u.auth).send({ filename: 'own.mp3' }).expect(201)).body.job_id;
-    if (needs.includes('session')) a.otherSessionId = (await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200)).body.session_id;
+    if (needs.includes('key'))
+      a.serviceKeyId = (
+        await t.http
+          .post('/api-keys')
+          .set(u.auth)
+          .send({ service: 'openai', key: `sk-own-${uniq()}` })
+          .expect(201)
+      ).body.id;
+    if (needs.includes('job'))
+      a.jobId = (await t.http.post('/jobs').set(u.auth).send({ filename: 'own.mp3' }).expect(201)).body.job_id;
+    if (needs.includes('session'))
+      a.otherSessionId = (
+        await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200)
+      ).body.session_id;
     return a;
   }
 
   /** Accounts and their resources; for one route (phase 2) only the ones it uses, which is much cheaper. */
   async function world(route?: RouteInfo): Promise<World> {
     const absent = undefined as unknown as Actor;
-    const needs: Need[] = !route ? ALL_NEEDS : route.path.startsWith('/api-keys') ? ['key'] : route.path.startsWith('/jobs') ? ['job'] : route.path.startsWith('/auth/sessions') ? ['session'] : [];
-    const want = (role: 'user' | 'admin' | 'victim') => !route || (role === 'admin' ? route.admin : role === 'victim' ? route.admin : !route.public && !route.admin);
+    const needs: Need[] = !route
+      ? ALL_NEEDS
+      : route.path.startsWith('/api-keys')
+        ? ['key']
+        : route.path.startsWith('/jobs')
+          ? ['job']
+          : route.path.startsWith('/auth/sessions')
+            ? ['session']
+            : [];
+    const want = (role: 'user' | 'admin' | 'victim') =>
+      !route || (role === 'admin' ? route.admin : role === 'victim' ? route.admin : !route.public && !route.admin);
     const [user, admin, victim, signIn] = await Promise.all([
       want('user') ? actor('user', needs) : absent,
       want('admin') ? actor('admin', needs) : absent,
@@ -156,7 +254,14 @@ describe('hostile input over every documented route (issue #13)', () => {
       !route || route.public ? createUser(t) : undefined,
     ]);
     // Registering twice the same account is the rejecting variant of /auth/register: it needs a user.
-    return { user: user ?? absent, admin, victim, login: signIn ? { username: signIn.username, password: signIn.password, refreshToken: signIn.refreshToken } : (undefined as unknown as World['login']) };
+    return {
+      user: user ?? absent,
+      admin,
+      victim,
+      login: signIn
+        ? { username: signIn.username, password: signIn.password, refreshToken: signIn.refreshToken }
+        : (undefined as unknown as World['login']),
+    };
   }
 
   function headersFor(identity: Identity, w: World): Record<string, string> {
@@ -175,7 +280,12 @@ describe('hostile input over every documented route (issue #13)', () => {
     requests++;
     const url = RawClient.url(route.path, spec);
     try {
-      return await client.send(route.method, url, { ...headersFor(identity, w), 'x-request-id': `walk-${requests}` }, RawClient.payload(spec));
+      return await client.send(
+        route.method,
+        url,
+        { ...headersFor(identity, w), 'x-request-id': `walk-${requests}` },
+        RawClient.payload(spec),
+      );
     } catch (err) {
       // No HTTP answer at all (connection reset): recorded like a server error.
       return { status: 599, headers: {}, text: `no answer: ${(err as Error).message} (url ${url.length} chars)` };
@@ -183,21 +293,32 @@ describe('hostile input over every documented route (issue #13)', () => {
   }
 
   /** Everything every answer must satisfy; returns why not, or null. */
-  function checkAnswer(res: RawResponse, route: RouteInfo, identity: Identity, c: { name: string; spec: RequestSpec }, expect: Expectation): string | null {
+  function checkAnswer(
+    res: RawResponse,
+    route: RouteInfo,
+    identity: Identity,
+    c: { name: string; spec: RequestSpec },
+    expect: Expectation,
+  ): string | null {
     if (res.status >= 500) return `server error ${res.status}: ${res.text.slice(0, 300)}`;
     if (LEAK.test(res.text.slice(0, 20_000))) return `leaks internals: ${res.text.slice(0, 300)}`;
     if (res.status >= 400) {
-      if (!String(res.headers['content-type']).startsWith('application/problem+json')) return `${res.status} is not problem+json (${res.headers['content-type']}): ${res.text.slice(0, 200)}`;
+      if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+        return `${res.status} is not problem+json (${res.headers['content-type']}): ${res.text.slice(0, 200)}`;
       const body = res.body as Record<string, unknown> | undefined;
       const missing = PROBLEM_KEYS.filter((k) => body?.[k] === undefined);
       if (missing.length) return `${res.status} problem lacks ${missing.join(', ')}`;
-      if (body!.status !== res.status || typeof body!.detail !== 'string') return `problem status/detail wrong: ${res.text.slice(0, 200)}`;
-      if (!route.public && identity === 'anonymous' && [403, 409, 422].includes(res.status)) return `anonymous got ${res.status} before authentication`;
-      if (route.admin && identity === 'user' && [409, 422].includes(res.status)) return `a user got ${res.status} on an admin route (validated before the role check)`;
+      if (body!.status !== res.status || typeof body!.detail !== 'string')
+        return `problem status/detail wrong: ${res.text.slice(0, 200)}`;
+      if (!route.public && identity === 'anonymous' && [403, 409, 422].includes(res.status))
+        return `anonymous got ${res.status} before authentication`;
+      if (route.admin && identity === 'user' && [409, 422].includes(res.status))
+        return `a user got ${res.status} on an admin route (validated before the role check)`;
       return null;
     }
     if (res.status < 200 || res.status >= 300) return `unexpected status ${res.status}`;
-    if (expect === 'reject' && route.method !== 'GET') return `accepted (${res.status}) what the documented schema refuses: ${res.text.slice(0, 200)}`;
+    if (expect === 'reject' && route.method !== 'GET')
+      return `accepted (${res.status}) what the documented schema refuses: ${res.text.slice(0, 200)}`;
     if (!route.public && identity === 'anonymous') return `anonymous request accepted (${res.status})`;
     if (route.admin && identity === 'user') return `a user passed the admin role check (${res.status})`;
     return checkSuccess(res, route, c.spec);
@@ -206,18 +327,28 @@ describe('hostile input over every documented route (issue #13)', () => {
   /** A 2xx must make sense for the hostile value it accepted. */
   function checkSuccess(res: RawResponse, route: RouteInfo, spec: RequestSpec): string | null {
     if (res.status === 204) return res.text === '' ? null : '204 with a body';
-    if (!String(res.headers['content-type']).startsWith('application/json')) return `2xx is not JSON: ${res.headers['content-type']}`;
+    if (!String(res.headers['content-type']).startsWith('application/json'))
+      return `2xx is not JSON: ${res.headers['content-type']}`;
     if (res.body === undefined) return '2xx without a JSON body';
     const body = res.body as Record<string, unknown>;
     if (route.path === '/auth/admin/users' && route.method === 'GET') {
-      const search = String(spec.query.search ?? '').trim().toLowerCase();
+      const search = String(spec.query.search ?? '')
+        .trim()
+        .toLowerCase();
       const users = body.users as Array<Record<string, string | null>>;
       if (!Array.isArray(users)) return 'user list without users[]';
       // `%`, `_` and `\` match literally: every hit contains the search text itself.
-      const wrong = search ? users.filter((u) => ![u.email, u.username, u.full_name].some((v) => (v ?? '').toLowerCase().includes(search))) : [];
+      const wrong = search
+        ? users.filter((u) => ![u.email, u.username, u.full_name].some((v) => (v ?? '').toLowerCase().includes(search)))
+        : [];
       if (wrong.length) return `search ${JSON.stringify(search)} matched ${wrong.map((u) => u.username).join(', ')}`;
     }
-    if (route.path === '/api-keys' && route.method === 'GET' && typeof spec.query.service === 'string' && spec.query.service.trim()) {
+    if (
+      route.path === '/api-keys' &&
+      route.method === 'GET' &&
+      typeof spec.query.service === 'string' &&
+      spec.query.service.trim()
+    ) {
       const service = spec.query.service.trim().toLowerCase();
       const other = (body as unknown as Array<{ service: string }>).filter((k) => k.service !== service);
       if (other.length) return `?service=${service} listed ${other.map((k) => k.service).join(', ')}`;
@@ -227,7 +358,8 @@ describe('hostile input over every documented route (issue #13)', () => {
       const echoed = (body.user ?? body) as Record<string, unknown>;
       for (const f of ROUND_TRIP) {
         const v = sent[f];
-        if (typeof v === 'string' && v.trim() === v && v !== '' && f in echoed && echoed[f] !== v) return `${f} stored as ${JSON.stringify(echoed[f])?.slice(0, 80)}, sent ${JSON.stringify(v).slice(0, 80)}`;
+        if (typeof v === 'string' && v.trim() === v && v !== '' && f in echoed && echoed[f] !== v)
+          return `${f} stored as ${JSON.stringify(echoed[f])?.slice(0, 80)}, sent ${JSON.stringify(v).slice(0, 80)}`;
       }
     }
     return null;
@@ -237,12 +369,20 @@ describe('hostile input over every documented route (issue #13)', () => {
 
   async function runAll<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < items.length) await fn(items[next++]);
+      }),
+    );
   }
 
-  function record(res: RawResponse, route: RouteInfo, identity: Identity, c: HostileCase | { name: string; spec: RequestSpec; expect: Expectation }, phase: number): void {
+  function record(
+    res: RawResponse,
+    route: RouteInfo,
+    identity: Identity,
+    c: HostileCase | { name: string; spec: RequestSpec; expect: Expectation },
+    phase: number,
+  ): void {
     if (res.status >= 500) serverErrors.push(`${key(route)} as ${identity} [${c.name}] → ${res.status}`);
     const why = checkAnswer(res, route, identity, c, c.expect);
     if (why) failures.push(`phase ${phase} ${key(route)} as ${identity} [${c.name}]: ${why}`);
@@ -256,7 +396,9 @@ describe('hostile input over every documented route (issue #13)', () => {
     // ---- Phase 1: requests that must be refused, and reads. ----
     const w = await world();
     const identities: Identity[] = ['anonymous', 'user', 'admin'];
-    const others = SAMPLE_OTHER_CALLERS ? `(sampled) as the ${identities.length - 1} others` : '(the other callers: on SQLite)';
+    const others = SAMPLE_OTHER_CALLERS
+      ? `(sampled) as the ${identities.length - 1} others`
+      : '(the other callers: on SQLite)';
     const me = (identity: Identity) => (identity === 'admin' ? w.admin : w.user);
     type Job = { route: RouteInfo; identity: Identity; c: HostileCase };
     const phase1: Job[] = [];
@@ -265,14 +407,17 @@ describe('hostile input over every documented route (issue #13)', () => {
     for (const route of routes) {
       for (const identity of identities) {
         const rejecting = route.public && !!REJECTING[key(route)];
-        const cases = hostileCases(doc, route, baselineOf(route, w, me(identity), rejecting), checker, { openBody: OPEN_BODY.has(key(route)) });
+        const cases = hostileCases(doc, route, baselineOf(route, w, me(identity), rejecting), checker, {
+          openBody: OPEN_BODY.has(key(route)),
+        });
         if (identity === owner(route)) caseCount.set(key(route), cases.length);
         const sampled = identity !== owner(route);
         if (sampled && !SAMPLE_OTHER_CALLERS) continue;
         for (const c of cases) {
           if (sampled && /^(body|query)\.[^:]+: /.test(c.name) && !SAMPLED_VALUES.test(c.name)) continue;
           const refused = (!route.public && identity === 'anonymous') || (route.admin && identity === 'user');
-          if (refused || rejecting || route.method === 'GET') phase1.push({ route, identity, c: rejecting ? { ...c, expect: 'reject' } : c });
+          if (refused || rejecting || route.method === 'GET')
+            phase1.push({ route, identity, c: rejecting ? { ...c, expect: 'reject' } : c });
           else if (c.expect === 'reject') phase1.push({ route, identity, c });
           else if (identity === owner(route)) phase2.push({ route, c });
         }
@@ -301,19 +446,27 @@ describe('hostile input over every documented route (issue #13)', () => {
       byRoute.set(key(route), entry);
     }
     // Every mutating route's own baseline is accepted too (or the walk would only ever meet its validation).
-    await runAll(routes.filter((r) => r.method !== 'GET'), async (route) => {
-      const fresh = await world(route);
-      const identity = owner(route);
-      const spec = baselineOf(route, fresh, identity === 'admin' ? fresh.admin : fresh.user);
-      const res = await send(route, identity, fresh, spec);
-      if (res.status < 200 || res.status >= 300) failures.push(`baseline ${key(route)} as ${identity} → ${res.status}: ${res.text.slice(0, 200)}`);
-      record(res, route, identity, { name: 'baseline', spec, expect: 'either' }, 2);
-    });
+    await runAll(
+      routes.filter((r) => r.method !== 'GET'),
+      async (route) => {
+        const fresh = await world(route);
+        const identity = owner(route);
+        const spec = baselineOf(route, fresh, identity === 'admin' ? fresh.admin : fresh.user);
+        const res = await send(route, identity, fresh, spec);
+        if (res.status < 200 || res.status >= 300)
+          failures.push(`baseline ${key(route)} as ${identity} → ${res.status}: ${res.text.slice(0, 200)}`);
+        record(res, route, identity, { name: 'baseline', spec, expect: 'either' }, 2);
+      },
+    );
     await runAll([...byRoute.values()], async ({ route, cases }) => {
       const identity = owner(route);
       // The same cases again, built on this world's baseline (its ids, its passwords).
       const rebuild = (w2: World) =>
-        new Map(hostileCases(doc, route, baselineOf(route, w2, identity === 'admin' ? w2.admin : w2.user), checker, { openBody: OPEN_BODY.has(key(route)) }).map((c) => [c.name, c]));
+        new Map(
+          hostileCases(doc, route, baselineOf(route, w2, identity === 'admin' ? w2.admin : w2.user), checker, {
+            openBody: OPEN_BODY.has(key(route)),
+          }).map((c) => [c.name, c]),
+        );
       let w2 = await world(route);
       let built = rebuild(w2);
       for (const c of cases) {
@@ -337,12 +490,31 @@ describe('hostile input over every documented route (issue #13)', () => {
 
   it('the decisions the walk relies on, one by one', async () => {
     const admin = await createAdmin(t);
-    const call = (method: string, path: string, headers: Record<string, string>, payload: { contentType?: string; data?: Buffer } = {}) => client.send(method, path, headers, payload);
-    const json = (o: unknown) => ({ contentType: 'application/json', data: Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)) });
+    const call = (
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      payload: { contentType?: string; data?: Buffer } = {},
+    ) => client.send(method, path, headers, payload);
+    const json = (o: unknown) => ({
+      contentType: 'application/json',
+      data: Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)),
+    });
     const auth = { authorization: `Bearer ${admin.accessToken}` };
     // Prototype poisoning is refused by the JSON parser itself: 400 before anything else looks at the body.
-    expect((await call('POST', '/auth/login', {}, json('{"__proto__":{"x":1},"username":"a","password":"b"}'))).status).toBe(400);
-    expect((await call('POST', '/auth/login', {}, json('{"constructor":{"prototype":{"x":1}},"username":"a","password":"b"}'))).status).toBe(400);
+    expect(
+      (await call('POST', '/auth/login', {}, json('{"__proto__":{"x":1},"username":"a","password":"b"}'))).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(
+          'POST',
+          '/auth/login',
+          {},
+          json('{"constructor":{"prototype":{"x":1}},"username":"a","password":"b"}'),
+        )
+      ).status,
+    ).toBe(400);
     // U+0000 anywhere in a body or a query string: 400, before authentication (PostgreSQL cannot store it).
     const nul = await call('POST', '/auth/login', {}, json({ username: 'a\u0000b', password: 'whatever-password' }));
     expect([nul.status, (nul.body as { code: string }).code]).toEqual([400, 'MALFORMED_BODY']);
@@ -351,8 +523,14 @@ describe('hostile input over every documented route (issue #13)', () => {
     const deep = (n: number) => '{"settings":' + '{"a":'.repeat(n) + '1' + '}'.repeat(n) + '}';
     expect((await call('PUT', '/auth/profile', auth, json(deep(31)))).status).toBe(200);
     const tooDeep = await call('PUT', '/auth/profile', auth, json(deep(40)));
-    expect([tooDeep.status, (tooDeep.body as { detail: string }).detail]).toEqual([400, 'Request body is nested too deeply (more than 32 levels)']);
-    expect((await call('POST', '/auth/register', {}, json('{"full_name":' + '['.repeat(5000) + ']'.repeat(5000) + '}'))).status).toBe(400);
+    expect([tooDeep.status, (tooDeep.body as { detail: string }).detail]).toEqual([
+      400,
+      'Request body is nested too deeply (more than 32 levels)',
+    ]);
+    expect(
+      (await call('POST', '/auth/register', {}, json('{"full_name":' + '['.repeat(5000) + ']'.repeat(5000) + '}')))
+        .status,
+    ).toBe(400);
     // Over-long ids and broken percent-encoding never reach Nest, and still answer problem+json.
     expect((await call('GET', `/jobs/${'a'.repeat(500)}`, auth)).status).toBe(404);
     expect((await call('GET', '/jobs/%E0%A4%A', auth)).status).toBe(400);
@@ -364,7 +542,15 @@ describe('hostile input over every documented route (issue #13)', () => {
     const under = await createUser(t, { username: `x_${tag}` });
     await createUser(t, { username: `xy${tag}`, fullName: `100 ${tag} sure` });
     const search = async (q: string) =>
-      ((await t.http.get('/auth/admin/users').query({ search: q }).set('Authorization', auth.authorization).expect(200)).body.users as Array<{ id: string }>).map((u) => u.id);
+      (
+        (
+          await t.http
+            .get('/auth/admin/users')
+            .query({ search: q })
+            .set('Authorization', auth.authorization)
+            .expect(200)
+        ).body.users as Array<{ id: string }>
+      ).map((u) => u.id);
     expect(await search(`%${tag}`)).toEqual([percent.id]);
     expect(await search(`x_${tag}`)).toEqual([under.id]);
     expect(await search(`\\${tag}`)).toEqual([]);

@@ -14,7 +14,8 @@ import { createAdmin, createUser, TestUser } from '../factories/user.factory';
  * the real secret unless the attack is the signature itself, so each is refused for the reason it names.
  */
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const hmac = (alg: 'sha256' | 'sha384', secret: string, data: string) => createHmac(alg, secret).update(data).digest('base64url');
+const hmac = (alg: 'sha256' | 'sha384', secret: string, data: string) =>
+  createHmac(alg, secret).update(data).digest('base64url');
 
 describe('token attacks (issue #13)', () => {
   let t: TestApp;
@@ -30,8 +31,19 @@ describe('token attacks (issue #13)', () => {
   afterAll(() => t.close());
 
   const now = () => Math.floor(t.clock.now() / 1000);
-  const claims = (over: Record<string, unknown> = {}) => ({ sub: u.id, sid: u.sessionId, jti: randomUUID(), type: 'access', role: 'user', iss: 'voicegate', iat: now(), exp: now() + 600, ...over });
-  const sign = (c: Record<string, unknown>, opts: jwt.SignOptions = {}) => jwt.sign(c, secret, { algorithm: 'HS256', ...opts });
+  const claims = (over: Record<string, unknown> = {}) => ({
+    sub: u.id,
+    sid: u.sessionId,
+    jti: randomUUID(),
+    type: 'access',
+    role: 'user',
+    iss: 'voicegate',
+    iat: now(),
+    exp: now() + 600,
+    ...over,
+  });
+  const sign = (c: Record<string, unknown>, opts: jwt.SignOptions = {}) =>
+    jwt.sign(c, secret, { algorithm: 'HS256', ...opts });
   /** Signed by hand (HMAC-SHA256 with the real secret), for claims jsonwebtoken would not sign as given. */
   const raw = (header: object, c: object, key = secret) => {
     const hp = `${b64url(header)}.${b64url(c)}`;
@@ -50,14 +62,36 @@ describe('token attacks (issue #13)', () => {
   });
 
   it.each([
-    ['RS256 header, HMAC-SHA256 signature with the secret (key confusion)', () => raw({ alg: 'RS256', typ: 'JWT' }, claims())],
-    ['RS256 signed with an RSA key (asymmetric algorithms refused)', () => jwt.sign(claims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256', noTimestamp: true })],
+    [
+      'RS256 header, HMAC-SHA256 signature with the secret (key confusion)',
+      () => raw({ alg: 'RS256', typ: 'JWT' }, claims()),
+    ],
+    [
+      'RS256 signed with an RSA key (asymmetric algorithms refused)',
+      () =>
+        jwt.sign(claims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, {
+          algorithm: 'RS256',
+          noTimestamp: true,
+        }),
+    ],
     ['HS384 with the right secret (algorithm pinned to HS256)', () => sign(claims(), { algorithm: 'HS384' })],
     ['alg "hs256" in lower case', () => raw({ alg: 'hs256', typ: 'JWT' }, claims())],
-    ['alg "None" with the original signature', () => { const [, p, s] = sign(claims()).split('.'); return `${b64url({ alg: 'None', typ: 'JWT' })}.${p}.${s}`; }],
-    ['kid header pointing at a file, signed with an empty key', () => raw({ alg: 'HS256', typ: 'JWT', kid: '../../../../dev/null' }, claims(), '')],
+    [
+      'alg "None" with the original signature',
+      () => {
+        const [, p, s] = sign(claims()).split('.');
+        return `${b64url({ alg: 'None', typ: 'JWT' })}.${p}.${s}`;
+      },
+    ],
+    [
+      'kid header pointing at a file, signed with an empty key',
+      () => raw({ alg: 'HS256', typ: 'JWT', kid: '../../../../dev/null' }, claims(), ''),
+    ],
     ['nbf an hour in the future (not yet valid)', () => sign(claims({ nbf: Math.floor(Date.now() / 1000) + 3600 }))],
-    [`iat a day in the future (more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew)`, () => sign(claims({ iat: now() + 86_400, exp: now() + 86_400 + 600 }))],
+    [
+      `iat a day in the future (more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew)`,
+      () => sign(claims({ iat: now() + 86_400, exp: now() + 86_400 + 600 })),
+    ],
     ['no iat', () => raw({ alg: 'HS256', typ: 'JWT' }, without('iat'))],
     ['no exp', () => raw({ alg: 'HS256', typ: 'JWT' }, without('exp'))],
     ['exp as a string', () => raw({ alg: 'HS256', typ: 'JWT' }, claims({ exp: String(now() + 600) }))],
@@ -82,7 +116,9 @@ describe('token attacks (issue #13)', () => {
   it('a role claim of "admin" on a user\'s token changes nothing: the stored role decides (403 on admin routes)', async () => {
     const token = sign(claims({ role: 'admin' }));
     expect((await me(token).expect(200)).body.role).toBe('user');
-    expect((await t.http.get('/auth/admin/users').set('Authorization', `Bearer ${token}`).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await t.http.get('/auth/admin/users').set('Authorization', `Bearer ${token}`).expect(403)).body.code).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('?api_key= authenticates on routes that validate their query string too (it is not an unknown parameter)', async () => {
@@ -104,8 +140,17 @@ describe('token attacks (issue #13)', () => {
 
     // Each forged from a fresh session's real refresh token (same sid and jti), so only the named flaw refuses it.
     it.each([
-      ['iat a day in the future', (c: Record<string, unknown>) => sign({ ...c, iat: now() + 86_400, exp: now() + 86_400 + 600 })],
-      ['no iat', (c: Record<string, unknown>) => { const { iat: _iat, ...rest } = c; return raw({ alg: 'HS256', typ: 'JWT' }, rest); }],
+      [
+        'iat a day in the future',
+        (c: Record<string, unknown>) => sign({ ...c, iat: now() + 86_400, exp: now() + 86_400 + 600 }),
+      ],
+      [
+        'no iat',
+        (c: Record<string, unknown>) => {
+          const { iat: _iat, ...rest } = c;
+          return raw({ alg: 'HS256', typ: 'JWT' }, rest);
+        },
+      ],
       ['HS512 with the right secret', (c: Record<string, unknown>) => sign(c, { algorithm: 'HS512' })],
       ['alg none', (c: Record<string, unknown>) => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(c)}.`],
       ['a session id that is not a uuid', (c: Record<string, unknown>) => sign({ ...c, sid: "' OR 1=1 --" })],
@@ -115,7 +160,9 @@ describe('token attacks (issue #13)', () => {
       const real = jwt.decode(v.refreshToken) as Record<string, unknown>;
       await refresh(raw({ alg: 'HS256', typ: 'JWT' }, { ...real })).expect(200); // control: re-signed as is, it rotates
       const w = await createUser(t);
-      expect((await refresh(forge(jwt.decode(w.refreshToken) as Record<string, unknown>)).expect(401)).body.error).toBe('invalid_grant');
+      expect((await refresh(forge(jwt.decode(w.refreshToken) as Record<string, unknown>)).expect(401)).body.error).toBe(
+        'invalid_grant',
+      );
     });
 
     it("my sub with another user's session id → 401, and their session lives on", async () => {
@@ -129,7 +176,11 @@ describe('token attacks (issue #13)', () => {
     it("after a password change, the other sessions' refresh tokens are refused too (this session's still works)", async () => {
       const v = await createUser(t);
       const second = await t.http.post('/auth/login').send({ username: v.username, password: v.password }).expect(200);
-      await t.http.post('/auth/change-password').set(v.auth).send({ current_password: v.password, new_password: `New-${randomUUID()}` }).expect(204);
+      await t.http
+        .post('/auth/change-password')
+        .set(v.auth)
+        .send({ current_password: v.password, new_password: `New-${randomUUID()}` })
+        .expect(204);
       expect((await refresh(second.body.tokens.refresh_token).expect(401)).body.error).toBe('invalid_grant');
       await refresh(v.refreshToken).expect(200);
     });
@@ -141,7 +192,9 @@ describe('API-key guessing is limited per IP (RATE_LIMIT_ENABLED=true)', () => {
   let t: TestApp;
   const events: SecurityEventInput[] = [];
   beforeAll(async () => {
-    t = await createTestApp({ env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANON_PER_MINUTE: String(ANON_LIMIT), TRUST_PROXY: 'true' } });
+    t = await createTestApp({
+      env: { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANON_PER_MINUTE: String(ANON_LIMIT), TRUST_PROXY: 'true' },
+    });
     t.get(EventEmitter2).on(SECURITY_EVENT, (e: SecurityEventInput) => events.push(e));
   });
   afterAll(() => t.close());
@@ -176,11 +229,18 @@ describe('API-key guessing is limited per IP (RATE_LIMIT_ENABLED=true)', () => {
     await new Promise((r) => setImmediate(r));
     const audited = events.filter((e) => e.type === SecurityEventType.RateLimited && e.meta?.ip === attacker);
     expect(audited).toHaveLength(1);
-    expect(audited[0]).toMatchObject({ userId: null, severity: 'warning', details: { identity: 'ip', window: 'minute', limit: ANON_LIMIT } });
+    expect(audited[0]).toMatchObject({
+      userId: null,
+      severity: 'warning',
+      details: { identity: 'ip', window: 'minute', limit: ANON_LIMIT },
+    });
 
     // Logged: one request line per attempt with its status; the guessed keys themselves never.
     await new Promise((r) => setTimeout(r, 50)); // pino writes asynchronously
-    const lines = readFileSync(t.logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as { status: number; url: string });
+    const lines = readFileSync(t.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"'))
+      .map((l) => JSON.parse(l) as { status: number; url: string });
     expect(lines.filter((l) => l.status === 401).length).toBeGreaterThanOrEqual(ANON_LIMIT);
     expect(lines.filter((l) => l.status === 429).length).toBeGreaterThanOrEqual(2);
     const log = readFileSync(t.logFile, 'utf8');
@@ -189,7 +249,12 @@ describe('API-key guessing is limited per IP (RATE_LIMIT_ENABLED=true)', () => {
 
   it('a bad JWT spends the same budget', async () => {
     const attacker = ip();
-    for (let i = 0; i < ANON_LIMIT; i++) await t.http.get('/auth/me').set('X-Forwarded-For', attacker).set('Authorization', `Bearer ${randomUUID()}.x.y`).expect(401);
+    for (let i = 0; i < ANON_LIMIT; i++)
+      await t.http
+        .get('/auth/me')
+        .set('X-Forwarded-For', attacker)
+        .set('Authorization', `Bearer ${randomUUID()}.x.y`)
+        .expect(401);
     await t.http.get('/auth/me').set('X-Forwarded-For', attacker).set('Authorization', 'Bearer a.b.c').expect(429);
   });
 });

@@ -71,12 +71,20 @@ describe('Service keys (/api-keys/)', () => {
   });
 
   const encryptionKey = () => t.config.encryptionKeys[0];
-  const storedToken = async (id: string) => (await t.dataSource.getRepository(ServiceKey).findOneByOrFail({ id })).encryptedKey;
+  const storedToken = async (id: string) =>
+    (await t.dataSource.getRepository(ServiceKey).findOneByOrFail({ id })).encryptedKey;
   const createKey = async (user: TestUser, body: { key?: string; api_key?: string; [field: string]: unknown }) => {
     for (const k of [body.key, body.api_key]) if (k) plaintexts.add(k);
     const res = await t.http.post('/api-keys/').set(user.auth).send(body);
     expect(res.status).toBe(201);
-    return res.body as { id: string; service: string; key_name: string | null; key_preview: string | null; created_at: string; last_used_at: string | null };
+    return res.body as {
+      id: string;
+      service: string;
+      key_name: string | null;
+      key_preview: string | null;
+      created_at: string;
+      last_used_at: string | null;
+    };
   };
 
   it('the independent Fernet reproduces the specification vector (so it is a fair judge)', () => {
@@ -88,7 +96,10 @@ describe('Service keys (/api-keys/)', () => {
   it('stores what the API receives as a Fernet token an independent implementation decrypts', async () => {
     const plaintext = `sk-proj-${randomBytes(24).toString('hex')}abcd`;
     plaintexts.add(plaintext);
-    const res = await t.http.post('/api-keys/').set(alice.auth).send({ service: 'openai', key: plaintext, key_name: 'Main OpenAI' });
+    const res = await t.http
+      .post('/api-keys/')
+      .set(alice.auth)
+      .send({ service: 'openai', key: plaintext, key_name: 'Main OpenAI' });
 
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
@@ -103,32 +114,55 @@ describe('Service keys (/api-keys/)', () => {
     const token = await storedToken(res.body.id);
     expect(token).not.toContain(plaintext);
     expect(independent.decrypt(encryptionKey(), token)).toBe(plaintext);
-    expect(emitted).toEqual([expect.objectContaining({ type: SecurityEventType.ServiceKeyCreated, userId: alice.id, details: { service_key_id: res.body.id, service: 'openai' } })]);
+    expect(emitted).toEqual([
+      expect.objectContaining({
+        type: SecurityEventType.ServiceKeyCreated,
+        userId: alice.id,
+        details: { service_key_id: res.body.id, service: 'openai' },
+      }),
+    ]);
   });
 
   it('reveals a token made independently and inserted into the table (a seed 000 import: no preview)', async () => {
     const plaintext = `hf_Imported${randomBytes(12).toString('hex')}Wxyz`;
     plaintexts.add(plaintext);
     const row = await t.dataSource.getRepository(ServiceKey).save({
-      userId: alice.id, service: 'huggingface', encryptedKey: independent.encrypt(encryptionKey(), plaintext), keyName: 'imported', keyPreview: null, lastUsedAt: null,
+      userId: alice.id,
+      service: 'huggingface',
+      encryptedKey: independent.encrypt(encryptionKey(), plaintext),
+      keyName: 'imported',
+      keyPreview: null,
+      lastUsedAt: null,
     });
 
     const got = await t.http.get(`/api-keys/${row.id}`).set(alice.auth);
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ id: row.id, service: 'huggingface', key_name: 'imported', key_preview: 'hf_…Wxyz', last_used_at: null });
+    expect(got.body).toMatchObject({
+      id: row.id,
+      service: 'huggingface',
+      key_name: 'imported',
+      key_preview: 'hf_…Wxyz',
+      last_used_at: null,
+    });
 
     const revealed = await t.http.post(`/api-keys/${row.id}/reveal`).set(alice.auth);
     expect(revealed.status).toBe(200);
     expect(revealed.headers['cache-control']).toBe('no-store');
     expect(revealed.body).toEqual({ id: row.id, service: 'huggingface', key: plaintext });
-    expect(emitted).toEqual([expect.objectContaining({ type: SecurityEventType.ServiceKeyRevealed, userId: alice.id, details: { service_key_id: row.id, service: 'huggingface' } })]);
+    expect(emitted).toEqual([
+      expect.objectContaining({
+        type: SecurityEventType.ServiceKeyRevealed,
+        userId: alice.id,
+        details: { service_key_id: row.id, service: 'huggingface' },
+      }),
+    ]);
     expect(JSON.stringify(emitted)).not.toContain(plaintext);
 
     const after = await t.http.get(`/api-keys/${row.id}`).set(alice.auth);
     expect(Math.abs(Date.parse(after.body.last_used_at) - t.clock.now())).toBeLessThan(5000);
   });
 
-  it('lists the caller\'s keys newest first, filtered by service, at /api and with or without a trailing slash', async () => {
+  it("lists the caller's keys newest first, filtered by service, at /api and with or without a trailing slash", async () => {
     const user = await createUser(t);
     const first = await createKey(user, { service: 'deepl', key: 'deepl-key-number-1' });
     t.clock.advance(1000);
@@ -161,7 +195,13 @@ describe('Service keys (/api-keys/)', () => {
     const del = await t.http.delete(`/api-keys/${key.id}`).set(alice.auth);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    expect(emitted).toEqual([expect.objectContaining({ type: SecurityEventType.ServiceKeyDeleted, userId: alice.id, details: { service_key_id: key.id, service: 'anthropic' } })]);
+    expect(emitted).toEqual([
+      expect.objectContaining({
+        type: SecurityEventType.ServiceKeyDeleted,
+        userId: alice.id,
+        details: { service_key_id: key.id, service: 'anthropic' },
+      }),
+    ]);
     expect((await t.http.get(`/api-keys/${key.id}`).set(alice.auth)).status).toBe(404);
     expect((await t.http.delete(`/api-keys/${key.id}`).set(alice.auth)).status).toBe(404);
     expect((await t.http.post(`/api-keys/${key.id}/reveal`).set(alice.auth)).status).toBe(404);
@@ -188,7 +228,7 @@ describe('Service keys (/api-keys/)', () => {
     expect(await storedToken(id)).toBeTruthy();
   });
 
-  it('answers someone else\'s key exactly like a missing one (404) and leaves it alone', async () => {
+  it("answers someone else's key exactly like a missing one (404) and leaves it alone", async () => {
     const bobs = await createKey(bob, { service: 'openai', key: 'sk-bob-private-key-9999' });
     const missing = '00000000-0000-4000-8000-000000000000';
     const before = await storedToken(bobs.id);
@@ -205,7 +245,9 @@ describe('Service keys (/api-keys/)', () => {
         expect(res.text).not.toContain('sk-bob');
       }
     }
-    expect((await t.http.get('/api-keys/').set(alice.auth)).body.map((k: { id: string }) => k.id)).not.toContain(bobs.id);
+    expect((await t.http.get('/api-keys/').set(alice.auth)).body.map((k: { id: string }) => k.id)).not.toContain(
+      bobs.id,
+    );
     expect(await storedToken(bobs.id)).toBe(before);
     const still = await t.http.get(`/api-keys/${bobs.id}`).set(bob.auth);
     expect(still.status).toBe(200);
@@ -258,7 +300,11 @@ describe('Service keys (/api-keys/)', () => {
     ['both key and api_key', { service: 'openai', key: 'sk-aaaa-1234', api_key: 'sk-bbbb-1234' }, 'api_key'],
     ['no service', { key: 'sk-aaaa-1234' }, 'service'],
     ['an over-long key_name', { service: 'openai', key: 'sk-aaaa-1234', key_name: 'n'.repeat(101) }, 'key_name'],
-    ['an unknown field', { service: 'openai', key: 'sk-aaaa-1234', owner_id: '00000000-0000-4000-8000-000000000001' }, 'owner_id'],
+    [
+      'an unknown field',
+      { service: 'openai', key: 'sk-aaaa-1234', owner_id: '00000000-0000-4000-8000-000000000001' },
+      'owner_id',
+    ],
   ])('refuses %s with 422', async (_, body, field) => {
     plaintexts.add('sk-aaaa-1234');
     const res = await t.http.post('/api-keys/').set(alice.auth).send(body);
@@ -268,7 +314,11 @@ describe('Service keys (/api-keys/)', () => {
   });
 
   it('answers 400 to a body that is not JSON', async () => {
-    const res = await t.http.post('/api-keys/').set(alice.auth).set('Content-Type', 'application/json').send('{"service":');
+    const res = await t.http
+      .post('/api-keys/')
+      .set(alice.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"service":');
     expect(res.status).toBe(400);
   });
 });
@@ -302,7 +352,9 @@ describe('Service keys: rotating ENCRYPTION_KEY', () => {
     const kill = () => {
       throw new Error('killed');
     };
-    await expect(rotateEncryptionKeys(t.dataSource, [NEW, OLD], { batchSize: 3, onProgress: kill })).rejects.toThrow('killed');
+    await expect(rotateEncryptionKeys(t.dataSource, [NEW, OLD], { batchSize: 3, onProgress: kill })).rejects.toThrow(
+      'killed',
+    );
     const halfway = await tokens();
     const underNew = [...halfway.values()].filter((token) => {
       try {
@@ -315,9 +367,16 @@ describe('Service keys: rotating ENCRYPTION_KEY', () => {
     expect(underNew).toHaveLength(3);
 
     const progress: [number, number][] = [];
-    const result = await rotateEncryptionKeys(t.dataSource, [NEW, OLD], { batchSize: 3, onProgress: (d, n) => void progress.push([d, n]) });
+    const result = await rotateEncryptionKeys(t.dataSource, [NEW, OLD], {
+      batchSize: 3,
+      onProgress: (d, n) => void progress.push([d, n]),
+    });
     expect(result).toEqual({ total: 7, rotated: 4, alreadyCurrent: 3, undecryptable: [] });
-    expect(progress).toEqual([[3, 7], [6, 7], [7, 7]]);
+    expect(progress).toEqual([
+      [3, 7],
+      [6, 7],
+      [7, 7],
+    ]);
     for (const [id, token] of await tokens()) expect(independent.decrypt(NEW, token)).toBe(plaintexts.get(id));
   });
 });

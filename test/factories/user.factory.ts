@@ -36,8 +36,17 @@ export async function createUser(t: TestApp, overrides: UserOverrides = {}): Pro
   const email = overrides.email ?? `${username.toLowerCase()}@example.com`;
   const password = overrides.password ?? `Pw-${randomBytes(9).toString('base64url')}`;
   const users = t.get(UsersService);
-  const { user, apiKey } = await users.create({ email, username, password, fullName: overrides.fullName ?? null, role: overrides.role, isVerified: overrides.isVerified });
-  const { session, tokens } = await t.get(AuthService).startSession(user, { ip: '127.0.0.1', userAgent: 'jest' }, { method: 'password', login: username });
+  const { user, apiKey } = await users.create({
+    email,
+    username,
+    password,
+    fullName: overrides.fullName ?? null,
+    role: overrides.role,
+    isVerified: overrides.isVerified,
+  });
+  const { session, tokens } = await t
+    .get(AuthService)
+    .startSession(user, { ip: '127.0.0.1', userAgent: 'jest' }, { method: 'password', login: username });
   recordSecret(password, apiKey, tokens.access_token, tokens.refresh_token); // looked for in logs and databases by the hygiene test
   return {
     id: user.id,
@@ -52,4 +61,5 @@ export async function createUser(t: TestApp, overrides: UserOverrides = {}): Pro
   };
 }
 
-export const createAdmin = (t: TestApp, overrides: UserOverrides = {}) => createUser(t, { ...overrides, role: Role.Admin });
+export const createAdmin = (t: TestApp, overrides: UserOverrides = {}) =>
+  createUser(t, { ...overrides, role: Role.Admin });

@@ -21,7 +21,8 @@ function reachable(host: string, port: number): Promise<boolean> {
  */
 export default async function globalSetup(): Promise<void> {
   const problems: string[] = [];
-  if (!existsSync(SERVICE)) problems.push(`${SERVICE} does not exist: run \`npm run build\` first (scripts/test.sh does).`);
+  if (!existsSync(SERVICE))
+    problems.push(`${SERVICE} does not exist: run \`npm run build\` first (scripts/test.sh does).`);
   const pg = new Client({ connectionString: SHARED_PG_URL, connectionTimeoutMillis: 5000 });
   try {
     await pg.connect();
@@ -31,15 +32,24 @@ export default async function globalSetup(): Promise<void> {
     await pg.end().catch(() => undefined);
   }
   const redis = new URL(SHARED_REDIS_URL);
-  if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) problems.push(`Redis is not reachable at ${SHARED_REDIS_URL}`);
+  if (!(await reachable(redis.hostname, Number(redis.port || 6379))))
+    problems.push(`Redis is not reachable at ${SHARED_REDIS_URL}`);
   else {
     // Rate-limit windows (up to a day) of earlier runs live in this Redis db: every run starts from empty counters.
     const client = new Redis(SHARED_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await client.connect().then(() => client.flushdb()).finally(() => client.disconnect());
+    await client
+      .connect()
+      .then(() => client.flushdb())
+      .finally(() => client.disconnect());
   }
   const pgRoot = '/usr/lib/postgresql';
-  if (!process.env.TEST_PG_BIN && !(existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(`${pgRoot}/${v}/bin/postgres`))))
-    problems.push('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin (set TEST_PG_BIN) for the private database of the outage tests');
+  if (
+    !process.env.TEST_PG_BIN &&
+    !(existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(`${pgRoot}/${v}/bin/postgres`)))
+  )
+    problems.push(
+      'No PostgreSQL server binaries under /usr/lib/postgresql/*/bin (set TEST_PG_BIN) for the private database of the outage tests',
+    );
   try {
     execFileSync(process.env.TEST_REDIS_SERVER ?? 'redis-server', ['--version'], { stdio: 'ignore' });
   } catch {

@@ -24,7 +24,11 @@ export const SHARED_REDIS_URL = process.env.TEST_MULTI_REDIS_URL ?? 'redis://127
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value; fails with `what` and the last value/error after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
@@ -35,14 +39,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, opts
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await sleep(opts.intervalMs ?? 100); // polling a condition, bounded by the deadline above
   }
 }
 
 export function assertBuilt(): void {
   if (!existsSync(SERVICE))
-    throw new Error(`The multi-instance tests run the built service and ${SERVICE} does not exist. Run \`npm run build\` first (scripts/test.sh does).`);
+    throw new Error(
+      `The multi-instance tests run the built service and ${SERVICE} does not exist. Run \`npm run build\` first (scripts/test.sh does).`,
+    );
 }
 
 export const uniq = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -64,17 +73,29 @@ function track(child: ChildProcess): ChildProcess {
 /** Kills every process these helpers started that is still running (SIGKILL: afterAll must never hang). */
 export async function killEverything(): Promise<void> {
   const left = [...running].filter((c) => c.exitCode === null && c.signalCode === null);
-  await Promise.all(left.map((c) => new Promise<void>((resolve) => {
-    c.once('exit', () => resolve());
-    c.kill('SIGKILL');
-    setTimeout(resolve, 3000).unref();
-  })));
+  await Promise.all(
+    left.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          c.kill('SIGKILL');
+          setTimeout(resolve, 3000).unref();
+        }),
+    ),
+  );
 }
 
-function exited(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+function exited(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`process ${child.pid} did not exit within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });
@@ -94,9 +115,20 @@ export const SECRETS = {
 function serviceEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
-    if (!/^(DATABASE_|REDIS_|ADMIN_|SECRET_KEY|JWT_SECRET_KEY|ENCRYPTION_KEY|NODE_ENV|PORT|HOST|LOG_LEVEL|BCRYPT_|TEST_|MIGRATIONS_RUN|RATE_LIMIT_|LOCKOUT_|TRUST_PROXY)/.test(k))
+    if (
+      !/^(DATABASE_|REDIS_|ADMIN_|SECRET_KEY|JWT_SECRET_KEY|ENCRYPTION_KEY|NODE_ENV|PORT|HOST|LOG_LEVEL|BCRYPT_|TEST_|MIGRATIONS_RUN|RATE_LIMIT_|LOCKOUT_|TRUST_PROXY)/.test(
+        k,
+      )
+    )
       base[k] = v;
-  const all: Record<string, string | undefined> = { NODE_ENV: 'production', ...SECRETS, BCRYPT_ROUNDS: '4', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env };
+  const all: Record<string, string | undefined> = {
+    NODE_ENV: 'production',
+    ...SECRETS,
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    ...env,
+  };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) base[k] = v;
   return base;
 }
@@ -113,7 +145,11 @@ export class ServiceProcess {
   private out = '';
   private err = '';
 
-  constructor(readonly name: string, readonly port: number, readonly child: ChildProcess) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
     this.url = `http://127.0.0.1:${port}`;
     child.stdout!.on('data', (d) => (this.out += d));
     child.stderr!.on('data', (d) => (this.err += d));
@@ -151,7 +187,10 @@ export class ServiceProcess {
   }
 
   /** Sends `signal` and waits for the process to end. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+    timeoutMs = 20_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.alive) this.child.kill(signal);
     return exited(this.child, timeoutMs);
   }
@@ -162,15 +201,26 @@ export class ServiceProcess {
 }
 
 /** `node dist/src/main.js` on a free port; resolves once GET /health answers (200, or any status with `acceptUnhealthy`). */
-export async function startService(name: string, env: Record<string, string | undefined>, opts: { readyTimeoutMs?: number; acceptUnhealthy?: boolean } = {}): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  env: Record<string, string | undefined>,
+  opts: { readyTimeoutMs?: number; acceptUnhealthy?: boolean } = {},
+): Promise<ServiceProcess> {
   assertBuilt();
   const port = await freePort();
-  const child = track(spawn(process.execPath, [SERVICE], { cwd: ROOT, env: serviceEnv({ PORT: String(port), ...env }), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(process.execPath, [SERVICE], {
+      cwd: ROOT,
+      env: serviceEnv({ PORT: String(port), ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const svc = new ServiceProcess(name, port, child);
   await waitFor(
     `${name} to answer /health`,
     async () => {
-      if (!svc.alive) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready\n${svc.tail()}`);
+      if (!svc.alive)
+        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready\n${svc.tail()}`);
       const res = await fetch(`${svc.url}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
       return res && (res.status === 200 || (opts.acceptUnhealthy && res.status === 503));
     },
@@ -186,7 +236,10 @@ export async function startService(name: string, env: Record<string, string | un
  * Two instances on one (empty) PostgreSQL database, started as fast as is safe: B is started as soon as A has applied
  * the migrations (TypeORM's migration run takes no lock), while A finishes booting. `envB` adds to or overrides `env`.
  */
-export async function startTwo(env: Record<string, string | undefined>, envB: Record<string, string | undefined> = {}): Promise<[ServiceProcess, ServiceProcess]> {
+export async function startTwo(
+  env: Record<string, string | undefined>,
+  envB: Record<string, string | undefined> = {},
+): Promise<[ServiceProcess, ServiceProcess]> {
   const url = env.DATABASE_URL;
   if (!url?.startsWith('postgres')) throw new Error('startTwo needs a PostgreSQL DATABASE_URL');
   const expected = readdirSync(join(DIST, 'migrations')).filter((f) => f.endsWith('.js')).length;
@@ -206,7 +259,8 @@ export async function startTwo(env: Record<string, string | undefined>, envB: Re
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP
 
-export interface Res<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res<T = any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   headers: Headers;
   body: T;
@@ -224,7 +278,13 @@ export interface ReqOptions {
 }
 
 /** One request with a hard timeout; a connection-level failure rejects (callers decide whether that is allowed). */
-export async function req<T = any>(base: string | ServiceProcess, method: string, path: string, opts: ReqOptions = {}): Promise<Res<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function req<T = any>(
+  base: string | ServiceProcess,
+  method: string,
+  path: string,
+  opts: ReqOptions = {},
+): Promise<Res<T>> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const url = (typeof base === 'string' ? base : base.url) + path;
   const headers: Record<string, string> = { ...opts.headers };
   let body: string | undefined;
@@ -238,10 +298,15 @@ export async function req<T = any>(base: string | ServiceProcess, method: string
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
   const started = Date.now();
-  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000) }).catch((err: Error) => {
-    if (typeof base !== 'string' && !base.alive) throw new Error(`${method} ${path}: ${base.name} is not running (${base.child.exitCode ?? base.child.signalCode})\n${base.tail()}`);
-    throw err;
-  });
+  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000) }).catch(
+    (err: Error) => {
+      if (typeof base !== 'string' && !base.alive)
+        throw new Error(
+          `${method} ${path}: ${base.name} is not running (${base.child.exitCode ?? base.child.signalCode})\n${base.tail()}`,
+        );
+      throw err;
+    },
+  );
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -288,7 +353,9 @@ export async function login(svc: ServiceProcess | string, username: string, pass
 // Databases
 
 /** A fresh database on the shared PostgreSQL (one per test file), with a query helper and a drop for afterAll. */
-export async function sharedDatabase(prefix = 'vg_multi'): Promise<{ url: string; query: Query; drop: () => Promise<void> }> {
+export async function sharedDatabase(
+  prefix = 'vg_multi',
+): Promise<{ url: string; query: Query; drop: () => Promise<void> }> {
   const { url, drop } = await createPgDatabase(prefix, SHARED_PG_URL);
   return { url, query: queryOn(url), drop };
 }
@@ -312,7 +379,8 @@ function pgBinDir(): string {
   if (process.env.TEST_PG_BIN) return process.env.TEST_PG_BIN;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
-  if (!versions.length) throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin (set TEST_PG_BIN)');
+  if (!versions.length)
+    throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin (set TEST_PG_BIN)');
   return join(root, versions.sort((a, b) => Number(b) - Number(a))[0], 'bin');
 }
 
@@ -334,7 +402,12 @@ export class PrivatePostgres {
   private child?: ChildProcess;
   private log = '';
 
-  private constructor(readonly dir: string, readonly port: number, private readonly bin: string, private readonly user?: { uid: number; gid: number }) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly bin: string,
+    private readonly user?: { uid: number; gid: number },
+  ) {}
 
   static async create(): Promise<PrivatePostgres> {
     const bin = pgBinDir();
@@ -343,12 +416,16 @@ export class PrivatePostgres {
     if (user) chownSync(dir, user.uid, user.gid);
     const pg = new PrivatePostgres(dir, await freePort(), bin, user);
     const data = join(dir, 'data');
-    execFileSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-      ...user,
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
+    execFileSync(
+      join(bin, 'initdb'),
+      ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      {
+        ...user,
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      },
+    );
     await pg.start();
     return pg;
   }
@@ -363,17 +440,38 @@ export class PrivatePostgres {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=60', '-c', 'shared_buffers=16MB'];
+    const args = [
+      '-D',
+      join(this.dir, 'data'),
+      '-p',
+      String(this.port),
+      '-k',
+      this.dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=60',
+      '-c',
+      'shared_buffers=16MB',
+    ];
     this.log = '';
-    const child = track(spawn(join(this.bin, 'postgres'), args, { ...this.user, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn(join(this.bin, 'postgres'), args, { ...this.user, cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     child.stdout!.on('data', (d) => (this.log += d));
     child.stderr!.on('data', (d) => (this.log += d));
     this.child = child;
-    await waitFor('the private PostgreSQL to accept connections', async () => {
-      if (!this.running) throw new Error(`postgres exited: ${this.log.slice(-2000)}`);
-      await queryOn(this.url())('SELECT 1');
-      return true;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the private PostgreSQL to accept connections',
+      async () => {
+        if (!this.running) throw new Error(`postgres exited: ${this.log.slice(-2000)}`);
+        await queryOn(this.url())('SELECT 1');
+        return true;
+      },
+      { timeoutMs: 30_000 },
+    );
   }
 
   /** `fast` (SIGINT: sessions terminated, clean checkpoint) or `immediate` (SIGQUIT: like a crash). */
@@ -449,14 +547,22 @@ export class PrivateRedis {
     if (this.running) return;
     this.log = '';
     const bin = process.env.TEST_REDIS_SERVER ?? 'redis-server';
-    const child = track(spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     child.stdout!.on('data', (d) => (this.log += d));
     child.stderr!.on('data', (d) => (this.log += d));
     this.child = child;
-    await waitFor('the private redis-server to accept connections', async () => {
-      if (!this.running) throw new Error(`redis-server exited: ${this.log.slice(-2000)}`);
-      return this.log.includes('Ready to accept connections');
-    }, { timeoutMs: 15_000, intervalMs: 50 });
+    await waitFor(
+      'the private redis-server to accept connections',
+      async () => {
+        if (!this.running) throw new Error(`redis-server exited: ${this.log.slice(-2000)}`);
+        return this.log.includes('Ready to accept connections');
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
   }
 
   async stop(): Promise<void> {
@@ -474,7 +580,10 @@ export class TcpProxy {
   private readonly sockets = new Set<import('node:net').Socket>();
   private open = true;
 
-  private constructor(private readonly server: import('node:net').Server, readonly port: number) {}
+  private constructor(
+    private readonly server: import('node:net').Server,
+    readonly port: number,
+  ) {}
 
   static async create(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
     const { createServer: netServer, connect } = await import('node:net');
@@ -492,7 +601,9 @@ export class TcpProxy {
       upstream.on('close', () => client.destroy());
     });
     const port = await freePort();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
+    );
     proxy = new TcpProxy(server, port);
     return proxy;
   }

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { killEverything, login, PrivatePostgres, PrivateRedis, Query, queryOn, register, req, ServiceProcess, startService, waitFor } from './helpers';
+import {
+  killEverything,
+  login,
+  PrivatePostgres,
+  PrivateRedis,
+  Query,
+  queryOn,
+  register,
+  req,
+  ServiceProcess,
+  startService,
+  waitFor,
+} from './helpers';
 
 /**
  * CONTRACT §11: PostgreSQL goes away under a running service (our private cluster, stopped and restarted). Requests
@@ -23,7 +35,12 @@ describe('PostgreSQL outage (private cluster)', () => {
     query = queryOn(url);
     redis = await PrivateRedis.create();
     // Production timeouts; a small pool, so the frozen-database test can hold every connection.
-    app = await startService('app', { DATABASE_URL: url, REDIS_URL: redis.url(), RATE_LIMIT_ENABLED: 'false', DATABASE_POOL_SIZE: String(POOL_SIZE) });
+    app = await startService('app', {
+      DATABASE_URL: url,
+      REDIS_URL: redis.url(),
+      RATE_LIMIT_ENABLED: 'false',
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -36,16 +53,25 @@ describe('PostgreSQL outage (private cluster)', () => {
     for (let i = 0; i < n; i++) {
       const u = await register(app, 'pgo');
       acknowledged.users.push(u.id);
-      const job = await req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: `f-${i}.wav`, job_id: randomUUID() } });
+      const job = await req(app, 'POST', '/jobs', {
+        apiKey: user.apiKey,
+        json: { filename: `f-${i}.wav`, job_id: randomUUID() },
+      });
       expect(job.status).toBe(201);
       acknowledged.jobs.push(job.body.job_id);
-      const done = await req(app, 'PATCH', `/jobs/${job.body.job_id}`, { apiKey: user.apiKey, json: { status: 'completed', transcript: `text ${i}` } });
+      const done = await req(app, 'PATCH', `/jobs/${job.body.job_id}`, {
+        apiKey: user.apiKey,
+        json: { status: 'completed', transcript: `text ${i}` },
+      });
       expect(done.status).toBe(200);
       acknowledged.completed.push(job.body.job_id);
     }
   }
 
-  function expectUnavailable(r: { status: number; headers: Headers; body: { code?: string; status?: number }; ms: number }, what: string): void {
+  function expectUnavailable(
+    r: { status: number; headers: Headers; body: { code?: string; status?: number }; ms: number },
+    what: string,
+  ): void {
     if (r.status !== 503) throw new Error(`${what}: expected 503, got ${r.status} ${JSON.stringify(r.body)}`);
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(r.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
@@ -59,7 +85,13 @@ describe('PostgreSQL outage (private cluster)', () => {
     expect(health.body).toMatchObject({ status: 'unhealthy', database: 'unavailable', redis: 'ok' });
 
     const attempts = await Promise.all([
-      req(app, 'POST', '/auth/register', { json: { email: `x${randomUUID()}@example.com`, username: `x_${Date.now()}`, password: 'Correct-Horse-9-Battery' } }),
+      req(app, 'POST', '/auth/register', {
+        json: {
+          email: `x${randomUUID()}@example.com`,
+          username: `x_${Date.now()}`,
+          password: 'Correct-Horse-9-Battery',
+        },
+      }),
       req(app, 'POST', '/auth/login', { json: { username: user.username, password: 'Correct-Horse-9-Battery' } }),
       req(app, 'POST', '/auth/token', { form: { username: user.username, password: 'Correct-Horse-9-Battery' } }),
       req(app, 'GET', '/auth/me', { token }),
@@ -73,17 +105,30 @@ describe('PostgreSQL outage (private cluster)', () => {
   }
 
   async function recovered(): Promise<void> {
-    await waitFor('/health to be 200 again', async () => (await req(app, 'GET', '/health', { timeoutMs: 5000 })).status === 200, { timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(
+      '/health to be 200 again',
+      async () => (await req(app, 'GET', '/health', { timeoutMs: 5000 })).status === 200,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     // Every kind of request works again without restarting the service.
     expect((await req(app, 'GET', '/auth/me', { token })).status).toBe(200);
-    expect((await req(app, 'POST', '/auth/login', { json: { username: user.username, password: 'Correct-Horse-9-Battery' } })).status).toBe(200);
+    expect(
+      (
+        await req(app, 'POST', '/auth/login', {
+          json: { username: user.username, password: 'Correct-Horse-9-Battery' },
+        })
+      ).status,
+    ).toBe(200);
     await acknowledgedWrites(2);
   }
 
   async function nothingLost(): Promise<void> {
     const users = await query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::uuid[])', [acknowledged.users]);
     expect(users.length).toBe(acknowledged.users.length);
-    const jobs = await query<{ job_id: string; status: string }>('SELECT job_id, status FROM transcription_jobs WHERE job_id = ANY($1::uuid[])', [acknowledged.jobs]);
+    const jobs = await query<{ job_id: string; status: string }>(
+      'SELECT job_id, status FROM transcription_jobs WHERE job_id = ANY($1::uuid[])',
+      [acknowledged.jobs],
+    );
     expect(jobs.length).toBe(acknowledged.jobs.length);
     const completed = new Set(acknowledged.completed);
     expect(jobs.filter((j) => completed.has(j.job_id)).every((j) => j.status === 'completed')).toBe(true);
@@ -104,7 +149,9 @@ describe('PostgreSQL outage (private cluster)', () => {
     await pg.start();
     await recovered();
     await nothingLost();
-    expect(app.logs().filter((l) => l.level === 'error' && /TypeError|ReferenceError/.test(JSON.stringify(l)))).toEqual([]);
+    expect(app.logs().filter((l) => l.level === 'error' && /TypeError|ReferenceError/.test(JSON.stringify(l)))).toEqual(
+      [],
+    );
   }, 90_000);
 
   test('crash of PostgreSQL (immediate shutdown, WAL recovery): the same, and acknowledged writes survive the crash', async () => {
@@ -128,11 +175,22 @@ describe('PostgreSQL outage (private cluster)', () => {
       all = [
         req(app, 'GET', '/health', { timeoutMs: 60_000 }),
         // Routes that must reach the database (GET /auth/me may answer 200 from the cached user row instead).
-        ...Array.from({ length: 12 }, (_, i) => (i % 2 ? req(app, 'GET', '/auth/sessions', { token, timeoutMs: 60_000 }) : req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'frozen.wav' }, timeoutMs: 60_000 }))),
-      ].map((p) => p.then((r) => settled.push({ status: r.status, at: Date.now() - frozenAt }), (e: Error) => settled.push({ status: e.message, at: Date.now() - frozenAt })));
+        ...Array.from({ length: 12 }, (_, i) =>
+          i % 2
+            ? req(app, 'GET', '/auth/sessions', { token, timeoutMs: 60_000 })
+            : req(app, 'POST', '/jobs', { apiKey: user.apiKey, json: { filename: 'frozen.wav' }, timeoutMs: 60_000 }),
+        ),
+      ].map((p) =>
+        p.then(
+          (r) => settled.push({ status: r.status, at: Date.now() - frozenAt }),
+          (e: Error) => settled.push({ status: e.message, at: Date.now() - frozenAt }),
+        ),
+      );
       // /health has its own 2 s bound; requests waiting for a connection give up after connectionTimeoutMillis (5 s).
       // The few whose query went out on a pooled connection are bounded by query_timeout (35 s): not waited for here.
-      await waitFor('the requests without a connection to be answered', () => settled.length >= 13 - POOL_SIZE, { timeoutMs: 20_000 });
+      await waitFor('the requests without a connection to be answered', () => settled.length >= 13 - POOL_SIZE, {
+        timeoutMs: 20_000,
+      });
     } finally {
       pg.thaw();
       thawedAfter = Date.now() - frozenAt;

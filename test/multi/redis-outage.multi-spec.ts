@@ -1,4 +1,20 @@
-import { Account, killEverything, login, PASSWORD, PrivateRedis, Query, register, req, ServiceProcess, sharedDatabase, startService, startTwo, TcpProxy, Tokens, waitFor } from './helpers';
+import {
+  Account,
+  killEverything,
+  login,
+  PASSWORD,
+  PrivateRedis,
+  Query,
+  register,
+  req,
+  ServiceProcess,
+  sharedDatabase,
+  startService,
+  startTwo,
+  TcpProxy,
+  Tokens,
+  waitFor,
+} from './helpers';
 
 /**
  * CONTRACT §1/§11: Redis (our private redis-server) disappears under two running instances and comes back empty.
@@ -40,14 +56,19 @@ describe('Redis outage (private redis-server) under two instances', () => {
     await db?.drop();
   }, 30_000);
 
-  const health = async (svc: ServiceProcess) => (await req(svc, 'GET', '/health', { timeoutMs: 5000 })).body as { status: string; database: string; redis: string };
+  const health = async (svc: ServiceProcess) =>
+    (await req(svc, 'GET', '/health', { timeoutMs: 5000 })).body as { status: string; database: string; redis: string };
 
   test('before the outage: both instances cache a session and share counters', async () => {
     early = await register(a, 'early');
     earlyTokens = await login(a, early.username);
     // Both instances now hold this session (and user) in their caches.
-    for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(200);
-    const [r1, r2] = [await req(a, 'GET', '/auth/me', { apiKey: early.apiKey }), await req(b, 'GET', '/auth/me', { apiKey: early.apiKey })];
+    for (const svc of [a, b])
+      expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(200);
+    const [r1, r2] = [
+      await req(a, 'GET', '/auth/me', { apiKey: early.apiKey }),
+      await req(b, 'GET', '/auth/me', { apiKey: early.apiKey }),
+    ];
     expect(Number(r1.headers.get('x-ratelimit-remaining')) - Number(r2.headers.get('x-ratelimit-remaining'))).toBe(1);
   }, 30_000);
 
@@ -108,13 +129,17 @@ describe('Redis outage (private redis-server) under two instances', () => {
   test('Redis back (empty): healthy again, state cached before the outage is not trusted, sharing resumes', async () => {
     await redis.start();
     for (const svc of [a, b, c]) {
-      await waitFor(`${svc.name} to be healthy again`, async () => (await health(svc)).redis === 'ok', { timeoutMs: 30_000, intervalMs: 200 });
+      await waitFor(`${svc.name} to be healthy again`, async () => (await health(svc)).redis === 'ok', {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
       expect(await health(svc)).toMatchObject({ status: 'healthy', database: 'ok', redis: 'ok' });
       expect(svc.logs().some((l) => /Redis is back/.test(String(l.msg)))).toBe(true);
     }
 
     // What changed during the outage stays refused everywhere (caches were dropped on reconnect).
-    for (const svc of [a, b, c]) expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
+    for (const svc of [a, b, c])
+      expect((await req(svc, 'GET', '/auth/me', { token: earlyTokens.access })).status).toBe(401);
 
     // Invalidation travels through Redis again: B caches a session, A logs it out, B refuses it.
     const u = await register(a, 'after');
@@ -124,15 +149,25 @@ describe('Redis outage (private redis-server) under two instances', () => {
     for (const svc of [b, c]) expect((await req(svc, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
 
     // Counters are shared again (the storage retries Redis shortly after its last failure): one budget for A and B.
-    await waitFor('rate-limit counters to be shared again', async () => {
-      const fresh = await login(b, early.username, PASSWORD);
-      const r1 = await req(a, 'GET', '/auth/me', { token: fresh.access });
-      const r2 = await req(b, 'GET', '/auth/me', { token: fresh.access });
-      return r1.status === 200 && r2.status === 200 && Number(r1.headers.get('x-ratelimit-remaining')) - Number(r2.headers.get('x-ratelimit-remaining')) === 1;
-    }, { timeoutMs: 15_000, intervalMs: 300 });
+    await waitFor(
+      'rate-limit counters to be shared again',
+      async () => {
+        const fresh = await login(b, early.username, PASSWORD);
+        const r1 = await req(a, 'GET', '/auth/me', { token: fresh.access });
+        const r2 = await req(b, 'GET', '/auth/me', { token: fresh.access });
+        return (
+          r1.status === 200 &&
+          r2.status === 200 &&
+          Number(r1.headers.get('x-ratelimit-remaining')) - Number(r2.headers.get('x-ratelimit-remaining')) === 1
+        );
+      },
+      { timeoutMs: 15_000, intervalMs: 300 },
+    );
 
     // Everything acknowledged during the outage is in the database.
-    const [jobs] = await db.query<{ n: string }>("SELECT count(*) AS n FROM transcription_jobs WHERE filename = 'during-outage.wav'");
+    const [jobs] = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM transcription_jobs WHERE filename = 'during-outage.wav'",
+    );
     expect(Number(jobs.n)).toBe(2);
     for (const svc of [a, b, c]) expect(svc.logs().filter((l) => l.level === 'error')).toEqual([]);
   }, 60_000);
@@ -143,7 +178,9 @@ describe('Redis outage (private redis-server) under two instances', () => {
     for (const svc of [a, b]) expect((await req(svc, 'GET', '/auth/me', { token: t.access })).status).toBe(200); // cached on both
 
     proxy.cut();
-    await waitFor('A to notice it lost Redis', async () => (await health(a)).redis === 'unavailable', { timeoutMs: 15_000 });
+    await waitFor('A to notice it lost Redis', async () => (await health(a)).redis === 'unavailable', {
+      timeoutMs: 15_000,
+    });
     expect(await health(b)).toMatchObject({ status: 'healthy', redis: 'ok' });
 
     // A logs the session out; its invalidation message cannot reach B.
@@ -151,11 +188,18 @@ describe('Redis outage (private redis-server) under two instances', () => {
     expect((await req(a, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
     // B learns it from the database when its cached entry expires (5 s), while the partition lasts.
     const loggedOutAt = Date.now();
-    await waitFor('B to refuse the logged-out session', async () => (await req(b, 'GET', '/auth/me', { token: t.access })).status === 401, { timeoutMs: 10_000, intervalMs: 250 });
+    await waitFor(
+      'B to refuse the logged-out session',
+      async () => (await req(b, 'GET', '/auth/me', { token: t.access })).status === 401,
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
     expect(Date.now() - loggedOutAt).toBeLessThan(8000);
 
     proxy.restore();
-    await waitFor('A to reconnect', async () => (await health(a)).redis === 'ok', { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor('A to reconnect', async () => (await health(a)).redis === 'ok', {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     expect((await req(a, 'GET', '/auth/me', { token: t.access })).status).toBe(401);
   }, 60_000);
 });

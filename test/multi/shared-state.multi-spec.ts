@@ -1,4 +1,15 @@
-import { killEverything, login, PASSWORD, Query, register, req, SHARED_REDIS_URL, ServiceProcess, sharedDatabase, startTwo } from './helpers';
+import {
+  killEverything,
+  login,
+  PASSWORD,
+  Query,
+  register,
+  req,
+  SHARED_REDIS_URL,
+  ServiceProcess,
+  sharedDatabase,
+  startTwo,
+} from './helpers';
 
 const ADMIN = { username: 'multi_admin', email: 'multi_admin@example.com', password: 'Admin-Password-9-Multi' };
 
@@ -78,7 +89,11 @@ describe('two instances sharing PostgreSQL and Redis', () => {
   test('lockout: 5 wrong passwords split over A and B lock the account on both', async () => {
     const u = await register(a, 'lock');
     const statuses: number[] = [];
-    for (const svc of [a, b, a, b, a]) statuses.push((await req(svc, 'POST', '/auth/login', { json: { username: u.username, password: 'Wrong-Password-123' } })).status);
+    for (const svc of [a, b, a, b, a])
+      statuses.push(
+        (await req(svc, 'POST', '/auth/login', { json: { username: u.username, password: 'Wrong-Password-123' } }))
+          .status,
+      );
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect([401, 423]).toContain(statuses[4]);
     for (const svc of [b, a]) {
@@ -86,19 +101,33 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       expect(r.status).toBe(423);
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     }
-    const [row] = await db.query<{ failed_login_attempts: number; locked_until: Date | null }>('SELECT failed_login_attempts, locked_until FROM users WHERE id = $1', [u.id]);
+    const [row] = await db.query<{ failed_login_attempts: number; locked_until: Date | null }>(
+      'SELECT failed_login_attempts, locked_until FROM users WHERE id = $1',
+      [u.id],
+    );
     expect(row.failed_login_attempts).toBe(5);
     expect(row.locked_until).not.toBeNull();
   });
 
   test('lockout under concurrency: 10 parallel wrong passwords over both instances count 5 at most', async () => {
     const u = await register(b, 'plock');
-    const rs = await Promise.all(Array.from({ length: 10 }, (_, i) => req(i % 2 ? a : b, 'POST', '/auth/token', { form: { username: u.username, password: 'Wrong-Password-123' } })));
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        req(i % 2 ? a : b, 'POST', '/auth/token', { form: { username: u.username, password: 'Wrong-Password-123' } }),
+      ),
+    );
     expect(rs.every((r) => r.status === 401 || r.status === 423)).toBe(true);
-    const [row] = await db.query<{ failed_login_attempts: number }>('SELECT failed_login_attempts FROM users WHERE id = $1', [u.id]);
+    const [row] = await db.query<{ failed_login_attempts: number }>(
+      'SELECT failed_login_attempts FROM users WHERE id = $1',
+      [u.id],
+    );
     expect(row.failed_login_attempts).toBe(5);
-    expect((await req(a, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(423);
-    expect((await req(b, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(423);
+    expect((await req(a, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(
+      423,
+    );
+    expect((await req(b, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(
+      423,
+    );
   });
 
   test('an API key regenerated on A is refused on B at once; the new one works there', async () => {
@@ -120,7 +149,10 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect((await req(b, 'GET', '/auth/me', { token: t.access })).status).toBe(200);
     expect((await req(b, 'GET', '/auth/me', { apiKey: u.apiKey })).status).toBe(200);
 
-    const s = await req(a, 'POST', `/auth/admin/users/${u.id}/suspend`, { token: admin.access, json: { reason: 'multi-instance test' } });
+    const s = await req(a, 'POST', `/auth/admin/users/${u.id}/suspend`, {
+      token: admin.access,
+      json: { reason: 'multi-instance test' },
+    });
     expect(s.status).toBe(200);
     const [row] = await db.query<{ is_suspended: boolean }>('SELECT is_suspended FROM users WHERE id = $1', [u.id]);
     expect(row.is_suspended).toBe(true);
@@ -130,7 +162,9 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       expect(r.status).toBe(403);
       expect(r.body.detail).toBe('Account suspended');
     }
-    expect((await req(b, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(403);
+    expect((await req(b, 'POST', '/auth/login', { json: { username: u.username, password: PASSWORD } })).status).toBe(
+      403,
+    );
 
     expect((await req(b, 'POST', `/auth/admin/users/${u.id}/unsuspend`, { token: admin.access })).status).toBe(200);
     const again = await login(a, u.username);

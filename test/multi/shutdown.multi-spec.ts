@@ -1,5 +1,16 @@
 import { request as httpRequest } from 'node:http';
-import { killEverything, login, Query, register, SHARED_REDIS_URL, ServiceProcess, sharedDatabase, sleep, startService, waitFor } from './helpers';
+import {
+  killEverything,
+  login,
+  Query,
+  register,
+  SHARED_REDIS_URL,
+  ServiceProcess,
+  sharedDatabase,
+  sleep,
+  startService,
+  waitFor,
+} from './helpers';
 
 interface Outcome {
   kind: 'response' | 'refused' | 'reset' | 'timeout';
@@ -11,7 +22,12 @@ interface Outcome {
  * One request on a connection of its own (no keep-alive), so every outcome is unambiguous: a response, a refused
  * connection (nobody listening), or a reset. `sent` resolves once the whole request is on the wire.
  */
-function send(url: string, method: string, path: string, opts: { token?: string; apiKey?: string; json?: unknown } = {}): { sent: Promise<void>; done: Promise<Outcome> } {
+function send(
+  url: string,
+  method: string,
+  path: string,
+  opts: { token?: string; apiKey?: string; json?: unknown } = {},
+): { sent: Promise<void>; done: Promise<Outcome> } {
   let markSent!: () => void;
   const sent = new Promise<void>((r) => (markSent = r));
   const done = new Promise<Outcome>((resolve) => {
@@ -48,7 +64,12 @@ describe('SIGTERM under load', () => {
   beforeAll(async () => {
     db = await sharedDatabase('vg_multi_sigterm');
     // bcrypt cost 12 (~350 ms a comparison here): a login is still in flight when the signal arrives.
-    app = await startService('app', { DATABASE_URL: db.url, REDIS_URL: SHARED_REDIS_URL, BCRYPT_ROUNDS: '12', RATE_LIMIT_ENABLED: 'false' });
+    app = await startService('app', {
+      DATABASE_URL: db.url,
+      REDIS_URL: SHARED_REDIS_URL,
+      BCRYPT_ROUNDS: '12',
+      RATE_LIMIT_ENABLED: 'false',
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -78,7 +99,8 @@ describe('SIGTERM under load', () => {
         else if (o.kind === 'refused') {
           counts.refused++;
           return; // nobody listens any more
-        } else if (o.kind === 'reset') counts.reset++; // a new connection closed before its request was read: refused too
+        } else if (o.kind === 'reset')
+          counts.reset++; // a new connection closed before its request was read: refused too
         else counts.other.push(JSON.stringify(o));
       }
     };
@@ -87,13 +109,20 @@ describe('SIGTERM under load', () => {
 
     // Slow requests (bcrypt cost 12, more of them than bcrypt threads), signalled once the service is working on them:
     // a login's first statement reserves an attempt (failed_login_attempts = 1) before the bcrypt comparison.
-    const logins = others.map((o) => send(app.url, 'POST', '/auth/login', { json: { username: o.username, password: o.password } }));
-    const ids = others.map((o) => o.id);
-    const progress = () => db.query<{ started: string; done: string }>(
-      'SELECT count(*) FILTER (WHERE failed_login_attempts > 0 OR last_login_at IS NOT NULL) AS started, count(*) FILTER (WHERE last_login_at IS NOT NULL) AS done FROM users WHERE id = ANY($1::uuid[])',
-      [ids],
+    const logins = others.map((o) =>
+      send(app.url, 'POST', '/auth/login', { json: { username: o.username, password: o.password } }),
     );
-    await waitFor('the service to start working on the logins', async () => Number((await progress())[0].started) === others.length, { timeoutMs: 20_000, intervalMs: 5 });
+    const ids = others.map((o) => o.id);
+    const progress = () =>
+      db.query<{ started: string; done: string }>(
+        'SELECT count(*) FILTER (WHERE failed_login_attempts > 0 OR last_login_at IS NOT NULL) AS started, count(*) FILTER (WHERE last_login_at IS NOT NULL) AS done FROM users WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
+    await waitFor(
+      'the service to start working on the logins',
+      async () => Number((await progress())[0].started) === others.length,
+      { timeoutMs: 20_000, intervalMs: 5 },
+    );
     const exit = app.exited(30_000);
     app.child.kill('SIGTERM');
     const doneAtSignal = Number((await progress())[0].done);
@@ -119,12 +148,21 @@ describe('SIGTERM under load', () => {
     expect(Number(row.usage_total_requests)).toBe(counts.served);
     expect(row.api_key_last_used_at).not.toBeNull();
     expect(row.api_key_last_used_at!.getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
-    const [session] = await db.query<{ last_active_at: Date }>('SELECT last_active_at FROM user_sessions WHERE id = $1', [sessionId]);
+    const [session] = await db.query<{ last_active_at: Date }>(
+      'SELECT last_active_at FROM user_sessions WHERE id = $1',
+      [sessionId],
+    );
     expect(session.last_active_at.getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
     // Security events are written in batches of 250 ms: those of the in-flight logins were flushed too.
-    const [events] = await db.query<{ n: string }>("SELECT count(*) AS n FROM security_events WHERE user_id = ANY($1::uuid[]) AND type = 'login_succeeded'", [ids]);
+    const [events] = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM security_events WHERE user_id = ANY($1::uuid[]) AND type = 'login_succeeded'",
+      [ids],
+    );
     expect(Number(events.n)).toBe(others.length);
-    const [history] = await db.query<{ n: string }>('SELECT count(*) AS n FROM login_history WHERE user_id = ANY($1::uuid[]) AND success', [ids]);
+    const [history] = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM login_history WHERE user_id = ANY($1::uuid[]) AND success',
+      [ids],
+    );
     expect(Number(history.n)).toBe(others.length);
   }, 90_000);
 });

@@ -119,7 +119,8 @@ export function routesOf(doc: OpenApiDocument): RouteInfo[] {
 /** Copies objects and arrays, shares strings (the 100 KB ones are in every case: structuredClone would copy them). */
 function clone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clone) as T;
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
   return v;
 }
 
@@ -167,7 +168,13 @@ function resolve(doc: OpenApiDocument, s: OpenApiSchema): OpenApiSchema {
  * body itself malformed or of the wrong type or content type. Query: each parameter × each value, repeated,
  * bracketed and unknown parameters. Path: each id × hostile ids (a well-formed case id keeps the baseline).
  */
-export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: RequestSpec, checker: SchemaChecker, opts: { openBody?: boolean } = {}): HostileCase[] {
+export function hostileCases(
+  doc: OpenApiDocument,
+  route: RouteInfo,
+  baseline: RequestSpec,
+  checker: SchemaChecker,
+  opts: { openBody?: boolean } = {},
+): HostileCase[] {
   const cases: HostileCase[] = [];
   const bodySchema = route.bodySchema ? toJsonSchema(doc, route.bodySchema, { openObjects: opts.openBody }) : undefined;
   const params = route.op.parameters ?? [];
@@ -178,15 +185,30 @@ export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: R
     properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema ? toJsonSchema(doc, p.schema) : {}])),
     required: queryParams.filter((p) => p.required).map((p) => p.name),
   };
-  const bodyVerdict = (body: unknown): Expectation => (!bodySchema || checker.accepts(bodySchema, body) ? 'either' : 'reject');
-  const queryVerdict = (query: Record<string, unknown>): Expectation => (checker.accepts(querySchema, query, true) ? 'either' : 'reject');
-  const withBody = (body: unknown, extra: Partial<RequestSpec> = {}): RequestSpec => ({ ...clone(baseline), body, ...extra });
+  const bodyVerdict = (body: unknown): Expectation =>
+    !bodySchema || checker.accepts(bodySchema, body) ? 'either' : 'reject';
+  const queryVerdict = (query: Record<string, unknown>): Expectation =>
+    checker.accepts(querySchema, query, true) ? 'either' : 'reject';
+  const withBody = (body: unknown, extra: Partial<RequestSpec> = {}): RequestSpec => ({
+    ...clone(baseline),
+    body,
+    ...extra,
+  });
 
   // Path ids.
   for (const p of params.filter((x) => x.in === 'path')) {
-    for (const v of HOSTILE_PATH_VALUES) cases.push({ name: `path.${p.name}: ${v.name}`, spec: { ...clone(baseline), path: { ...baseline.path, [p.name]: v.raw } }, expect: 'reject' });
+    for (const v of HOSTILE_PATH_VALUES)
+      cases.push({
+        name: `path.${p.name}: ${v.name}`,
+        spec: { ...clone(baseline), path: { ...baseline.path, [p.name]: v.raw } },
+        expect: 'reject',
+      });
     const real = baseline.path[p.name];
-    cases.push({ name: `path.${p.name}: upper-case id`, spec: { ...clone(baseline), path: { ...baseline.path, [p.name]: real.toUpperCase() } }, expect: 'either' });
+    cases.push({
+      name: `path.${p.name}: upper-case id`,
+      spec: { ...clone(baseline), path: { ...baseline.path, [p.name]: real.toUpperCase() } },
+      expect: 'either',
+    });
   }
 
   // Query parameters (sent as strings, as a client would).
@@ -194,14 +216,36 @@ export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: R
     for (const v of HOSTILE_VALUES) {
       if (v.value === null || typeof v.value === 'object') continue; // arrays and objects below
       const query = { ...baseline.query, [p.name]: String(v.value) };
-      cases.push({ name: `query.${p.name}: ${v.name}`, spec: { ...clone(baseline), query }, expect: queryVerdict(query) });
+      cases.push({
+        name: `query.${p.name}: ${v.name}`,
+        spec: { ...clone(baseline), query },
+        expect: queryVerdict(query),
+      });
     }
     const repeated = { ...baseline.query, [p.name]: ['1', '2'] };
-    cases.push({ name: `query.${p.name}: repeated`, spec: { ...clone(baseline), query: repeated }, expect: queryVerdict(repeated) });
-    cases.push({ name: `query.${p.name}: bracketed object`, spec: { ...clone(baseline), query: { ...baseline.query, [`${p.name}[$ne]`]: '1' } }, expect: 'reject' });
+    cases.push({
+      name: `query.${p.name}: repeated`,
+      spec: { ...clone(baseline), query: repeated },
+      expect: queryVerdict(repeated),
+    });
+    cases.push({
+      name: `query.${p.name}: bracketed object`,
+      spec: { ...clone(baseline), query: { ...baseline.query, [`${p.name}[$ne]`]: '1' } },
+      expect: 'reject',
+    });
   }
-  if (queryParams.length) cases.push({ name: 'query: unknown parameter', spec: { ...clone(baseline), query: { ...baseline.query, is_admin: 'true' } }, expect: 'reject' });
-  else cases.push({ name: 'query: unexpected parameter', spec: { ...clone(baseline), query: { ...baseline.query, role: 'admin', user_id: "' OR 1=1 --" } }, expect: 'either' });
+  if (queryParams.length)
+    cases.push({
+      name: 'query: unknown parameter',
+      spec: { ...clone(baseline), query: { ...baseline.query, is_admin: 'true' } },
+      expect: 'reject',
+    });
+  else
+    cases.push({
+      name: 'query: unexpected parameter',
+      spec: { ...clone(baseline), query: { ...baseline.query, role: 'admin', user_id: "' OR 1=1 --" } },
+      expect: 'either',
+    });
 
   // Body.
   if (route.bodySchema) {
@@ -221,9 +265,31 @@ export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: R
     }
     const extra = { ...clone(base), is_admin: true, role_id: 1 };
     cases.push({ name: 'body: unknown field', spec: withBody(extra), expect: bodyVerdict(extra) });
-    cases.push({ name: 'body: __proto__ pollution', spec: withBody(undefined, { encoding: 'raw', contentType: 'application/json', raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"role":"admin","is_admin":true},') }), expect: 'reject' });
-    cases.push({ name: 'body: constructor.prototype pollution', spec: withBody(undefined, { encoding: 'raw', contentType: 'application/json', raw: JSON.stringify(base).replace(/^\{/, '{"constructor":{"prototype":{"role":"admin"}},') }), expect: 'reject' });
-    for (const [name, value] of [['array', [base]], ['string', 'hello'], ['number', 42], ['null', null], ['empty object', {}]] as const) {
+    cases.push({
+      name: 'body: __proto__ pollution',
+      spec: withBody(undefined, {
+        encoding: 'raw',
+        contentType: 'application/json',
+        raw: JSON.stringify(base).replace(/^\{/, '{"__proto__":{"role":"admin","is_admin":true},'),
+      }),
+      expect: 'reject',
+    });
+    cases.push({
+      name: 'body: constructor.prototype pollution',
+      spec: withBody(undefined, {
+        encoding: 'raw',
+        contentType: 'application/json',
+        raw: JSON.stringify(base).replace(/^\{/, '{"constructor":{"prototype":{"role":"admin"}},'),
+      }),
+      expect: 'reject',
+    });
+    for (const [name, value] of [
+      ['array', [base]],
+      ['string', 'hello'],
+      ['number', 42],
+      ['null', null],
+      ['empty object', {}],
+    ] as const) {
       // A JSON `null` body is read as no body: harmless where every field is optional (logout, reset-password).
       const expect = value === null ? bodyVerdict({}) : bodyVerdict(value);
       cases.push({ name: `body: ${name}`, spec: withBody(value), expect });
@@ -240,8 +306,16 @@ export function hostileCases(doc: OpenApiDocument, route: RouteInfo, baseline: R
     ['JSON with trailing garbage', 'application/json', '{"a":1} {"b":2}'],
     ['empty JSON body', 'application/json', ''],
     ['text/plain', 'text/plain', 'username=x&password=y'],
-    ['application/xml', 'application/xml', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'],
-    ['multipart', 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n'],
+    [
+      'application/xml',
+      'application/xml',
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    ],
+    [
+      'multipart',
+      'multipart/form-data; boundary=xyz',
+      '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n',
+    ],
     ['bogus charset', 'application/json; charset=utf-7', '{}'],
   ] as const) {
     // Routes without a body ignore one they were not asked to parse; routes with one must refuse these.

@@ -71,9 +71,12 @@ describe('secrets hygiene: no secret the e2e suite used is in its logs or databa
     for (const file of [...logs, ...dbs]) {
       const text = readFileSync(file).toString('latin1');
       bytes += text.length;
-      for (const secret of findAll(text, index)) leaks.push(`${file.replace(OUTPUT_DIR, 'test-output')}: ${secret.slice(0, 6)}… (${secret.length} chars)`);
+      for (const secret of findAll(text, index))
+        leaks.push(`${file.replace(OUTPUT_DIR, 'test-output')}: ${secret.slice(0, 6)}… (${secret.length} chars)`);
     }
-    console.log(`secrets-hygiene: ${secrets.length} secrets × ${logs.length} logs + ${dbs.length} database files (${(bytes / 1e6).toFixed(1)} MB): ${leaks.length} found in clear`);
+    console.log(
+      `secrets-hygiene: ${secrets.length} secrets × ${logs.length} logs + ${dbs.length} database files (${(bytes / 1e6).toFixed(1)} MB): ${leaks.length} found in clear`,
+    );
     expect(leaks).toEqual([]);
   });
 

@@ -37,7 +37,20 @@ export interface OpenApiDocument {
 }
 
 /** Only what an OpenAPI schema means for validation (descriptions, examples, defaults dropped). */
-const KEEP = new Set(['type', 'format', 'enum', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'minItems', 'maxItems', 'uniqueItems', 'required']);
+const KEEP = new Set([
+  'type',
+  'format',
+  'enum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'required',
+]);
 
 /**
  * OpenAPI 3.0 schema → plain JSON Schema for Ajv, describing what the server should accept:
@@ -45,7 +58,12 @@ const KEEP = new Set(['type', 'format', 'enum', 'minLength', 'maxLength', 'patte
  * fields) unless they say otherwise, and optional properties nullable (class-validator's @IsOptional lets null
  * through, so the schema must not call that a rejection).
  */
-export function toJsonSchema(doc: OpenApiDocument, schema: OpenApiSchema, opts: { openObjects?: boolean } = {}, depth = 0): Record<string, unknown> {
+export function toJsonSchema(
+  doc: OpenApiDocument,
+  schema: OpenApiSchema,
+  opts: { openObjects?: boolean } = {},
+  depth = 0,
+): Record<string, unknown> {
   if (depth > 20) return {};
   if (schema.$ref) {
     const name = schema.$ref.replace('#/components/schemas/', '');
@@ -69,8 +87,10 @@ export function toJsonSchema(doc: OpenApiDocument, schema: OpenApiSchema, opts: 
     );
   }
   if (schema.type === 'object' || schema.properties) {
-    if (typeof schema.additionalProperties === 'object') out.additionalProperties = toJsonSchema(doc, schema.additionalProperties, opts, depth + 1);
-    else out.additionalProperties = schema.additionalProperties ?? (opts.openObjects || !schema.properties ? true : false);
+    if (typeof schema.additionalProperties === 'object')
+      out.additionalProperties = toJsonSchema(doc, schema.additionalProperties, opts, depth + 1);
+    else
+      out.additionalProperties = schema.additionalProperties ?? (opts.openObjects || !schema.properties ? true : false);
   }
   // An enum's `type` comes with it; `integer` as an OpenAPI type is kept (Ajv knows it).
   if (schema.nullable) return { anyOf: [{ type: 'null' }, out] };

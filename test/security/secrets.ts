@@ -38,7 +38,15 @@ export function recordSecret(...values: unknown[]): void {
 
 /** Fields whose value is a secret: in a response (issued by the server), or in a request body the server accepted. */
 const RESPONSE_SECRETS = new Set(['access_token', 'refresh_token', 'api_key', 'generated_password', 'key']);
-const REQUEST_SECRETS = new Set(['password', 'new_password', 'current_password', 'refresh_token', 'key', 'api_key', 'client_secret']);
+const REQUEST_SECRETS = new Set([
+  'password',
+  'new_password',
+  'current_password',
+  'refresh_token',
+  'key',
+  'api_key',
+  'client_secret',
+]);
 
 function collect(value: unknown, names: Set<string>, out: unknown[], depth = 0): void {
   if (depth > 5 || value === null || typeof value !== 'object') return;
@@ -79,10 +87,14 @@ export async function dumpPostgres(databaseUrl: string, name: string): Promise<v
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const tables = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     const lines: string[] = [];
     for (const { table_name } of tables.rows) {
-      const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${table_name.replace(/"/g, '""')}" t`);
+      const rows = await client.query<{ row: string }>(
+        `SELECT t::text AS row FROM "${table_name.replace(/"/g, '""')}" t`,
+      );
       for (const r of rows.rows) lines.push(`${table_name}\t${r.row}`);
     }
     mkdirSync(DBS_DIR, { recursive: true });

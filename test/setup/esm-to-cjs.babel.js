@@ -5,10 +5,22 @@ const dropCreateRequire = () => ({
   visitor: {
     VariableDeclarator(path) {
       const { id, init } = path.node;
-      if (id.type === 'Identifier' && id.name === 'require' && init && init.type === 'CallExpression' && init.callee.name === 'createRequire') path.remove();
+      if (
+        id.type === 'Identifier' &&
+        id.name === 'require' &&
+        init &&
+        init.type === 'CallExpression' &&
+        init.callee.name === 'createRequire'
+      )
+        path.remove();
     },
   },
 });
 module.exports = {
-  plugins: [dropCreateRequire, 'babel-plugin-transform-import-meta', '@babel/plugin-transform-dynamic-import', ['@babel/plugin-transform-modules-commonjs', { importInterop: 'node' }]],
+  plugins: [
+    dropCreateRequire,
+    'babel-plugin-transform-import-meta',
+    '@babel/plugin-transform-dynamic-import',
+    ['@babel/plugin-transform-modules-commonjs', { importInterop: 'node' }],
+  ],
 };

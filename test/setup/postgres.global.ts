@@ -8,7 +8,9 @@ export default async function globalSetup(): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new Error(`PostgreSQL is required for the e2e-postgres tests and is not reachable at ${url}: ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL is required for the e2e-postgres tests and is not reachable at ${url}: ${(err as Error).message}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -11,7 +11,8 @@ class SummaryReporter {
     // JEST_SUMMARY_APPEND=1 (scripts/test.sh's last step, the secrets hygiene run): add to the previous run's counts.
     this.previous = { projects: [], passed: 0, failed: 0, skipped: 0 };
     const state = path.join(this.rootDir, 'test-output', 'summary.json');
-    if (process.env.JEST_SUMMARY_APPEND === '1' && fs.existsSync(state)) this.previous = JSON.parse(fs.readFileSync(state, 'utf8'));
+    if (process.env.JEST_SUMMARY_APPEND === '1' && fs.existsSync(state))
+      this.previous = JSON.parse(fs.readFileSync(state, 'utf8'));
     for (const [name, p] of this.previous.projects) this.projects.set(name, p);
   }
 
@@ -33,7 +34,9 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const lines = ['', 'Test summary by project:'];
     for (const [name, p] of [...this.projects].sort()) {
-      lines.push(`  ${name.padEnd(14)} ${String(p.files).padStart(3)} files  ${p.passed} passed, ${p.failed} failed${p.skipped ? `, ${p.skipped} skipped` : ''}`);
+      lines.push(
+        `  ${name.padEnd(14)} ${String(p.files).padStart(3)} files  ${p.passed} passed, ${p.failed} failed${p.skipped ? `, ${p.skipped} skipped` : ''}`,
+      );
     }
     const passed = this.previous.passed + results.numPassedTests;
     const failed = this.previous.failed + results.numFailedTests + this.failedToLoad;
@@ -42,7 +45,10 @@ class SummaryReporter {
     const out = path.join(this.rootDir, 'test-output');
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'summary.txt'), line + '\n');
-    fs.writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ projects: [...this.projects], passed, failed, skipped }));
+    fs.writeFileSync(
+      path.join(out, 'summary.json'),
+      JSON.stringify({ projects: [...this.projects], passed, failed, skipped }),
+    );
     process.stdout.write(lines.join('\n') + '\n' + line + '\n');
   }
 }

@@ -28,7 +28,11 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
 export async function createPgDatabase(prefix: string, serverUrl = SHARED_PG_URL): Promise<TempPgDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await onServer(serverUrl, `CREATE DATABASE "${name}"`);
-  return { name, url: withDatabase(serverUrl, name), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return {
+    name,
+    url: withDatabase(serverUrl, name),
+    drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
 }
 
 /** A TCP port free on 127.0.0.1 right now (the OS picks it). */

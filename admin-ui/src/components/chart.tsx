@@ -14,7 +14,17 @@ import {
 import { useEffect, useRef } from 'preact/hooks';
 
 // Only what the overview draws, so the bundle stays small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, BarController, BarElement, Legend, Tooltip);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  BarController,
+  BarElement,
+  Legend,
+  Tooltip,
+);
 Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -28,7 +38,12 @@ export function ChartCanvas({ config, label }: { config: ChartConfiguration; lab
   useEffect(() => {
     const chart = new Chart(canvas.current!, {
       ...config,
-      options: { responsive: true, maintainAspectRatio: false, ...(reducedMotion() ? { animation: false } : {}), ...config.options },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        ...(reducedMotion() ? { animation: false } : {}),
+        ...config.options,
+      },
     } as ChartConfiguration);
     return () => chart.destroy();
   }, [config]);

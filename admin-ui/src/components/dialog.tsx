@@ -59,7 +59,15 @@ interface ActionDialogProps {
 }
 
 /** A dialog around a form whose submit calls the API; errors (problem `detail`) stay in the dialog. */
-export function ActionDialog({ title, submitLabel, danger, submitDisabled, onSubmit, onClose, children }: ActionDialogProps) {
+export function ActionDialog({
+  title,
+  submitLabel,
+  danger,
+  submitDisabled,
+  onSubmit,
+  onClose,
+  children,
+}: ActionDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: Event) => {
@@ -86,7 +94,12 @@ export function ActionDialog({ title, submitLabel, danger, submitDisabled, onSub
           <button type="button" class="btn" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" class={danger ? 'btn danger' : 'btn primary'} disabled={busy || submitDisabled} aria-busy={busy}>
+          <button
+            type="submit"
+            class={danger ? 'btn danger' : 'btn primary'}
+            disabled={busy || submitDisabled}
+            aria-busy={busy}
+          >
             {busy ? 'Working…' : submitLabel}
           </button>
         </div>

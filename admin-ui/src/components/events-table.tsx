@@ -28,17 +28,33 @@ export function EventsTable({ events, showUser = true }: { events: SecurityEvent
               </td>
               {showUser && (
                 <td data-label="User" class="mono small">
-                  {e.user_id ? <Link href={`/admin/users/${encodeURIComponent(e.user_id)}`}>{e.user_id.slice(0, 8)}</Link> : '—'}
+                  {e.user_id ? (
+                    <Link href={`/admin/users/${encodeURIComponent(e.user_id)}`}>{e.user_id.slice(0, 8)}</Link>
+                  ) : (
+                    '—'
+                  )}
                 </td>
               )}
               <td data-label="Actor" class="mono small">
-                {e.actor_id ? (e.actor_id === e.user_id ? 'self' : <Link href={`/admin/users/${encodeURIComponent(e.actor_id)}`}>{e.actor_id.slice(0, 8)}</Link>) : '—'}
+                {e.actor_id ? (
+                  e.actor_id === e.user_id ? (
+                    'self'
+                  ) : (
+                    <Link href={`/admin/users/${encodeURIComponent(e.actor_id)}`}>{e.actor_id.slice(0, 8)}</Link>
+                  )
+                ) : (
+                  '—'
+                )}
               </td>
               <td data-label="IP" class="mono small">
                 {e.ip_address ?? '—'}
               </td>
               <td data-label="Details" class="details">
-                {e.details && Object.keys(e.details).length > 0 ? <code title={shortUserAgent(e.user_agent)}>{JSON.stringify(e.details)}</code> : '—'}
+                {e.details && Object.keys(e.details).length > 0 ? (
+                  <code title={shortUserAgent(e.user_agent)}>{JSON.stringify(e.details)}</code>
+                ) : (
+                  '—'
+                )}
               </td>
             </tr>
           ))}

@@ -4,7 +4,17 @@ import { label, statusesOf } from '../format';
 import { onLinkClick } from '../router';
 import type { Page, UserOut } from '../types';
 
-export function Link({ href, children, class: cls, ariaCurrent }: { href: string; children: ComponentChildren; class?: string; ariaCurrent?: boolean }) {
+export function Link({
+  href,
+  children,
+  class: cls,
+  ariaCurrent,
+}: {
+  href: string;
+  children: ComponentChildren;
+  class?: string;
+  ariaCurrent?: boolean;
+}) {
   return (
     <a href={href} class={cls} aria-current={ariaCurrent ? 'page' : undefined} onClick={(e) => onLinkClick(e, href)}>
       {children}
@@ -68,7 +78,14 @@ export function CopyField({ id, label: text, value }: { id: string; label: strin
     <div class="field">
       <label for={id}>{text}</label>
       <div class="copy-field">
-        <input id={id} ref={input} class="mono" readOnly value={value} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+        <input
+          id={id}
+          ref={input}
+          class="mono"
+          readOnly
+          value={value}
+          onFocus={(e) => (e.currentTarget as HTMLInputElement).select()}
+        />
         <button type="button" class="btn" onClick={copy} aria-label={`Copy ${text.toLowerCase()}`}>
           {state === 'copied' ? 'Copied' : 'Copy'}
         </button>
@@ -98,7 +115,15 @@ export function Pagination({ page, onPage, noun }: { page: Page; onPage: (p: num
   );
 }
 
-export function Section({ title, actions, children }: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
+export function Section({
+  title,
+  actions,
+  children,
+}: {
+  title: string;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   const id = useId();
   return (
     <section class="card" aria-labelledby={id}>

@@ -79,7 +79,15 @@ export function EventsPage({ loc }: { loc: Location }) {
   const list = useLoad(
     () =>
       api<SecurityEventList>('GET', '/auth/admin/security-events', {
-        query: { type, severity, user_id: userId, since: localToIso(since), until: localToIso(until), page, per_page: 50 },
+        query: {
+          type,
+          severity,
+          user_id: userId,
+          since: localToIso(since),
+          until: localToIso(until),
+          page,
+          per_page: 50,
+        },
       }),
     [type, severity, userId, since, until, page],
   );
@@ -93,7 +101,11 @@ export function EventsPage({ loc }: { loc: Location }) {
       <form class="toolbar" role="search" aria-label="Filter security events" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="ev-type">Type</label>
-          <select id="ev-type" value={type} onChange={(e) => setQuery({ type: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="ev-type"
+            value={type}
+            onChange={(e) => setQuery({ type: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">Any type</option>
             {TYPES.map((t) => (
               <option key={t} value={t}>
@@ -104,7 +116,11 @@ export function EventsPage({ loc }: { loc: Location }) {
         </div>
         <div class="field">
           <label for="ev-severity">Severity</label>
-          <select id="ev-severity" value={severity} onChange={(e) => setQuery({ severity: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="ev-severity"
+            value={severity}
+            onChange={(e) => setQuery({ severity: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">Any severity</option>
             {SEVERITIES.map((s) => (
               <option key={s} value={s}>
@@ -132,11 +148,21 @@ export function EventsPage({ loc }: { loc: Location }) {
         </div>
         <div class="field">
           <label for="ev-since">From</label>
-          <input id="ev-since" type="datetime-local" value={since} onChange={(e) => setQuery({ since: (e.currentTarget as HTMLInputElement).value })} />
+          <input
+            id="ev-since"
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setQuery({ since: (e.currentTarget as HTMLInputElement).value })}
+          />
         </div>
         <div class="field">
           <label for="ev-until">Until</label>
-          <input id="ev-until" type="datetime-local" value={until} onChange={(e) => setQuery({ until: (e.currentTarget as HTMLInputElement).value })} />
+          <input
+            id="ev-until"
+            type="datetime-local"
+            value={until}
+            onChange={(e) => setQuery({ until: (e.currentTarget as HTMLInputElement).value })}
+          />
         </div>
       </form>
       {list.error && <ErrorBox message={list.error} onRetry={list.reload} />}
@@ -145,7 +171,12 @@ export function EventsPage({ loc }: { loc: Location }) {
         <div class={list.loading ? 'stale' : undefined} aria-busy={list.loading}>
           <EventsTable events={events} />
           <Pagination
-            page={{ total: list.data.total ?? events.length, page: list.data.page ?? page, per_page: list.data.per_page ?? 50, pages: list.data.pages ?? 1 }}
+            page={{
+              total: list.data.total ?? events.length,
+              page: list.data.page ?? page,
+              per_page: list.data.per_page ?? 50,
+              pages: list.data.pages ?? 1,
+            }}
             noun="events"
             onPage={(p) => setQuery({ page: p })}
           />

@@ -10,7 +10,13 @@ import type { Stats } from '../types';
 const COLORS = {
   success: '#1f7a4d',
   failure: '#c0392b',
-  status: { active: '#1f7a4d', inactive: '#7b8794', suspended: '#c0392b', locked: '#b7791f', unverified: '#3b6fb6' } as Record<string, string>,
+  status: {
+    active: '#1f7a4d',
+    inactive: '#7b8794',
+    suspended: '#c0392b',
+    locked: '#b7791f',
+    unverified: '#3b6fb6',
+  } as Record<string, string>,
 };
 
 export function OverviewPage() {
@@ -29,11 +35,27 @@ export function OverviewPage() {
         labels: perDay.map((d) => d.date.slice(5)),
         datasets: [
           // Monotone curves never dip below zero between points.
-          { label: 'Successful sign-ins', data: perDay.map((d) => d.success ?? 0), borderColor: COLORS.success, backgroundColor: COLORS.success, cubicInterpolationMode: 'monotone' },
-          { label: 'Failed sign-ins', data: perDay.map((d) => d.failure ?? 0), borderColor: COLORS.failure, backgroundColor: COLORS.failure, cubicInterpolationMode: 'monotone', borderDash: [6, 4] },
+          {
+            label: 'Successful sign-ins',
+            data: perDay.map((d) => d.success ?? 0),
+            borderColor: COLORS.success,
+            backgroundColor: COLORS.success,
+            cubicInterpolationMode: 'monotone',
+          },
+          {
+            label: 'Failed sign-ins',
+            data: perDay.map((d) => d.failure ?? 0),
+            borderColor: COLORS.failure,
+            backgroundColor: COLORS.failure,
+            cubicInterpolationMode: 'monotone',
+            borderDash: [6, 4],
+          },
         ],
       },
-      options: { interaction: { mode: 'index', intersect: false }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        interaction: { mode: 'index', intersect: false },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     }),
     [s],
   );
@@ -43,9 +65,19 @@ export function OverviewPage() {
       type: 'bar',
       data: {
         labels: STATUSES.map(label),
-        datasets: [{ label: 'Users', data: STATUSES.map((k) => byStatus[k] ?? 0), backgroundColor: STATUSES.map((k) => COLORS.status[k]) }],
+        datasets: [
+          {
+            label: 'Users',
+            data: STATUSES.map((k) => byStatus[k] ?? 0),
+            backgroundColor: STATUSES.map((k) => COLORS.status[k]),
+          },
+        ],
       },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     }),
     [s],
   );
@@ -68,12 +100,19 @@ export function OverviewPage() {
             <Tile label="Suspended" value={byStatus.suspended} href="/admin/users?status=suspended" />
             <Tile label="Locked" value={byStatus.locked} href="/admin/users?status=locked" />
             <Tile label="Sign-ins, 24 h" value={s.logins?.last_24h?.success} />
-            <Tile label="Failed sign-ins, 24 h" value={s.logins?.last_24h?.failure} href="/admin/security-events?type=login_failed" />
+            <Tile
+              label="Failed sign-ins, 24 h"
+              value={s.logins?.last_24h?.failure}
+              href="/admin/security-events?type=login_failed"
+            />
             {typeof s.sessions?.active === 'number' && <Tile label="Live sessions" value={s.sessions.active} />}
           </dl>
           <div class="grid two-one">
             <Section title="Sign-ins per day (30 days)">
-              <ChartCanvas config={loginsChart} label={`Line chart of successful and failed sign-ins per day over ${perDay.length} days`} />
+              <ChartCanvas
+                config={loginsChart}
+                label={`Line chart of successful and failed sign-ins per day over ${perDay.length} days`}
+              />
               <details class="chart-data">
                 <summary>Show the numbers</summary>
                 <table class="data compact">
@@ -97,7 +136,10 @@ export function OverviewPage() {
               </details>
             </Section>
             <Section title="Users by status">
-              <ChartCanvas config={statusChart} label={`Bar chart of users by status: ${STATUSES.map((k) => `${k} ${byStatus[k] ?? 0}`).join(', ')}`} />
+              <ChartCanvas
+                config={statusChart}
+                label={`Bar chart of users by status: ${STATUSES.map((k) => `${k} ${byStatus[k] ?? 0}`).join(', ')}`}
+              />
               <ul class="legend-list">
                 {STATUSES.map((k) => (
                   <li key={k}>
@@ -105,7 +147,8 @@ export function OverviewPage() {
                   </li>
                 ))}
                 <li>
-                  Admins: <strong>{formatNumber(s.users?.by_role?.admin ?? 0)}</strong> · Users: <strong>{formatNumber(s.users?.by_role?.user ?? 0)}</strong>
+                  Admins: <strong>{formatNumber(s.users?.by_role?.admin ?? 0)}</strong> · Users:{' '}
+                  <strong>{formatNumber(s.users?.by_role?.user ?? 0)}</strong>
                 </li>
               </ul>
             </Section>

@@ -71,7 +71,9 @@ export function UserPage({ id }: { id: string }) {
   }
   if (!user) return <Loading text="Loading user…" />;
 
-  const activeSessions = sessions.filter((s) => !s.revoked_at && (!s.expires_at || new Date(s.expires_at).getTime() > Date.now()));
+  const activeSessions = sessions.filter(
+    (s) => !s.revoked_at && (!s.expires_at || new Date(s.expires_at).getTime() > Date.now()),
+  );
   const usage = { ...(user.usage ?? {}), ...(d?.usage ?? {}) };
 
   return (
@@ -85,7 +87,8 @@ export function UserPage({ id }: { id: string }) {
             {user.username}
           </h1>
           <p class="sub">
-            <span class="break">{user.email}</span> · <span class={`role role-${user.role}`}>{label(user.role)}</span> <StatusBadges user={user} />
+            <span class="break">{user.email}</span> · <span class={`role role-${user.role}`}>{label(user.role)}</span>{' '}
+            <StatusBadges user={user} />
             {isSelf && <Badge kind="self">You</Badge>}
           </p>
         </div>
@@ -95,19 +98,36 @@ export function UserPage({ id }: { id: string }) {
               Unsuspend
             </button>
           ) : (
-            <button type="button" class="btn warn" disabled={isSelf} title={isSelf ? 'You cannot suspend yourself' : undefined} onClick={() => setDialog({ kind: 'suspend' })}>
+            <button
+              type="button"
+              class="btn warn"
+              disabled={isSelf}
+              title={isSelf ? 'You cannot suspend yourself' : undefined}
+              onClick={() => setDialog({ kind: 'suspend' })}
+            >
               Suspend…
             </button>
           )}
           {isLocked(user) && (
-            <button type="button" class="btn" disabled={busy} onClick={() => run(`${user.username} unlocked`, () => api('POST', `${base}/unlock`, { body: {} }))}>
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={() => run(`${user.username} unlocked`, () => api('POST', `${base}/unlock`, { body: {} }))}
+            >
               Unlock
             </button>
           )}
           <button type="button" class="btn" onClick={() => setDialog({ kind: 'reset' })}>
             Reset password…
           </button>
-          <button type="button" class="btn danger" disabled={isSelf} title={isSelf ? 'You cannot delete yourself' : undefined} onClick={() => setDialog({ kind: 'delete' })}>
+          <button
+            type="button"
+            class="btn danger"
+            disabled={isSelf}
+            title={isSelf ? 'You cannot delete yourself' : undefined}
+            onClick={() => setDialog({ kind: 'delete' })}
+          >
             Delete…
           </button>
         </div>
@@ -152,7 +172,13 @@ export function UserPage({ id }: { id: string }) {
           </dl>
         </Section>
         <Section title="Profile and role">
-          <ProfileForm key={`${user.id}-${user.updated_at ?? ''}`} user={user} isSelf={isSelf} base={base} onSaved={detail.reload} />
+          <ProfileForm
+            key={`${user.id}-${user.updated_at ?? ''}`}
+            user={user}
+            isSelf={isSelf}
+            base={base}
+            onSaved={detail.reload}
+          />
         </Section>
       </div>
 
@@ -181,7 +207,9 @@ export function UserPage({ id }: { id: string }) {
         <EventsTable events={events} showUser={false} />
       </Section>
 
-      {dialog.kind === 'suspend' && <SuspendDialog user={user} base={base} onClose={close} onDone={() => done(`${user.username} suspended`)} />}
+      {dialog.kind === 'suspend' && (
+        <SuspendDialog user={user} base={base} onClose={close} onDone={() => done(`${user.username} suspended`)} />
+      )}
       {dialog.kind === 'unsuspend' && (
         <ActionDialog
           title={`Unsuspend ${user.username}?`}
@@ -195,7 +223,9 @@ export function UserPage({ id }: { id: string }) {
           <p>The user can sign in again.</p>
         </ActionDialog>
       )}
-      {dialog.kind === 'reset' && <ResetPasswordDialog user={user} base={base} onClose={close} onDone={detail.reload} />}
+      {dialog.kind === 'reset' && (
+        <ResetPasswordDialog user={user} base={base} onClose={close} onDone={detail.reload} />
+      )}
       {dialog.kind === 'revoke-all' && (
         <ActionDialog
           title={`Revoke all sessions of ${user.username}?`}
@@ -222,7 +252,8 @@ export function UserPage({ id }: { id: string }) {
           }}
         >
           <p>
-            {dialog.session.device_name || 'Unnamed device'} · {dialog.session.ip_address ?? 'unknown IP'} — signed in {formatDate(dialog.session.created_at)}.
+            {dialog.session.device_name || 'Unnamed device'} · {dialog.session.ip_address ?? 'unknown IP'} — signed in{' '}
+            {formatDate(dialog.session.created_at)}.
           </p>
         </ActionDialog>
       )}
@@ -240,7 +271,17 @@ function Stat({ label: text, value }: { label: string; value: number | undefined
   );
 }
 
-function ProfileForm({ user, isSelf, base, onSaved }: { user: UserOut; isSelf: boolean; base: string; onSaved: () => void }) {
+function ProfileForm({
+  user,
+  isSelf,
+  base,
+  onSaved,
+}: {
+  user: UserOut;
+  isSelf: boolean;
+  base: string;
+  onSaved: () => void;
+}) {
   const [form, setForm] = useState({
     email: user.email,
     username: user.username,
@@ -251,8 +292,10 @@ function ProfileForm({ user, isSelf, base, onSaved }: { user: UserOut; isSelf: b
   });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const text = (k: 'email' | 'username' | 'full_name') => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
-  const check = (k: 'is_active' | 'is_verified') => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).checked });
+  const text = (k: 'email' | 'username' | 'full_name') => (e: Event) =>
+    setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
+  const check = (k: 'is_active' | 'is_verified') => (e: Event) =>
+    setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).checked });
 
   const changes: Record<string, unknown> = {};
   if (form.email.trim() !== user.email) changes.email = form.email.trim();
@@ -287,7 +330,14 @@ function ProfileForm({ user, isSelf, base, onSaved }: { user: UserOut; isSelf: b
       </div>
       <div class="field">
         <label for="edit-username">Username</label>
-        <input id="edit-username" required minLength={3} maxLength={32} value={form.username} onInput={text('username')} />
+        <input
+          id="edit-username"
+          required
+          minLength={3}
+          maxLength={32}
+          value={form.username}
+          onInput={text('username')}
+        />
       </div>
       <div class="field">
         <label for="edit-full-name">Full name</label>
@@ -295,7 +345,12 @@ function ProfileForm({ user, isSelf, base, onSaved }: { user: UserOut; isSelf: b
       </div>
       <div class="field">
         <label for="edit-role">Role</label>
-        <select id="edit-role" value={form.role} disabled={isSelf} onChange={(e) => setForm({ ...form, role: (e.currentTarget as HTMLSelectElement).value as Role })}>
+        <select
+          id="edit-role"
+          value={form.role}
+          disabled={isSelf}
+          onChange={(e) => setForm({ ...form, role: (e.currentTarget as HTMLSelectElement).value as Role })}
+        >
           <option value="user">User</option>
           <option value="admin">Admin</option>
         </select>
@@ -303,7 +358,8 @@ function ProfileForm({ user, isSelf, base, onSaved }: { user: UserOut; isSelf: b
       </div>
       <div class="checks">
         <label class="check-label">
-          <input type="checkbox" checked={form.is_active} disabled={isSelf} onChange={check('is_active')} /> Active (can sign in)
+          <input type="checkbox" checked={form.is_active} disabled={isSelf} onChange={check('is_active')} /> Active (can
+          sign in)
         </label>
         <label class="check-label">
           <input type="checkbox" checked={form.is_verified} onChange={check('is_verified')} /> Email verified
@@ -332,7 +388,11 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
     const v = overrides?.[k];
     return typeof v === 'number' ? String(v) : '';
   };
-  const [form, setForm] = useState({ per_minute: initial('per_minute'), per_hour: initial('per_hour'), per_day: initial('per_day') });
+  const [form, setForm] = useState({
+    per_minute: initial('per_minute'),
+    per_hour: initial('per_hour'),
+    per_day: initial('per_day'),
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -358,10 +418,15 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
       class="limits"
       onSubmit={(e) => {
         e.preventDefault();
-        void save({ per_minute: parse(form.per_minute), per_hour: parse(form.per_hour), per_day: parse(form.per_day) }, 'Rate limits saved');
+        void save(
+          { per_minute: parse(form.per_minute), per_hour: parse(form.per_hour), per_day: parse(form.per_day) },
+          'Rate limits saved',
+        );
       }}
     >
-      <p class="hint">Requests this user may make. An empty field uses the role's default; "Use defaults" removes every override.</p>
+      <p class="hint">
+        Requests this user may make. An empty field uses the role's default; "Use defaults" removes every override.
+      </p>
       <div class="limits-fields">
         {WINDOWS.map((w) => (
           <div class="field" key={w.key}>
@@ -385,7 +450,12 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
       </div>
       {error && <ErrorBox message={error} />}
       <div class="form-actions">
-        <button type="button" class="btn" disabled={busy} onClick={() => void save(null, 'Rate limits reset to defaults')}>
+        <button
+          type="button"
+          class="btn"
+          disabled={busy}
+          onClick={() => void save(null, 'Rate limits reset to defaults')}
+        >
           Use defaults
         </button>
         <button type="submit" class="btn primary" disabled={busy} aria-busy={busy}>
@@ -398,7 +468,8 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
 
 function sessionState(s: SessionRow): { text: string; kind: string; active: boolean } {
   if (s.revoked_at) return { text: 'Revoked', kind: 'inactive', active: false };
-  if (s.expires_at && new Date(s.expires_at).getTime() <= Date.now()) return { text: 'Expired', kind: 'inactive', active: false };
+  if (s.expires_at && new Date(s.expires_at).getTime() <= Date.now())
+    return { text: 'Expired', kind: 'inactive', active: false };
   return { text: s.current ? 'This dashboard' : 'Active', kind: 'active', active: true };
 }
 
@@ -442,7 +513,12 @@ function SessionsTable({ sessions, onRevoke }: { sessions: SessionRow[]; onRevok
                 </td>
                 <td data-label="Actions">
                   {st.active && (
-                    <button type="button" class="btn small danger" onClick={() => onRevoke(s)} aria-label={`Revoke session on ${s.device_name || 'unnamed device'} from ${s.ip_address ?? 'unknown IP'}`}>
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      onClick={() => onRevoke(s)}
+                      aria-label={`Revoke session on ${s.device_name || 'unnamed device'} from ${s.ip_address ?? 'unknown IP'}`}
+                    >
                       Revoke
                     </button>
                   )}
@@ -494,7 +570,17 @@ function LoginHistoryTable({ rows }: { rows: LoginHistoryRow[] }) {
   );
 }
 
-function SuspendDialog({ user, base, onClose, onDone }: { user: UserOut; base: string; onClose: () => void; onDone: () => void }) {
+function SuspendDialog({
+  user,
+  base,
+  onClose,
+  onDone,
+}: {
+  user: UserOut;
+  base: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   return (
     <ActionDialog
@@ -511,13 +597,31 @@ function SuspendDialog({ user, base, onClose, onDone }: { user: UserOut; base: s
       <p>The user is signed out everywhere and cannot sign in or use their API key until unsuspended.</p>
       <div class="field">
         <label for="suspend-reason">Reason</label>
-        <textarea id="suspend-reason" required maxLength={500} rows={3} autofocus value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+        <textarea
+          id="suspend-reason"
+          required
+          maxLength={500}
+          rows={3}
+          autofocus
+          value={reason}
+          onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+        />
       </div>
     </ActionDialog>
   );
 }
 
-function ResetPasswordDialog({ user, base, onClose, onDone }: { user: UserOut; base: string; onClose: () => void; onDone: () => void }) {
+function ResetPasswordDialog({
+  user,
+  base,
+  onClose,
+  onDone,
+}: {
+  user: UserOut;
+  base: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [password, setPassword] = useState('');
   const [generated, setGenerated] = useState<string | null>(null);
   if (generated) {
@@ -544,7 +648,9 @@ function ResetPasswordDialog({ user, base, onClose, onDone }: { user: UserOut; b
       danger
       onClose={onClose}
       onSubmit={async () => {
-        const res = await api<{ generated_password?: string } | undefined>('POST', `${base}/reset-password`, { body: password ? { new_password: password } : {} });
+        const res = await api<{ generated_password?: string } | undefined>('POST', `${base}/reset-password`, {
+          body: password ? { new_password: password } : {},
+        });
         onDone();
         if (res?.generated_password) setGenerated(res.generated_password);
         else {
@@ -594,7 +700,13 @@ function DeleteDialog({ user, base, onClose }: { user: UserOut; base: string; on
       <p class="alert warning">This deletes the account and its sessions, keys and history. It cannot be undone.</p>
       <div class="field">
         <label for="delete-confirm">Type the username ({user.username}) to confirm</label>
-        <input id="delete-confirm" autoComplete="off" autofocus value={confirm} onInput={(e) => setConfirm((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          id="delete-confirm"
+          autoComplete="off"
+          autofocus
+          value={confirm}
+          onInput={(e) => setConfirm((e.currentTarget as HTMLInputElement).value)}
+        />
       </div>
     </ActionDialog>
   );

@@ -118,7 +118,11 @@ export function UsersPage({ loc }: { loc: Location }) {
         </div>
         <div class="field">
           <label for="user-role">Role</label>
-          <select id="user-role" value={role} onChange={(e) => setQuery({ role: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="user-role"
+            value={role}
+            onChange={(e) => setQuery({ role: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">Any role</option>
             <option value="admin">Admin</option>
             <option value="user">User</option>
@@ -126,7 +130,11 @@ export function UsersPage({ loc }: { loc: Location }) {
         </div>
         <div class="field">
           <label for="user-status">Status</label>
-          <select id="user-status" value={status} onChange={(e) => setQuery({ status: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="user-status"
+            value={status}
+            onChange={(e) => setQuery({ status: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">Any status</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -137,7 +145,11 @@ export function UsersPage({ loc }: { loc: Location }) {
         </div>
         <div class="field">
           <label for="user-per-page">Per page</label>
-          <select id="user-per-page" value={String(perPage)} onChange={(e) => setQuery({ per_page: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="user-per-page"
+            value={String(perPage)}
+            onChange={(e) => setQuery({ per_page: (e.currentTarget as HTMLSelectElement).value })}
+          >
             {PER_PAGE.map((n) => (
               <option key={n} value={String(n)}>
                 {n}
@@ -151,7 +163,11 @@ export function UsersPage({ loc }: { loc: Location }) {
         <div class="bulk-bar" role="region" aria-label="Bulk actions">
           <strong>{selected.size} selected</strong>
           <label for="bulk-action">Action</label>
-          <select id="bulk-action" value={bulkAction} onChange={(e) => setBulkAction((e.currentTarget as HTMLSelectElement).value as BulkAction)}>
+          <select
+            id="bulk-action"
+            value={bulkAction}
+            onChange={(e) => setBulkAction((e.currentTarget as HTMLSelectElement).value as BulkAction)}
+          >
             {BULK_ACTIONS.map((a) => (
               <option key={a.value} value={a.value}>
                 {a.label}
@@ -161,7 +177,9 @@ export function UsersPage({ loc }: { loc: Location }) {
           <button
             type="button"
             class="btn primary"
-            onClick={() => setDialog({ kind: 'bulk', action: bulkAction, users: users.filter((u) => selected.has(u.id)) })}
+            onClick={() =>
+              setDialog({ kind: 'bulk', action: bulkAction, users: users.filter((u) => selected.has(u.id)) })
+            }
           >
             Apply…
           </button>
@@ -176,11 +194,18 @@ export function UsersPage({ loc }: { loc: Location }) {
       {list.data && (
         <div class={list.loading ? 'table-wrap stale' : 'table-wrap'} aria-busy={list.loading}>
           <table class="data responsive users-table">
-            <caption class="visually-hidden">Users, sorted by {SORTABLE[sort.replace(/^-/, '')]?.label ?? sort}</caption>
+            <caption class="visually-hidden">
+              Users, sorted by {SORTABLE[sort.replace(/^-/, '')]?.label ?? sort}
+            </caption>
             <thead>
               <tr>
                 <th scope="col" class="check">
-                  <input type="checkbox" aria-label="Select all users on this page" checked={allSelected} onChange={toggleAll} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select all users on this page"
+                    checked={allSelected}
+                    onChange={toggleAll}
+                  />
                 </th>
                 {sortHeader('username')}
                 {sortHeader('email')}
@@ -201,7 +226,12 @@ export function UsersPage({ loc }: { loc: Location }) {
               {users.map((u) => (
                 <tr key={u.id} class={selected.has(u.id) ? 'selected' : undefined}>
                   <td class="check">
-                    <input type="checkbox" aria-label={`Select ${u.username}`} checked={selected.has(u.id)} onChange={() => toggle(u.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${u.username}`}
+                      checked={selected.has(u.id)}
+                      onChange={() => toggle(u.id)}
+                    />
                   </td>
                   <td data-label="Username">
                     <Link href={`/admin/users/${encodeURIComponent(u.id)}`} class="user-link">
@@ -225,14 +255,21 @@ export function UsersPage({ loc }: { loc: Location }) {
             </tbody>
           </table>
           <Pagination
-            page={{ total: list.data.total ?? users.length, page: list.data.page ?? page, per_page: list.data.per_page ?? perPage, pages: list.data.pages ?? 1 }}
+            page={{
+              total: list.data.total ?? users.length,
+              page: list.data.page ?? page,
+              per_page: list.data.per_page ?? perPage,
+              pages: list.data.pages ?? 1,
+            }}
             noun="users"
             onPage={(p) => setQuery({ page: p })}
           />
         </div>
       )}
 
-      {dialog.kind === 'create' && <CreateUserDialog onClose={() => setDialog({ kind: 'none' })} onCreated={list.reload} />}
+      {dialog.kind === 'create' && (
+        <CreateUserDialog onClose={() => setDialog({ kind: 'none' })} onCreated={list.reload} />
+      )}
       {dialog.kind === 'bulk' && (
         <BulkDialog
           action={dialog.action}
@@ -251,7 +288,8 @@ export function UsersPage({ loc }: { loc: Location }) {
 function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
   const [form, setForm] = useState({ email: '', username: '', full_name: '', role: 'user' as Role, password: '' });
   const [created, setCreated] = useState<CreateUserResponse | null>(null);
-  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
+  const set = (k: keyof typeof form) => (e: Event) =>
+    setForm({ ...form, [k]: (e.currentTarget as HTMLInputElement).value });
 
   if (created) {
     return (
@@ -263,7 +301,9 @@ function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreat
           <p class="alert warning" role="note">
             These secrets are shown only once. Copy them now and hand them over through a secure channel.
           </p>
-          {created.generated_password && <CopyField id="created-password" label="Generated password" value={created.generated_password} />}
+          {created.generated_password && (
+            <CopyField id="created-password" label="Generated password" value={created.generated_password} />
+          )}
           {created.api_key && <CopyField id="created-api-key" label="API key" value={created.api_key} />}
         </div>
         <div class="dialog-actions">
@@ -291,7 +331,11 @@ function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreat
       submitLabel="Create user"
       onClose={onClose}
       onSubmit={async () => {
-        const body: Record<string, string> = { email: form.email.trim(), username: form.username.trim(), role: form.role };
+        const body: Record<string, string> = {
+          email: form.email.trim(),
+          username: form.username.trim(),
+          role: form.role,
+        };
         if (form.full_name.trim()) body.full_name = form.full_name.trim();
         if (form.password) body.password = form.password;
         const res = await api<CreateUserResponse>('POST', '/auth/admin/users', { body });
@@ -303,7 +347,15 @@ function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreat
     >
       <div class="field">
         <label for="new-email">Email</label>
-        <input id="new-email" type="email" required autoComplete="off" autofocus value={form.email} onInput={set('email')} />
+        <input
+          id="new-email"
+          type="email"
+          required
+          autoComplete="off"
+          autofocus
+          value={form.email}
+          onInput={set('email')}
+        />
       </div>
       <div class="field">
         <label for="new-username">Username</label>
@@ -353,7 +405,17 @@ function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; onCreat
   );
 }
 
-function BulkDialog({ action, users, onClose, onDone }: { action: BulkAction; users: UserOut[]; onClose: () => void; onDone: () => void }) {
+function BulkDialog({
+  action,
+  users,
+  onClose,
+  onDone,
+}: {
+  action: BulkAction;
+  users: UserOut[];
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const meta = BULK_ACTIONS.find((a) => a.value === action)!;
   const [reason, setReason] = useState('');
   const [failures, setFailures] = useState<{ user: string; error: string }[] | null>(null);
@@ -396,7 +458,9 @@ function BulkDialog({ action, users, onClose, onDone }: { action: BulkAction; us
         if (action === 'suspend') body.reason = reason.trim();
         const res = await api<{ results: BulkResult[] }>('POST', '/auth/admin/users/bulk', { body });
         const results = asArray<BulkResult>(res, 'results');
-        const failed = results.filter((r) => !r.success).map((r) => ({ user: names.get(r.user_id) ?? r.user_id, error: r.error || 'Failed' }));
+        const failed = results
+          .filter((r) => !r.success)
+          .map((r) => ({ user: names.get(r.user_id) ?? r.user_id, error: r.error || 'Failed' }));
         onDone();
         if (failed.length) {
           setFailures(failed);
@@ -420,7 +484,15 @@ function BulkDialog({ action, users, onClose, onDone }: { action: BulkAction; us
       {action === 'suspend' && (
         <div class="field">
           <label for="bulk-reason">Reason (kept with the suspension and in the audit log)</label>
-          <textarea id="bulk-reason" required maxLength={500} rows={3} autofocus value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea
+            id="bulk-reason"
+            required
+            maxLength={500}
+            rows={3}
+            autofocus
+            value={reason}
+            onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+          />
         </div>
       )}
     </ActionDialog>

@@ -6,25 +6,36 @@ import { EMAIL_MESSAGE, IsOptionalNotNull, trim, USERNAME_MESSAGE } from './vali
 
 export class CreateUserDto {
   /** Email address (stored lower-case). */
-  @Transform(trim) @IsString() @MaxLength(254) @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
   email: string;
 
   /** 3–32 of [A-Za-z0-9_.-], unique case-insensitively. */
-  @IsString() @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username: string;
 
   /** Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
-  @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(1024)
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
   password?: string;
 
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   full_name?: string;
 
   /** Default "user". */
-  @IsOptionalNotNull() @IsEnum(Role)
+  @IsOptionalNotNull()
+  @IsEnum(Role)
   role?: Role;
 
   /** Default false. */
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   is_verified?: boolean;
 }

@@ -8,18 +8,24 @@ import { trim } from './validators';
 
 export class ListUsersQueryDto extends PageQueryDto {
   /** Case-insensitive substring of the email, username or full name (`%` and `_` match literally). */
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(100)
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
   search?: string;
 
-  @IsOptional() @IsEnum(Role)
+  @IsOptional()
+  @IsEnum(Role)
   role?: Role;
 
   /** active = can sign in (active, not suspended, not locked). */
-  @IsOptional() @IsEnum(UserStatus)
+  @IsOptional()
+  @IsEnum(UserStatus)
   status?: UserStatus;
 
   /** A field name, `-` for descending. */
   @ApiPropertyOptional({ enum: UserSort })
-  @IsOptional() @IsEnum(UserSort)
+  @IsOptional()
+  @IsEnum(UserSort)
   sort: UserSort = UserSort.CreatedDesc;
 }

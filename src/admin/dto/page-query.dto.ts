@@ -8,11 +8,19 @@ export const MAX_PER_PAGE = 100;
 export class PageQueryDto {
   /** 1-based page number. */
   @ApiPropertyOptional({ type: 'integer' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   page: number = 1;
 
   /** Items per page, 1–100. */
   @ApiPropertyOptional({ type: 'integer' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   per_page: number = 20;
 }

@@ -3,6 +3,9 @@ import { IsOptionalNotNull } from './validators';
 
 export class ResetPasswordDto {
   /** Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
-  @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(1024)
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
   new_password?: string;
 }

@@ -4,6 +4,9 @@ import { trim } from './validators';
 
 export class SuspendUserDto {
   /** Why (kept with the account and in the audit trail). */
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(500)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
   reason: string;
 }

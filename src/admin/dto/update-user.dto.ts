@@ -7,28 +7,42 @@ import { EMAIL_MESSAGE, IsOptionalNotNull, trim, USERNAME_MESSAGE } from './vali
 
 export class UpdateUserDto {
   /** Changing it marks the address unverified unless `is_verified` is given too. */
-  @IsOptionalNotNull() @Transform(trim) @IsString() @MaxLength(254) @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(254)
+  @Matches(EMAIL_PATTERN, { message: EMAIL_MESSAGE })
   email?: string;
 
-  @IsOptionalNotNull() @IsString() @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username?: string;
 
   /** null or "" clears it. */
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   full_name?: string | null;
 
   /** Admins cannot change their own role, nor demote the last active admin (409). */
-  @IsOptionalNotNull() @IsEnum(Role)
+  @IsOptionalNotNull()
+  @IsEnum(Role)
   role?: Role;
 
   /** false ends every session; admins cannot deactivate themselves or the last active admin (409). */
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   is_active?: boolean;
 
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   is_verified?: boolean;
 
   /** null resets every window to the role default. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => RateLimitsDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitsDto)
   rate_limits?: RateLimitsDto | null;
 }

@@ -8,7 +8,8 @@ export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 20;
 
 // Query strings arrive as text; digits become numbers, anything else stays text so @IsInt answers 422.
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value;
 // `?type=` (an emptied filter box) means no filter.
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 

@@ -16,7 +16,12 @@ export class LoginHistoryItemDto {
   @ApiProperty()
   success: boolean;
 
-  @ApiProperty({ type: String, nullable: true, example: 'bad_password', description: 'unknown_user, bad_password, account_locked, inactive or suspended' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'bad_password',
+    description: 'unknown_user, bad_password, account_locked, inactive or suspended',
+  })
   failure_reason: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: '203.0.113.9' })
@@ -28,7 +33,9 @@ export class LoginHistoryItemDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   session_id: string | null;
 
-  @ApiProperty({ description: 'Succeeded from a new IP after ≥3 failures in the hour before, or after a refresh-token reuse' })
+  @ApiProperty({
+    description: 'Succeeded from a new IP after ≥3 failures in the hour before, or after a refresh-token reuse',
+  })
   suspicious: boolean;
 }
 

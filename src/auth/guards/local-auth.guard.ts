@@ -14,7 +14,14 @@ export class LocalAuthGuard extends AuthGuard('local') {
       throw new AppError(ErrorCode.MalformedBody, 'Request body must be a JSON object');
     const errors = validateSync(plainToInstance(LoginDto, body), { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length)
-      throw AppError.validation(errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => ({ field: e.property, message: message.replace(/^property \S+ should not exist$/, 'unknown field') }))));
+      throw AppError.validation(
+        errors.flatMap((e) =>
+          Object.values(e.constraints ?? {}).map((message) => ({
+            field: e.property,
+            message: message.replace(/^property \S+ should not exist$/, 'unknown field'),
+          })),
+        ),
+      );
     return (await super.canActivate(context)) as boolean;
   }
 

@@ -16,7 +16,9 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-
   async validate(apiKey: string): Promise<VerifiedCredential | false> {
     const hash = hashApiKey(apiKey);
     if (!looksLikeApiKey(apiKey)) return false;
-    const user = await this.dataSource.getRepository(User).findOne({ where: { apiKeyHash: hash }, select: { id: true } });
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { apiKeyHash: hash }, select: { id: true } });
     return user ? { via: 'api_key', userId: user.id, keyHash: hash } : false;
   }
 }

@@ -13,7 +13,11 @@ import { issuedInThePast, JWT_KEY, TokenClaims } from '../token.service';
 /** Access tokens only; the algorithm is pinned and the secret is a KeyObject (~12 µs per verify, FIELD-NOTES). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(JWT_KEY) key: KeyObject, private readonly clock: Clock) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(JWT_KEY) key: KeyObject,
+    private readonly clock: Clock,
+  ) {
     const options: StrategyOptionsWithoutRequest = {
       jwtFromRequest: (req: CredentialRequest) => (req.credential?.kind === 'jwt' ? req.credential.value : null),
       secretOrKey: key as unknown as string, // passport-jwt's types reject KeyObject, its runtime accepts it

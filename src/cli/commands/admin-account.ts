@@ -30,7 +30,12 @@ export interface CreatedAdmin {
  * then prompts), checks each like registration does, and creates the account. A bad value given as an option is a
  * usage error; a bad answer to a prompt is explained and asked again.
  */
-export async function createAdminAccount(ctx: INestApplicationContext, config: AppConfig | null, opts: AdminOptions, prompter: Prompter): Promise<CreatedAdmin> {
+export async function createAdminAccount(
+  ctx: INestApplicationContext,
+  config: AppConfig | null,
+  opts: AdminOptions,
+  prompter: Prompter,
+): Promise<CreatedAdmin> {
   const users = ctx.get(UsersService);
   const env: AppConfig['admin'] = config?.admin ?? {};
   const note = (s: string) => process.stderr.write(s + '\n');
@@ -63,17 +68,32 @@ export async function createAdminAccount(ctx: INestApplicationContext, config: A
   if (opts.generatePassword) password = generatedPassword = generatePassword();
   else if (password !== undefined) {
     const errors = checkPassword(password, { username, email });
-    if (errors.length) throw CliError.usage(`${opts.password !== undefined ? '--password' : 'ADMIN_PASSWORD'}: password ${errors[0].message}`);
+    if (errors.length)
+      throw CliError.usage(
+        `${opts.password !== undefined ? '--password' : 'ADMIN_PASSWORD'}: password ${errors[0].message}`,
+      );
   } else password = await askNewPassword(prompter, { username, email }, note);
 
-  if (!opts.yes && !(await prompter.confirm(`Create admin "${username}" <${UsersService.normalizeEmail(email)}>?`, true)))
+  if (
+    !opts.yes &&
+    !(await prompter.confirm(`Create admin "${username}" <${UsersService.normalizeEmail(email)}>?`, true))
+  )
     throw new CliError('Cancelled; nothing was created.');
 
   try {
-    const { user, apiKey } = await users.create({ email, username, password, fullName: opts.fullName ?? null, role: Role.Admin, isVerified: true, skipPolicy: true });
+    const { user, apiKey } = await users.create({
+      email,
+      username,
+      password,
+      fullName: opts.fullName ?? null,
+      role: Role.Admin,
+      isVerified: true,
+      skipPolicy: true,
+    });
     return { user, apiKey, generatedPassword };
   } catch (err) {
-    if (err instanceof AppError && (err.code === ErrorCode.UsernameTaken || err.code === ErrorCode.EmailTaken)) throw new CliError(err.detail);
+    if (err instanceof AppError && (err.code === ErrorCode.UsernameTaken || err.code === ErrorCode.EmailTaken))
+      throw new CliError(err.detail);
     throw err;
   }
 }
@@ -97,7 +117,10 @@ async function field(f: {
 }): Promise<string> {
   if (f.given !== undefined) {
     const problem = await f.check(f.given);
-    if (problem) throw problem.endsWith('already registered') ? new CliError(`${f.givenFrom}: ${problem}`) : CliError.usage(`${f.givenFrom}: ${problem}`);
+    if (problem)
+      throw problem.endsWith('already registered')
+        ? new CliError(`${f.givenFrom}: ${problem}`)
+        : CliError.usage(`${f.givenFrom}: ${problem}`);
     return f.given;
   }
   for (;;) {
@@ -109,7 +132,11 @@ async function field(f: {
 }
 
 /** Hidden prompt with confirmation, checked against the password policy; asks again until it passes. */
-export async function askNewPassword(prompter: Prompter, ctx: { username: string; email: string }, note: (s: string) => void): Promise<string> {
+export async function askNewPassword(
+  prompter: Prompter,
+  ctx: { username: string; email: string },
+  note: (s: string) => void,
+): Promise<string> {
   for (;;) {
     const pw = await prompter.ask('Password: ', { hidden: true });
     const errors = checkPassword(pw, ctx);
@@ -131,7 +158,14 @@ export function printCreatedAdmin(created: CreatedAdmin, json: boolean | undefin
   const { user, apiKey, generatedPassword } = created;
   if (json) {
     process.stdout.write(
-      JSON.stringify({ id: user.id, username: user.username, email: user.email, role: user.role, api_key: apiKey, ...(generatedPassword ? { password: generatedPassword } : {}) }) + '\n',
+      JSON.stringify({
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        role: user.role,
+        api_key: apiKey,
+        ...(generatedPassword ? { password: generatedPassword } : {}),
+      }) + '\n',
     );
     return;
   }

@@ -30,7 +30,8 @@ interface Target {
 export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promise<void> {
   const config = cliConfig();
   const retention = opts.retentionDays ?? config.auditRetentionDays;
-  if (!Number.isInteger(retention) || retention < 0) throw CliError.usage('--retention-days must be a whole number ≥ 0');
+  if (!Number.isInteger(retention) || retention < 0)
+    throw CliError.usage('--retention-days must be a whole number ≥ 0');
   const counts = await withAppContext(config, globals, async (ctx) => {
     const ds = ctx.get(DataSource);
     const now = ctx.get(Clock).date();
@@ -39,7 +40,12 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
       { label: 'expired sessions', entity: UserSession, column: 'expires_at', before: now },
       { label: 'expired revoked tokens', entity: RevokedToken, column: 'expires_at', before: now },
       { label: `login history older than ${retention} days`, entity: LoginHistory, column: 'login_at', before: cutoff },
-      { label: `security events older than ${retention} days`, entity: SecurityEvent, column: 'created_at', before: cutoff },
+      {
+        label: `security events older than ${retention} days`,
+        entity: SecurityEvent,
+        column: 'created_at',
+        before: cutoff,
+      },
     ];
     const postgres = ds.options.type === 'postgres';
     const result: { label: string; table: string; count: number }[] = [];
@@ -55,16 +61,28 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
       let count: number;
       if (pruned && t.entity === LoginHistory) count = pruned.loginHistory;
       else if (pruned && t.entity === SecurityEvent) count = pruned.securityEvents;
-      else if (opts.dryRun) count = await ds.createQueryBuilder(t.entity, 't').where(`t.${t.column} < :before`, params).getCount();
-      else count = (await ds.createQueryBuilder().delete().from(t.entity).where(`${t.column} < :before`, params).execute()).affected ?? 0;
+      else if (opts.dryRun)
+        count = await ds.createQueryBuilder(t.entity, 't').where(`t.${t.column} < :before`, params).getCount();
+      else
+        count =
+          (await ds.createQueryBuilder().delete().from(t.entity).where(`${t.column} < :before`, params).execute())
+            .affected ?? 0;
       result.push({ label: t.label, table, count });
     }
     return result;
   });
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ dry_run: !!opts.dryRun, retention_days: retention, deleted: Object.fromEntries(counts.map((c) => [c.table, c.count])) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        dry_run: !!opts.dryRun,
+        retention_days: retention,
+        deleted: Object.fromEntries(counts.map((c) => [c.table, c.count])),
+      }) + '\n',
+    );
     return;
   }
   const width = Math.max(...counts.map((c) => c.label.length));
-  process.stdout.write(`${opts.dryRun ? 'Would delete (dry run)' : 'Deleted'}:\n${counts.map((c) => `  ${c.label.padEnd(width)}  ${c.count}`).join('\n')}\n`);
+  process.stdout.write(
+    `${opts.dryRun ? 'Would delete (dry run)' : 'Deleted'}:\n${counts.map((c) => `  ${c.label.padEnd(width)}  ${c.count}`).join('\n')}\n`,
+  );
 }

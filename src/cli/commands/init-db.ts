@@ -23,15 +23,22 @@ export async function initDb(opts: InitDbOptions, globals: CliGlobals): Promise<
     async (ctx) => {
       process.stderr.write('Schema is up to date.\n');
       if (!opts.addAdmin && (await ctx.get(AdminBootstrapService).adminExists())) {
-        const admins = await ctx.get(UsersService).repo.find({ where: { role: Role.Admin }, order: { createdAt: 'ASC' }, take: 5, select: { username: true } });
+        const admins = await ctx
+          .get(UsersService)
+          .repo.find({ where: { role: Role.Admin }, order: { createdAt: 'ASC' }, take: 5, select: { username: true } });
         const names = admins.map((a) => `"${a.username}"`).join(', ');
-        if (opts.json) process.stdout.write(JSON.stringify({ created: false, admins: admins.map((a) => a.username) }) + '\n');
-        else process.stdout.write(`An admin already exists (${names}); nothing changed. Use --add-admin to create another.\n`);
+        if (opts.json)
+          process.stdout.write(JSON.stringify({ created: false, admins: admins.map((a) => a.username) }) + '\n');
+        else
+          process.stdout.write(
+            `An admin already exists (${names}); nothing changed. Use --add-admin to create another.\n`,
+          );
         return;
       }
       const prompter = new Prompter();
       try {
-        if (!opts.yes || !opts.email || !opts.username) process.stderr.write(opts.addAdmin ? 'Create another admin account.\n' : 'Create the first admin account.\n');
+        if (!opts.yes || !opts.email || !opts.username)
+          process.stderr.write(opts.addAdmin ? 'Create another admin account.\n' : 'Create the first admin account.\n');
         const created = await createAdminAccount(ctx, config, opts, prompter);
         printCreatedAdmin(created, opts.json);
       } finally {

@@ -39,7 +39,8 @@ export async function migrate(action: MigrateAction, opts: MigrateOptions, _glob
       if (!opts.yes) {
         const prompter = new Prompter();
         try {
-          if (!(await prompter.confirm(`Revert migration ${last}? This can drop tables and their data.`, false))) throw new CliError('Cancelled; nothing was reverted.');
+          if (!(await prompter.confirm(`Revert migration ${last}? This can drop tables and their data.`, false)))
+            throw new CliError('Cancelled; nothing was reverted.');
         } finally {
           prompter.close();
         }

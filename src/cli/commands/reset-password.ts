@@ -22,7 +22,8 @@ export interface ResetPasswordOptions {
 
 /** Sets a new password (prompted, given, or generated and printed once) and ends every session of the user. */
 export async function resetPassword(login: string, opts: ResetPasswordOptions, globals: CliGlobals): Promise<void> {
-  if (opts.password !== undefined && opts.generate) throw CliError.usage('Give either --password or --generate, not both.');
+  if (opts.password !== undefined && opts.generate)
+    throw CliError.usage('Give either --password or --generate, not both.');
   const config = cliConfig();
   await withAppContext(config, globals, async (ctx) => {
     const user = await findUser(ctx, login);
@@ -45,19 +46,38 @@ export async function resetPassword(login: string, opts: ResetPasswordOptions, g
     }
 
     const users = ctx.get(UsersService);
-    await users.repo.update({ id: user.id }, { hashedPassword: await ctx.get(PasswordHasher).hash(password), passwordChangedAt: ctx.get(Clock).date() });
+    await users.repo.update(
+      { id: user.id },
+      { hashedPassword: await ctx.get(PasswordHasher).hash(password), passwordChangedAt: ctx.get(Clock).date() },
+    );
     const ended = await ctx.get(SessionsService).revokeAll(user.id, 'password_reset');
     await ctx.get(AuthStateService).invalidateUser(user.id);
-    const event: SecurityEventInput = { type: SecurityEventType.PasswordReset, severity: 'warning', userId: user.id, actorId: null, details: { via: 'cli', sessions_revoked: ended } };
+    const event: SecurityEventInput = {
+      type: SecurityEventType.PasswordReset,
+      severity: 'warning',
+      userId: user.id,
+      actorId: null,
+      details: { via: 'cli', sessions_revoked: ended },
+    };
     await ctx.get(EventEmitter2).emitAsync(SECURITY_EVENT, event);
 
-    if (opts.json) process.stdout.write(JSON.stringify({ id: user.id, username: user.username, sessions_ended: ended, ...(generated ? { password: generated } : {}) }) + '\n');
+    if (opts.json)
+      process.stdout.write(
+        JSON.stringify({
+          id: user.id,
+          username: user.username,
+          sessions_ended: ended,
+          ...(generated ? { password: generated } : {}),
+        }) + '\n',
+      );
     else {
       process.stdout.write(`Password of "${user.username}" reset; ${ended} session(s) ended.\n`);
       if (generated) process.stdout.write(`New password (generated, shown only this once): ${generated}\n`);
     }
     if (user.lockedUntil && new Date(user.lockedUntil).getTime() > ctx.get(Clock).now())
-      process.stderr.write(`The account is locked until ${new Date(user.lockedUntil).toISOString()}; \`npm run cli -- unlock ${user.username}\` lifts that.\n`);
+      process.stderr.write(
+        `The account is locked until ${new Date(user.lockedUntil).toISOString()}; \`npm run cli -- unlock ${user.username}\` lifts that.\n`,
+      );
     if (ended) noteWithoutRedis(config.redisUrl);
   });
 }

@@ -21,15 +21,27 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
   const result = await withAppContext(config, globals, async (ctx) => {
     const progress = createProgress('Service keys');
     try {
-      return await rotateEncryptionKeys(ctx.get(DataSource), keys, { batchSize: opts.batchSize, onProgress: (done, total) => progress.update(done, total) });
+      return await rotateEncryptionKeys(ctx.get(DataSource), keys, {
+        batchSize: opts.batchSize,
+        onProgress: (done, total) => progress.update(done, total),
+      });
     } finally {
       progress.stop();
     }
   });
-  process.stdout.write(`Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`);
+  process.stdout.write(
+    `Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`,
+  );
   if (result.undecryptable.length) {
-    process.stderr.write(`Not decryptable with any ENCRYPTION_KEY (left unchanged):\n${result.undecryptable.map((id) => `  ${id}`).join('\n')}\n`);
-    throw new CliError(`${result.undecryptable.length} service key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`);
+    process.stderr.write(
+      `Not decryptable with any ENCRYPTION_KEY (left unchanged):\n${result.undecryptable.map((id) => `  ${id}`).join('\n')}\n`,
+    );
+    throw new CliError(
+      `${result.undecryptable.length} service key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
+    );
   }
-  if (keys.length > 1) process.stdout.write('Every stored key is now under the first key: the others can be removed from ENCRYPTION_KEY.\n');
+  if (keys.length > 1)
+    process.stdout.write(
+      'Every stored key is now under the first key: the others can be removed from ENCRYPTION_KEY.\n',
+    );
 }

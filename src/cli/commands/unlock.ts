@@ -19,8 +19,17 @@ export async function unlock(login: string, globals: CliGlobals): Promise<void> 
     }
     await ctx.get(UsersService).repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null });
     await ctx.get(AuthStateService).invalidateUser(user.id);
-    const event: SecurityEventInput = { type: SecurityEventType.AccountUnlocked, userId: user.id, actorId: null, details: { via: 'cli', was_locked: locked } };
+    const event: SecurityEventInput = {
+      type: SecurityEventType.AccountUnlocked,
+      userId: user.id,
+      actorId: null,
+      details: { via: 'cli', was_locked: locked },
+    };
     await ctx.get(EventEmitter2).emitAsync(SECURITY_EVENT, event);
-    process.stdout.write(locked ? `"${user.username}" unlocked.\n` : `"${user.username}" was not locked; its ${user.failedLoginAttempts} failed attempt(s) were reset.\n`);
+    process.stdout.write(
+      locked
+        ? `"${user.username}" unlocked.\n`
+        : `"${user.username}" was not locked; its ${user.failedLoginAttempts} failed attempt(s) were reset.\n`,
+    );
   });
 }

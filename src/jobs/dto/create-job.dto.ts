@@ -11,7 +11,10 @@ export class CreateJobDto {
   @Length(1, 255)
   filename: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The id the speech worker knows the job by; generated when absent. Unique per user (409 when reused).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The id the speech worker knows the job by; generated when absent. Unique per user (409 when reused).',
+  })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsOptional()
   @IsAnyUuid()

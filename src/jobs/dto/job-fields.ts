@@ -9,7 +9,10 @@ export const trim = ({ value }: { value: unknown }) => (typeof value === 'string
 
 /** Any well-formed UUID (the same rule as the path pipe, so every job created can be addressed). */
 export const IsAnyUuid = () =>
-  ValidateBy({ name: 'isAnyUuid', validator: { validate: (v: unknown) => isUuid(v), defaultMessage: () => '$property must be a UUID' } });
+  ValidateBy({
+    name: 'isAnyUuid',
+    validator: { validate: (v: unknown) => isUuid(v), defaultMessage: () => '$property must be a UUID' },
+  });
 
 // A calendar date, or a date-time to at least the minute with an optional offset.
 const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;

@@ -5,7 +5,10 @@ export class JobSummaryDto {
   @ApiProperty({ format: 'uuid', description: 'Voicegate row id.' })
   id: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The id the speech worker knows the job by; the `{job_id}` of the job routes.' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The id the speech worker knows the job by; the `{job_id}` of the job routes.',
+  })
   job_id: string;
 
   @ApiProperty({ example: 'meeting-2025-01-31.mp3' })
@@ -78,7 +81,8 @@ export class JobStatsDto {
     minimum: 0,
     maximum: 1,
     example: 0.9167,
-    description: 'completed / (completed + failed), a fraction from 0 to 1 (not a percentage) rounded to 4 decimal places; 0 when no job has finished yet.',
+    description:
+      'completed / (completed + failed), a fraction from 0 to 1 (not a percentage) rounded to 4 decimal places; 0 when no job has finished yet.',
   })
   success_rate: number;
 
@@ -97,10 +101,16 @@ export class JobStatsDto {
     type: Number,
     nullable: true,
     example: 42.5,
-    description: 'Mean of completed_at - created_at over completed and failed jobs, in seconds (3 decimal places); null when none.',
+    description:
+      'Mean of completed_at - created_at over completed and failed jobs, in seconds (3 decimal places); null when none.',
   })
   average_duration_seconds: number | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'created_at of the newest job; null when none.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'created_at of the newest job; null when none.',
+  })
   last_job_at: string | null;
 }

@@ -6,7 +6,8 @@ import { parseInstant, parseQueryInt } from './job-fields';
 
 export const MAX_PAGE_SIZE = 100;
 const MAX_OFFSET = 2_147_483_647;
-const INSTANT_MESSAGE = 'must be an ISO-8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T12:00:00Z (no offset means UTC)';
+const INSTANT_MESSAGE =
+  'must be an ISO-8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T12:00:00Z (no offset means UTC)';
 
 /** `GET /jobs/` query. A parameter that is present must be valid (an empty value is not "absent"). */
 export class ListJobsQueryDto {
@@ -20,13 +21,21 @@ export class ListJobsQueryDto {
   @IsEnum(JobTask, { message: `task must be one of: ${Object.values(JobTask).join(', ')}` })
   task?: JobTask;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Only jobs created at or after this instant (inclusive).' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Only jobs created at or after this instant (inclusive).',
+  })
   @Transform(({ value }) => parseInstant(value))
   @IsOptional()
   @IsDate({ message: `since ${INSTANT_MESSAGE}` })
   since?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Only jobs created before this instant (exclusive).' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Only jobs created before this instant (exclusive).',
+  })
   @Transform(({ value }) => parseInstant(value))
   @IsOptional()
   @IsDate({ message: `until ${INSTANT_MESSAGE}` })

@@ -9,12 +9,17 @@ export class UpdateJobDto {
   @ApiProperty({
     enum: JobStatus,
     enumName: 'JobStatus',
-    description: 'pending → processing | completed | failed; processing → completed | failed. Anything else is 409 INVALID_STATE_TRANSITION.',
+    description:
+      'pending → processing | completed | failed; processing → completed | failed. Anything else is 409 INVALID_STATE_TRANSITION.',
   })
   @IsEnum(JobStatus, { message: `status must be one of: ${Object.values(JobStatus).join(', ')}` })
   status: JobStatus;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The full transcript (stored without truncation; the request body limit applies).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The full transcript (stored without truncation; the request body limit applies).',
+  })
   @IsOptional()
   @IsString()
   transcript?: string | null;

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, MaxLength, Validate, ValidateIf, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  Validate,
+  ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 
 /** Long enough for a cloud service-account JSON, short enough to refuse junk. */
 export const MAX_SERVICE_KEY_LENGTH = 8192;
@@ -27,7 +37,10 @@ export class CreateServiceKeyDto {
   @IsString()
   service: string;
 
-  @ApiPropertyOptional({ example: 'sk-proj-…', description: 'The third-party key; stored Fernet-encrypted. Required unless `api_key` is given.' })
+  @ApiPropertyOptional({
+    example: 'sk-proj-…',
+    description: 'The third-party key; stored Fernet-encrypted. Required unless `api_key` is given.',
+  })
   @Transform(trim)
   @ValidateIf((o: CreateServiceKeyDto) => o.key !== undefined || o.api_key === undefined)
   @Length(1, MAX_SERVICE_KEY_LENGTH, { message: `key ${KEY_MESSAGE}` })

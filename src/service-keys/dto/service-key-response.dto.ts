@@ -10,7 +10,12 @@ export class ServiceKeyResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'My OpenAI key' })
   key_name: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'sk-…abcd', description: 'Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'sk-…abcd',
+    description: 'Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.',
+  })
   key_preview: string | null;
 
   @ApiProperty({ format: 'date-time' })

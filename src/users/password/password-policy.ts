@@ -12,13 +12,20 @@ export function commonPasswordCount(): number {
 }
 
 /** CONTRACT §3 password rules; returns field errors (empty when acceptable). */
-export function checkPassword(password: unknown, ctx: { username?: string | null; email?: string | null } = {}, field = 'password'): FieldError[] {
+export function checkPassword(
+  password: unknown,
+  ctx: { username?: string | null; email?: string | null } = {},
+  field = 'password',
+): FieldError[] {
   if (typeof password !== 'string') return [{ field, message: 'must be a string' }];
   const length = [...password].length;
   if (length < PASSWORD_MIN) return [{ field, message: `must be at least ${PASSWORD_MIN} characters` }];
   if (length > PASSWORD_MAX) return [{ field, message: `must be at most ${PASSWORD_MAX} characters` }];
   const lower = password.toLowerCase();
-  if ((ctx.username && lower === ctx.username.toLowerCase()) || (ctx.email && (lower === ctx.email.toLowerCase() || lower === ctx.email.split('@')[0].toLowerCase())))
+  if (
+    (ctx.username && lower === ctx.username.toLowerCase()) ||
+    (ctx.email && (lower === ctx.email.toLowerCase() || lower === ctx.email.split('@')[0].toLowerCase()))
+  )
     return [{ field, message: 'must not be your username or email' }];
   if (COMMON.has(lower)) return [{ field, message: 'is too common; choose a less guessable password' }];
   return [];
