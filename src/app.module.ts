@@ -9,6 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { UnitOfWorkModule } from './database/unit-of-work';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -24,6 +25,7 @@ export class AppModule {
         CommonModule,
         EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: true }),
         DatabaseModule,
+        UnitOfWorkModule,
         HealthModule,
         AuthModule,
         AuditModule,
