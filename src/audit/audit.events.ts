@@ -58,3 +58,11 @@ export interface LoginAttemptInput {
   sessionId?: string | null;
   jwtJti?: string | null;
 }
+
+/** Emitted (awaited, with emitAsync) when a session is signed out of; the audit module stamps its login_history row. */
+export const LOGOUT = 'auth.logout';
+
+export interface LogoutInput {
+  sessionId: string;
+  at: Date;
+}

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Role } from '../users/users.enums';
+import { Role } from './role';
 import { Principal, RequestMetadata } from './principal';
 
 export const IS_PUBLIC = 'voicegate:public';

@@ -65,7 +65,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   }
 
   adminExists(): Promise<boolean> {
-    return this.users.repo.exists({ where: { role: Role.Admin } });
+    return this.users.adminExists();
   }
 
   /** Creates the first admin when none exists (see class comment); never prints anything itself. */

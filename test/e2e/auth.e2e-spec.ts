@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { User } from '../../src/users/entities/user.entity';
 import { PasswordHasher } from '../../src/users/password/password-hasher.service';
 import { UsersService } from '../../src/users/users.service';
@@ -18,7 +18,7 @@ describe('accounts and authentication', () => {
 
   const setUser = async (id: string, changes: Partial<User>) => {
     await t.dataSource.getRepository(User).update({ id }, changes);
-    await t.get(AuthStateService).invalidateUser(id);
+    await t.get(PrincipalCache).invalidateUser(id);
   };
 
   describe("seed 000's curl sequence", () => {
@@ -421,7 +421,7 @@ describe('accounts and authentication', () => {
     it("a deleted user's token and key → 401", async () => {
       const u = await createUser(t);
       await t.dataSource.getRepository(User).delete({ id: u.id });
-      await t.get(AuthStateService).invalidateUser(u.id);
+      await t.get(PrincipalCache).invalidateUser(u.id);
       await t.http.get('/auth/me').set(u.auth).expect(401);
       await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(401);
     });
