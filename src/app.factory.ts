@@ -98,7 +98,8 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       ],
     });
 
-  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal:
+  // 143).
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   setupOpenApi(app);

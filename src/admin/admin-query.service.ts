@@ -123,7 +123,6 @@ export class AdminQueryService {
   /** Dashboard figures, every one an aggregate query (no rows are loaded into memory). */
   async stats() {
     const now = this.clock.date();
-    const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
     const users = await this.userRows.counts(now);
     const [last24h, perDay] = await Promise.all([
       this.audit.loginTotals(new Date(now.getTime() - 86_400_000)),

@@ -45,7 +45,9 @@ export interface SecurityEventInput {
   details?: Record<string, unknown>;
 }
 
-/** Emitted (awaited, with emitAsync) for every password/refresh login attempt; the audit module writes login_history. */
+/**
+ * Emitted (awaited, with emitAsync) for every password/refresh login attempt; the audit module writes login_history.
+ */
 export const LOGIN_ATTEMPT = 'auth.login_attempt';
 
 export interface LoginAttemptInput {

@@ -22,7 +22,9 @@ export interface JobGroupStats {
   status: JobStatus;
   task: JobTask;
   count: number;
-  /** Sum of completed_at - created_at in seconds over the group's jobs that have a completed_at, and how many those are. */
+  /**
+   * Sum of completed_at - created_at in seconds over the group's jobs that have a completed_at, and how many those are.
+   */
   durationSumSeconds: number;
   durationCount: number;
 }
@@ -215,7 +217,10 @@ export class JobsRepository {
     }));
   }
 
-  /** The most frequent detected languages of the user's jobs (from job_stats; ties in the database's order of the codes). */
+  /**
+   * The most frequent detected languages of the user's jobs (from job_stats; ties in the database's order of the
+   * codes).
+   */
   async topLanguages(userId: string, limit = TOP_LANGUAGES): Promise<{ language: string; count: number }[]> {
     const rows = await this.statsRows(userId)
       .select('s.language', 'language')
@@ -257,7 +262,6 @@ export class JobsRepository {
     if (filter.until) qb.andWhere('j.createdAt < :until', { until: this.dialect.time(filter.until) });
     return qb;
   }
-
 }
 
 function fromDbTime(value: Date | string): Date;

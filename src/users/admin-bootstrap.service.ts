@@ -102,7 +102,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
         };
       }
       if (err instanceof AppError && err.code === ErrorCode.ValidationFailed)
-        throw new Error(`The first admin from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: ${err.detail}`);
+        throw new Error(`The first admin from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: ${err.detail}`, {
+          cause: err,
+        });
       throw err;
     }
   }

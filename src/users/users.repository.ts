@@ -285,8 +285,7 @@ export class UsersRepository {
           .set({ apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: at, apiKeyLastUsedAt: null })
           .where('id = :id', { id }),
       );
-      if (old.api_key_prefix)
-        yield* unit.publish(apiKeyEvent(ApiKeyEvent.Revoked, id, old.api_key_prefix));
+      if (old.api_key_prefix) yield* unit.publish(apiKeyEvent(ApiKeyEvent.Revoked, id, old.api_key_prefix));
       yield* unit.publish(apiKeyEvent(ApiKeyEvent.Created, id, key.prefix));
       return true;
     });
@@ -363,14 +362,13 @@ export class UsersRepository {
    */
   guarded(id: string, what: AdminRemoval, changes: Partial<User> = {}): Promise<GuardedResult> {
     return this.uow.run(function* (unit) {
-      if (unit.postgres) yield* unit.read({ sql: 'SELECT pg_advisory_xact_lock(:key)', params: { key: LAST_ADMIN_LOCK } });
+      if (unit.postgres)
+        yield* unit.read({ sql: 'SELECT pg_advisory_xact_lock(:key)', params: { key: LAST_ADMIN_LOCK } });
       const qb =
         what === 'delete'
           ? unit.em.createQueryBuilder().delete().from(User)
           : unit.em.createQueryBuilder().update(User).set(changes);
-      const written = yield* unit.write(
-        qb.where('id = :id', { id }).andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }),
-      );
+      const written = yield* unit.write(qb.where('id = :id', { id }).andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }));
       if (!written) {
         const [found] = yield* unit.read({ sql: 'SELECT 1 AS found FROM users WHERE id = :id', params: { id } });
         return found ? 'last_admin' : 'not_found';

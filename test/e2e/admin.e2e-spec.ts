@@ -91,11 +91,8 @@ describe('admin API: /auth/admin/users', () => {
       expect(routes.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length);
       for (const [method, path] of routes) {
         const url = fill(path);
-        const send = (headers: Record<string, string>) =>
-          (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)
-            [method](url)
-            .set(headers)
-            .send(bodyFor(path));
+        const http = t.http as unknown as Record<string, (u: string) => import('supertest').Test>;
+        const send = (headers: Record<string, string>) => http[method](url).set(headers).send(bodyFor(path));
         const anon = await send({});
         expect([method, path, anon.status]).toEqual([method, path, 401]);
         expect(anon.headers['www-authenticate']).toMatch(/^Bearer/);

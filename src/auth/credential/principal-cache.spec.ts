@@ -17,7 +17,12 @@ describe('PrincipalCache: verified credentials', () => {
   it('a cached JWT is not answered from the cache once it has expired', () => {
     const clock = new Clock();
     const sut = cache(clock);
-    sut.rememberVerified('jwt', { via: 'jwt', userId: 'alice', sessionId: 's', exp: Math.floor(clock.now() / 1000) + 60 });
+    sut.rememberVerified('jwt', {
+      via: 'jwt',
+      userId: 'alice',
+      sessionId: 's',
+      exp: Math.floor(clock.now() / 1000) + 60,
+    });
     expect(sut.getVerified('jwt')).toBeDefined();
     clock.advance(61_000);
     expect(sut.getVerified('jwt')).toBeUndefined();
