@@ -12,6 +12,7 @@ import { clientErrorHandler, frameworkErrorHandler } from './common/framework-er
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
+import { VALIDATION_PIPE } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
 
@@ -102,6 +103,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // 143).
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 
+  app.useGlobalPipes(VALIDATION_PIPE);
   setupOpenApi(app);
   await registerAdminUi(app, config);
   return app;
