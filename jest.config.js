@@ -24,7 +24,9 @@ function esmPackages(dir = path.join(__dirname, 'node_modules')) {
     for (const n of names) {
       try {
         if (JSON.parse(fs.readFileSync(path.join(dir, n, 'package.json'), 'utf8')).type === 'module') found.push(n);
-      } catch {}
+      } catch {
+        // not a package folder
+      }
     }
   }
   return found.map((n) => n.replace(/[.+]/g, '\\$&'));

@@ -12,6 +12,7 @@ import { clientErrorHandler, frameworkErrorHandler } from './common/framework-er
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
+import { VALIDATION_PIPE } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
 
@@ -98,9 +99,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
       ],
     });
 
-  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal: 143).
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush buffers, then exit 0 (not re-raise the signal:
+  // 143).
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 
+  app.useGlobalPipes(VALIDATION_PIPE);
   setupOpenApi(app);
   await registerAdminUi(app, config);
   return app;

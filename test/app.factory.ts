@@ -36,7 +36,9 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse an existing database (second instance on the same data) instead of creating a fresh one. */
   databaseUrl?: string;
-  /** Record the secrets in this app's traffic for the hygiene test (default true; the hostile-input walk turns it off). */
+  /**
+   * Record the secrets in this app's traffic for the hygiene test (default true; the hostile-input walk turns it off).
+   */
   captureSecrets?: boolean;
 }
 

@@ -37,7 +37,6 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Loadable<T> {
         setLoading(false);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };

@@ -1,45 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { Clock } from '../common/clock';
-import { toDbTime } from '../database/columns';
 import { TranscriptionJob } from '../jobs/entities/transcription-job.entity';
 import { JobStatus } from '../jobs/jobs.enums';
 import { SessionsService, toSessionOut } from '../sessions/sessions.service';
-import { User } from '../users/entities/user.entity';
 import { iso } from '../users/user.mapper';
-import { Role } from '../users/users.enums';
+import { UserSearch, UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
-import { UserSort, UserStatus } from './admin.enums';
-import { escapeLike, pageInfo } from './admin.mapper';
+import { UserPresenter } from '../auth/user-presenter';
+import { UserSort } from './admin.enums';
+import { pageInfo } from './admin.mapper';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 
 const RECENT = 20;
 const STATS_DAYS = 30;
 
-const SORTS: Record<UserSort, { column: string; order: 'ASC' | 'DESC'; nullsLast?: boolean }> = {
-  [UserSort.CreatedAsc]: { column: 'u.createdAt', order: 'ASC' },
-  [UserSort.CreatedDesc]: { column: 'u.createdAt', order: 'DESC' },
-  [UserSort.UsernameAsc]: { column: 'u.usernameCanonical', order: 'ASC' },
-  [UserSort.UsernameDesc]: { column: 'u.usernameCanonical', order: 'DESC' },
-  [UserSort.EmailAsc]: { column: 'u.email', order: 'ASC' },
-  [UserSort.EmailDesc]: { column: 'u.email', order: 'DESC' },
-  // Never-signed-in users go last either way.
-  [UserSort.LastLoginAsc]: { column: 'u.lastLoginAt', order: 'ASC', nullsLast: true },
-  [UserSort.LastLoginDesc]: { column: 'u.lastLoginAt', order: 'DESC', nullsLast: true },
-};
-
-/**
- * One SQL condition per status, on the columns of alias `u`; `:now` is the current time as stored.
- * TRUE/FALSE literals work on both drivers (SQLite ≥ 3.23 reads them as 1/0).
- */
-const STATUS_SQL: Record<UserStatus, string> = {
-  [UserStatus.Active]:
-    'u.is_active = TRUE AND u.is_suspended = FALSE AND (u.locked_until IS NULL OR u.locked_until <= :now)',
-  [UserStatus.Inactive]: 'u.is_active = FALSE',
-  [UserStatus.Suspended]: 'u.is_suspended = TRUE',
-  [UserStatus.Locked]: 'u.locked_until > :now',
-  [UserStatus.Unverified]: 'u.is_verified = FALSE',
+const SORTS: Record<UserSort, UserSearch['sort']> = {
+  [UserSort.CreatedAsc]: { column: 'createdAt', order: 'ASC' },
+  [UserSort.CreatedDesc]: { column: 'createdAt', order: 'DESC' },
+  [UserSort.UsernameAsc]: { column: 'usernameCanonical', order: 'ASC' },
+  [UserSort.UsernameDesc]: { column: 'usernameCanonical', order: 'DESC' },
+  [UserSort.EmailAsc]: { column: 'email', order: 'ASC' },
+  [UserSort.EmailDesc]: { column: 'email', order: 'DESC' },
+  [UserSort.LastLoginAsc]: { column: 'lastLoginAt', order: 'ASC' },
+  [UserSort.LastLoginDesc]: { column: 'lastLoginAt', order: 'DESC' },
 };
 
 const count = (v: unknown): number => Number(v ?? 0) || 0;
@@ -47,49 +32,27 @@ const count = (v: unknown): number => Number(v ?? 0) || 0;
 /** Read side of the admin API: lists, details and figures, aggregated in SQL. */
 @Injectable()
 export class AdminQueryService {
-  private readonly postgres: boolean;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly userRows: UsersRepository,
     private readonly sessions: SessionsService,
+    private readonly present: UserPresenter,
     private readonly audit: AuditQueryService,
     private readonly clock: Clock,
-  ) {
-    this.postgres = dataSource.options.type === 'postgres';
-  }
-
-  private get now(): Date | string {
-    return toDbTime(this.clock.date(), this.postgres);
-  }
+  ) {}
 
   async list(q: ListUsersQueryDto) {
-    const qb = this.users.repo.createQueryBuilder('u');
-    this.filter(qb, q);
-    const sort = SORTS[q.sort];
-    qb.orderBy(sort.column, sort.order, sort.nullsLast ? 'NULLS LAST' : undefined)
-      .addOrderBy('u.id', 'ASC')
-      .skip((q.page - 1) * q.per_page)
-      .take(q.per_page);
-    const [rows, total] = await qb.getManyAndCount();
-    return { users: rows.map((u) => this.users.toOut(u)), ...pageInfo(total, q.page, q.per_page) };
-  }
-
-  private filter(qb: SelectQueryBuilder<User>, q: ListUsersQueryDto): void {
-    if (q.search) {
-      const pattern = `%${escapeLike(q.search.toLowerCase())}%`;
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where("lower(u.email) LIKE lower(:pattern) ESCAPE '\\'")
-            .orWhere("lower(u.username) LIKE lower(:pattern) ESCAPE '\\'")
-            .orWhere("lower(u.full_name) LIKE lower(:pattern) ESCAPE '\\'"),
-        ),
-        { pattern },
-      );
-    }
-    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
-    if (q.status) qb.andWhere(`(${STATUS_SQL[q.status]})`, { now: this.now });
+    const [rows, total] = await this.userRows.search({
+      search: q.search,
+      role: q.role,
+      status: q.status,
+      sort: SORTS[q.sort],
+      page: q.page,
+      perPage: q.per_page,
+      now: this.clock.date(),
+    });
+    return { users: rows.map((u) => this.present.user(u)), ...pageInfo(total, q.page, q.per_page) };
   }
 
   /** The user with their recent sign-ins, live sessions, recent security events and usage. */
@@ -101,7 +64,7 @@ export class AdminQueryService {
       this.audit.securityEvents({ userId: id, perPage: RECENT }),
       this.jobCounts(id),
     ]);
-    const out = this.users.toOut(user);
+    const out = this.present.user(user);
     return {
       user: out,
       login_history: history.items,
@@ -160,42 +123,24 @@ export class AdminQueryService {
   /** Dashboard figures, every one an aggregate query (no rows are loaded into memory). */
   async stats() {
     const now = this.clock.date();
-    const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
-    const users = await this.users.repo
-      .createQueryBuilder('u')
-      .select('COUNT(*)', 'total')
-      .addSelect(sum(STATUS_SQL[UserStatus.Active]), 'active')
-      .addSelect(sum(STATUS_SQL[UserStatus.Inactive]), 'inactive')
-      .addSelect(sum(STATUS_SQL[UserStatus.Suspended]), 'suspended')
-      .addSelect(sum(STATUS_SQL[UserStatus.Locked]), 'locked')
-      .addSelect(sum(STATUS_SQL[UserStatus.Unverified]), 'unverified')
-      .addSelect(sum(`u.role = '${Role.Admin}'`), 'admin')
-      .addSelect(sum(`u.role = '${Role.User}'`), 'user')
-      .setParameters({ now: this.now })
-      .getRawOne<Record<string, unknown>>();
-
+    const users = await this.userRows.counts(now);
     const [last24h, perDay] = await Promise.all([
       this.audit.loginTotals(new Date(now.getTime() - 86_400_000)),
       this.audit.loginsPerDay(STATS_DAYS),
     ]);
     const jobs = await this.jobCounts();
-    const sessions = await this.sessions.repo
-      .createQueryBuilder('s')
-      .select('COUNT(*)', 'n')
-      .where('s.revoked_at IS NULL AND s.expires_at > :now', { now: this.now })
-      .getRawOne<{ n: unknown }>();
-
+    const liveSessions = await this.sessions.countLive();
     return {
       users: {
-        total: count(users?.total),
+        total: users.total,
         by_status: {
-          active: count(users?.active),
-          inactive: count(users?.inactive),
-          suspended: count(users?.suspended),
-          locked: count(users?.locked),
-          unverified: count(users?.unverified),
+          active: users.active,
+          inactive: users.inactive,
+          suspended: users.suspended,
+          locked: users.locked,
+          unverified: users.unverified,
         },
-        by_role: { admin: count(users?.admin), user: count(users?.user) },
+        by_role: { admin: users.admin, user: users.user },
       },
       logins: {
         last_24h: last24h,
@@ -209,7 +154,7 @@ export class AdminQueryService {
           failed: jobs[JobStatus.Failed],
         },
       },
-      sessions: { active: count(sessions?.n) },
+      sessions: { active: liveSessions },
     };
   }
 }

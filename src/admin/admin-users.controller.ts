@@ -18,7 +18,9 @@ import { SuspendUserDto } from './dto/suspend-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 
 const UserId = () => Param('id', new ParseUuidOr404Pipe('User'));
-const SessionId = () => Param('sid', new ParseUuidOr404Pipe('Session'));
+function SessionId(): ParameterDecorator {
+  return Param('sid', new ParseUuidOr404Pipe('Session'));
+}
 const actor = (p: Principal, meta: RequestMetadata): AdminActor => ({ id: p.user.id, sessionId: p.sessionId, meta });
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 

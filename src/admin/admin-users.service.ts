@@ -1,19 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
-import { AuthStateService } from '../sessions/auth-state.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
 import { checkPassword } from '../users/password/password-policy';
-import { UsageBuffer } from '../users/usage-buffer.service';
 import { UserOut } from '../users/user.mapper';
 import { Role } from '../users/users.enums';
+import { AdminRemoval, UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { UsageBuffer } from '../auth/credential/usage-buffer';
+import { UserPresenter } from '../auth/user-presenter';
 import { BulkAction } from './admin.enums';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -32,20 +32,10 @@ export interface BulkResult {
   error?: { code: string; detail: string };
 }
 
-/**
- * Holds in the WHERE of a write that may take away an active admin: the target is no active admin, or another
- * active admin remains. Evaluated by the write itself, so the check and the change are one statement.
- */
-const KEEPS_AN_ACTIVE_ADMIN = `(NOT (role = '${Role.Admin}' AND is_active = TRUE AND is_suspended = FALSE)
-  OR (SELECT COUNT(*) FROM users admins WHERE admins.role = '${Role.Admin}' AND admins.is_active = TRUE AND admins.is_suspended = FALSE AND admins.id <> :guardId) > 0)`;
-
-/** Serializes admin-removing writes on Postgres (any constant unique to this purpose). */
-const LAST_ADMIN_LOCK = 0x76_67_61_64; // "vgad"
-
 /** 144 random bits in base64url: 24 characters, no common-password or length issue. */
 const generatePassword = (): string => randomBytes(18).toString('base64url');
 
-type Removal = 'suspend' | 'deactivate' | 'demote' | 'delete';
+type Removal = AdminRemoval;
 const SELF: Record<Removal, string> = {
   suspend: 'You cannot suspend your own account',
   deactivate: 'You cannot deactivate your own account',
@@ -63,19 +53,16 @@ const LAST: Record<Removal, string> = {
 @Injectable()
 export class AdminUsersService {
   private readonly logger = new Logger(AdminUsersService.name);
-  private readonly postgres: boolean;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly userRows: UsersRepository,
     private readonly sessions: SessionsService,
-    private readonly state: AuthStateService,
     private readonly hasher: PasswordHasher,
     private readonly usage: UsageBuffer,
+    private readonly present: UserPresenter,
     private readonly clock: Clock,
-  ) {
-    this.postgres = dataSource.options.type === 'postgres';
-  }
+  ) {}
 
   async create(
     actor: AdminActor,
@@ -100,7 +87,7 @@ export class AdminUsersService {
       is_verified: user.isVerified,
       password_generated: !!generated,
     });
-    return { user: this.users.toOut(user), api_key: apiKey, ...(generated ? { generated_password: generated } : {}) };
+    return { user: this.present.user(user), api_key: apiKey, ...(generated ? { generated_password: generated } : {}) };
   }
 
   async update(actor: AdminActor, id: string, dto: UpdateUserDto): Promise<UserOut> {
@@ -137,7 +124,7 @@ export class AdminUsersService {
         set('rateLimitPerHour', 'rate_limits.per_hour', rl?.per_hour ?? null);
       if (rl === null || rl.per_day !== undefined) set('rateLimitPerDay', 'rate_limits.per_day', rl?.per_day ?? null);
     }
-    if (!Object.keys(changes).length) return this.users.toOut(user);
+    if (!Object.keys(changes).length) return this.present.user(user);
 
     const demote = changes.role === Role.User && user.role === Role.Admin;
     const deactivate = changes.isActive === false;
@@ -147,14 +134,12 @@ export class AdminUsersService {
       await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
     try {
-      if (demote || deactivate) await this.guardedUpdate(id, changes, demote ? 'demote' : 'deactivate');
-      else await this.users.repo.update({ id }, changes);
+      if (demote || deactivate) await this.guarded(id, demote ? 'demote' : 'deactivate', changes);
+      else await this.updateExisting(id, changes);
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }
-    // Status, role, limits and identity all live in the guard's cached user state.
     const ended = deactivate ? await this.sessions.revokeAll(id, 'deactivated') : 0;
-    await this.state.invalidateUser(id);
     this.emit(
       SecurityEventType.AdminUserUpdated,
       actor,
@@ -162,24 +147,14 @@ export class AdminUsersService {
       { changes: diff, ...(deactivate ? { sessions_revoked: ended } : {}) },
       deactivate || demote ? 'warning' : 'info',
     );
-    return this.users.toOut(await this.users.getById(id));
+    return this.present.user(await this.users.getById(id));
   }
 
   async remove(actor: AdminActor, id: string): Promise<void> {
     this.assertNotSelf(actor, id, 'delete');
     const user = await this.users.getById(id);
-    await this.guarded(id, 'delete', (em) =>
-      em
-        .createQueryBuilder()
-        .delete()
-        .from(User)
-        .where('id = :id', { id })
-        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
-        .execute(),
-    );
-    // Sessions, service keys and jobs went with the row (ON DELETE CASCADE); forget what is cached of them.
-    await this.state.invalidateUserSessions(id);
-    await this.state.invalidateUser(id);
+    // Sessions, service keys and jobs go with the row (ON DELETE CASCADE); its buffered usage has no row left.
+    await this.guarded(id, 'delete');
     this.usage.forget(id);
     this.emit(
       SecurityEventType.AdminUserDeleted,
@@ -192,29 +167,22 @@ export class AdminUsersService {
 
   async suspend(actor: AdminActor, id: string, reason: string): Promise<UserOut> {
     this.assertNotSelf(actor, id, 'suspend');
-    await this.guardedUpdate(
-      id,
-      { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() },
-      'suspend',
-    );
+    await this.guarded(id, 'suspend', { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() });
     const ended = await this.sessions.revokeAll(id, 'suspended');
-    await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AdminUserSuspended, actor, id, { reason, sessions_revoked: ended }, 'warning');
-    return this.users.toOut(await this.users.getById(id));
+    return this.present.user(await this.users.getById(id));
   }
 
   async unsuspend(actor: AdminActor, id: string): Promise<UserOut> {
     await this.updateExisting(id, { isSuspended: false, suspendedReason: null, suspendedAt: null });
-    await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AdminUserUnsuspended, actor, id, {});
-    return this.users.toOut(await this.users.getById(id));
+    return this.present.user(await this.users.getById(id));
   }
 
   async unlock(actor: AdminActor, id: string): Promise<UserOut> {
     await this.updateExisting(id, { failedLoginAttempts: 0, lockedUntil: null });
-    await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AccountUnlocked, actor, id, { by_admin: true });
-    return this.users.toOut(await this.users.getById(id));
+    return this.present.user(await this.users.getById(id));
   }
 
   /** Sets a new password (given, or generated and returned once), clears the lockout and ends every session. */
@@ -224,14 +192,10 @@ export class AdminUsersService {
     const password = newPassword ?? generated!;
     const errors = checkPassword(password, { username: user.username, email: user.email }, 'new_password');
     if (errors.length) throw AppError.validation(errors);
-    await this.updateExisting(id, {
-      hashedPassword: await this.hasher.hash(password),
-      passwordChangedAt: this.clock.date(),
-      failedLoginAttempts: 0,
-      lockedUntil: null,
-    });
+    const hashed = await this.hasher.hash(password);
+    const lockout = { failedLoginAttempts: 0, lockedUntil: null };
+    if (!(await this.userRows.setPassword(id, hashed, this.clock.date(), lockout))) throw AppError.notFound('User');
     const ended = await this.sessions.revokeAll(id, 'password_reset');
-    await this.state.invalidateUser(id);
     this.emit(
       SecurityEventType.PasswordReset,
       actor,
@@ -321,42 +285,14 @@ export class AdminUsersService {
   }
 
   private async updateExisting(id: string, changes: Partial<User>): Promise<void> {
-    const res = await this.users.repo.update({ id }, changes);
-    if (!res.affected) throw AppError.notFound('User');
+    if (!(await this.userRows.update(id, changes))) throw AppError.notFound('User');
   }
 
-  private guardedUpdate(id: string, changes: Partial<User>, what: Removal): Promise<void> {
-    return this.guarded(id, what, (em) =>
-      em
-        .createQueryBuilder()
-        .update(User)
-        .set(changes)
-        .where('id = :id', { id })
-        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
-        .execute(),
-    );
-  }
-
-  /**
-   * A write that could leave no active admin, refused (409) when it would. The check is part of the write's
-   * WHERE. SQLite runs one statement at a time, so that alone is atomic; on Postgres two such statements could
-   * each still see the other's admin (READ COMMITTED), so they take one transaction-scoped lock first and the
-   * second, once it has the lock, reads what the first committed.
-   */
-  private async guarded(
-    id: string,
-    what: Removal,
-    write: (em: EntityManager) => Promise<{ affected?: number | null }>,
-  ): Promise<void> {
-    const res = this.postgres
-      ? await this.dataSource.transaction(async (em) => {
-          await em.query('SELECT pg_advisory_xact_lock($1)', [LAST_ADMIN_LOCK]);
-          return write(em);
-        })
-      : await write(this.dataSource.manager);
-    if (res.affected) return;
-    if (!(await this.users.repo.exists({ where: { id } }))) throw AppError.notFound('User');
-    throw new AppError(ErrorCode.Conflict, LAST[what]);
+  /** A write that could leave no active admin, refused (409) when it would (see UsersRepository.guarded). */
+  private async guarded(id: string, what: Removal, changes: Partial<User> = {}): Promise<void> {
+    const result = await this.userRows.guarded(id, what, changes);
+    if (result === 'not_found') throw AppError.notFound('User');
+    if (result === 'last_admin') throw new AppError(ErrorCode.Conflict, LAST[what]);
   }
 
   private emit(

@@ -87,7 +87,10 @@ export class AuditQueryService {
     return paginated(rows.map(toSecurityEventOut), total, page, perPage);
   }
 
-  /** Successful and failed login attempts per UTC day for the last `days` days (today included), oldest first, zero-filled. */
+  /**
+   * Successful and failed login attempts per UTC day for the last `days` days (today included), oldest first, zero-
+   * filled.
+   */
   async loginsPerDay(days: number): Promise<LoginsPerDay[]> {
     const n = Math.min(Math.max(Math.trunc(days) || 1, 1), 366);
     const today = Math.floor(this.clock.now() / DAY_MS) * DAY_MS;

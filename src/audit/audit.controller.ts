@@ -10,7 +10,7 @@ import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Roles } from '../common/decorators';
 import { Principal } from '../common/principal';
 import { ValidatedQuery } from '../common/validation';
-import { Role } from '../users/users.enums';
+import { Role } from '../common/role';
 import { AuditQueryService, SecurityEventFilter } from './audit-query.service';
 import { AdminSecurityEventQueryDto, PageQueryDto, SecurityEventQueryDto } from './dto/audit-query.dto';
 import { AdminSecurityEventPageDto, LoginHistoryPageDto, OwnSecurityEventPageDto } from './dto/audit-response.dto';

@@ -45,7 +45,9 @@ export interface SecurityEventInput {
   details?: Record<string, unknown>;
 }
 
-/** Emitted (awaited, with emitAsync) for every password/refresh login attempt; the audit module writes login_history. */
+/**
+ * Emitted (awaited, with emitAsync) for every password/refresh login attempt; the audit module writes login_history.
+ */
 export const LOGIN_ATTEMPT = 'auth.login_attempt';
 
 export interface LoginAttemptInput {
@@ -57,4 +59,12 @@ export interface LoginAttemptInput {
   meta: Partial<RequestMetadata>;
   sessionId?: string | null;
   jwtJti?: string | null;
+}
+
+/** Emitted (awaited, with emitAsync) when a session is signed out of; the audit module stamps its login_history row. */
+export const LOGOUT = 'auth.logout';
+
+export interface LogoutInput {
+  sessionId: string;
+  at: Date;
 }

@@ -7,6 +7,8 @@ import { isUuid } from '../common/pipes';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
+  LOGOUT,
+  LogoutInput,
   SECURITY_EVENT,
   SecurityEventInput,
   SecurityEventType,
@@ -32,9 +34,21 @@ export class AuditListener {
     this.writer.record(event);
   }
 
+  /** Awaited by the auth service (emitAsync): the signed-out session's login_history row gets its logout time. */
+  @OnEvent(LOGOUT, { suppressErrors: false })
+  async onLogout(logout: LogoutInput): Promise<void> {
+    if (!isUuid(logout.sessionId)) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .update(LoginHistory)
+      .set({ logoutAt: logout.at })
+      .where('session_id = :sessionId AND logout_at IS NULL', { sessionId: logout.sessionId })
+      .execute();
+  }
+
   /**
-   * Awaited by the auth service (emitAsync): the login_history row, flagged `suspicious` by the §8 rule, plus
-   * `login_failed` or `suspicious_login` events. `login_succeeded` is emitted by AuthService.startSession itself
+   * Awaited by the auth service (emitAsync): the login_history row, flagged `suspicious` by SuspiciousLoginService,
+   * plus `login_failed` or `suspicious_login` events. `login_succeeded` is emitted by AuthService.startSession itself
    * (with the session it created), so it is not written a second time here.
    */
   @OnEvent(LOGIN_ATTEMPT, { suppressErrors: false })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '../common/pipes';
-import { iso } from '../users/user.mapper';
+import { iso } from '../common/iso';
 import { SecurityEventInput, Severity } from './audit.events';
 import { LoginHistoryItemDto, SecurityEventItemDto } from './dto/audit-response.dto';
 import { LoginHistory } from './entities/login-history.entity';
@@ -8,7 +8,10 @@ import { SecurityEvent } from './entities/security-event.entity';
 
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
-/** `::ffff:203.0.113.9` (an IPv4 client on a dual-stack socket) → `203.0.113.9`, so one client has one address in the trail. */
+/**
+ * `::ffff:203.0.113.9` (an IPv4 client on a dual-stack socket) → `203.0.113.9`, so one client has one address in the
+ * trail.
+ */
 export function normalizeIp(ip: string | null | undefined): string | null {
   if (typeof ip !== 'string' || ip === '') return null;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
@@ -42,7 +45,10 @@ export function sanitizeDetails(details: Record<string, unknown> | null | undefi
 
 const uuidOrNull = (v: unknown): string | null => (isUuid(v) ? v.toLowerCase() : null);
 
-/** A SECURITY_EVENT payload as the row it becomes: severity info unless the emitter set one, actor = the user unless given. */
+/**
+ * A SECURITY_EVENT payload as the row it becomes: severity info unless the emitter set one, actor = the user unless
+ * given.
+ */
 export function toSecurityEventRow(input: SecurityEventInput, now: Date): SecurityEvent {
   const row = new SecurityEvent();
   row.id = randomUUID();

@@ -11,7 +11,10 @@ export const AUDIT_FLUSH_DELAY_MS = 250;
 const MAX_RETRY_DELAY_MS = 5_000;
 /** Beyond this many unwritten events (database down for long) the oldest are dropped; each was logged when recorded. */
 const MAX_PENDING = 20_000;
-/** After this many failed attempts at one batch, its rows are tried one by one so a single bad row cannot block the trail. */
+/**
+ * After this many failed attempts at one batch, its rows are tried one by one so a single bad row cannot block the
+ * trail.
+ */
 const ISOLATE_AFTER_FAILURES = 3;
 
 /**

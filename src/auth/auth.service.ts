@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
 import { generateApiKey } from '../api-keys/api-key.util';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
+  LOGOUT,
+  LogoutInput,
   SECURITY_EVENT,
   SecurityEventInput,
   SecurityEventType,
@@ -14,14 +15,14 @@ import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { toDbTime } from '../database/columns';
-import { assertUsable, AuthStateService } from '../sessions/auth-state.service';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
 import { checkPassword } from '../users/password/password-policy';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { assertUsable } from './credential/principal-cache';
 import { TokenPair, TokenService } from './token.service';
 
 export type CredentialMethod = 'password' | 'oauth2_password';
@@ -31,25 +32,21 @@ const INCORRECT = 'Incorrect username or password';
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly postgres: boolean;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly userRows: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly hasher: PasswordHasher,
-    private readonly state: AuthStateService,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.postgres = dataSource.options.type === 'postgres';
-  }
+  ) {}
 
   /**
-   * Checks a username-or-email and password under the lockout rules of CONTRACT §4. Each attempt first
-   * reserves a slot with one conditional UPDATE, so N parallel wrong passwords evaluate at most the limit.
+   * Checks a username-or-email and password under the lockout rule. Each attempt first reserves a slot with one
+   * conditional UPDATE, so N parallel wrong passwords evaluate at most the limit.
    */
   async verifyPassword(
     login: string,
@@ -73,21 +70,9 @@ export class AuthService {
 
     const now = this.clock.date();
     const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
-    const t = (d: Date) => toDbTime(d, this.postgres);
-    const reserved = await this.users.repo
-      .createQueryBuilder()
-      .update(User)
-      .set({
-        failedLoginAttempts: () =>
-          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
-        lockedUntil: () =>
-          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL WHEN failed_login_attempts + 1 >= :max THEN :lockUntil ELSE locked_until END',
-        updatedAt: () => 'updated_at',
-      })
-      .where('id = :id AND (locked_until IS NULL OR locked_until <= :now)')
-      .setParameters({ id: user.id, now: t(now), lockUntil: t(lockUntil), max: this.config.lockout.maxAttempts })
-      .execute();
-    if (!reserved.affected) {
+    const max = this.config.lockout.maxAttempts;
+    const reserved = await this.userRows.reserveLoginAttempt(user.id, now, lockUntil, max);
+    if (!reserved) {
       await this.recordAttempt({
         userId: user.id,
         usernameAttempted: login,
@@ -101,18 +86,9 @@ export class AuthService {
 
     const ok = await this.hasher.verify(password, user.hashedPassword);
     if (!ok) {
-      await this.users.repo
-        .createQueryBuilder()
-        .update(User)
-        .set({ lastFailedLoginAt: now, updatedAt: () => 'updated_at' })
-        .where('id = :id', { id: user.id })
-        .execute();
-      await this.state.invalidateUser(user.id); // the attempt counted (and may have locked the account)
-      const after = await this.users.repo.findOne({
-        where: { id: user.id },
-        select: { id: true, failedLoginAttempts: true, lockedUntil: true },
-      });
-      const justLocked = !!after && after.failedLoginAttempts >= this.config.lockout.maxAttempts && !!after.lockedUntil;
+      // The attempt counted (and may have locked the account).
+      const after = await this.userRows.recordFailedLogin(user.id, now, max);
+      const justLocked = after.attempts >= max && !!after.lockedUntil;
       await this.recordAttempt({
         userId: user.id,
         usernameAttempted: login,
@@ -127,15 +103,14 @@ export class AuthService {
           severity: 'warning',
           userId: user.id,
           meta,
-          details: { attempts: after.failedLoginAttempts, locked_until: after.lockedUntil },
+          details: { attempts: after.attempts, locked_until: after.lockedUntil },
         });
         throw await this.lockedError(user.id);
       }
       throw this.invalidCredentials(method);
     }
 
-    await this.users.repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now });
-    await this.state.invalidateUser(user.id);
+    await this.userRows.recordSignIn(user.id, now);
     try {
       assertUsable(user);
     } catch (err) {
@@ -150,7 +125,7 @@ export class AuthService {
       throw err;
     }
     if (this.hasher.needsRehash(user.hashedPassword)) void this.rehash(user.id, password);
-    return this.users.repo.findOneByOrFail({ id: user.id });
+    return this.users.getById(user.id);
   }
 
   /** A new session and its first token pair, recorded in the login history. */
@@ -180,7 +155,7 @@ export class AuthService {
     return { session, tokens };
   }
 
-  /** Rotation with reuse detection (CONTRACT §4). */
+  /** Rotation with reuse detection: a superseded refresh token presented again revokes its session. */
   async refresh(
     refreshToken: unknown,
     meta: Partial<RequestMetadata>,
@@ -226,11 +201,7 @@ export class AuthService {
     let revoked = 0;
     if (allDevices) revoked = await this.sessions.revokeAll(principal.user.id, 'logout_all');
     else if (principal.sessionId) revoked = (await this.sessions.revoke(principal.sessionId, 'logout')) ? 1 : 0;
-    if (principal.sessionId)
-      await this.dataSource.query(
-        `UPDATE login_history SET logout_at = ${this.postgres ? '$1' : '?'} WHERE session_id = ${this.postgres ? '$2' : '?'} AND logout_at IS NULL`,
-        [toDbTime(this.clock.date(), this.postgres), principal.sessionId],
-      );
+    if (principal.sessionId) await this.recordLogout({ sessionId: principal.sessionId, at: this.clock.date() });
     this.emit({
       type: SecurityEventType.Logout,
       userId: principal.user.id,
@@ -255,11 +226,7 @@ export class AuthService {
     if (!errors.length && current === next)
       errors.push({ field: 'new_password', message: 'must differ from the current password' });
     if (errors.length) throw AppError.validation(errors);
-    await this.users.repo.update(
-      { id: user.id },
-      { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() },
-    );
-    await this.state.invalidateUser(user.id);
+    await this.userRows.setPassword(user.id, await this.hasher.hash(next), this.clock.date());
     const ended = await this.sessions.revokeAll(user.id, 'password_changed', principal.sessionId);
     this.emit({
       type: SecurityEventType.PasswordChanged,
@@ -274,11 +241,8 @@ export class AuthService {
     meta: Partial<RequestMetadata>,
   ): Promise<{ api_key: string; api_key_prefix: string }> {
     const key = generateApiKey();
-    await this.users.repo.update(
-      { id: principal.user.id },
-      { apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: this.clock.date(), apiKeyLastUsedAt: null },
-    );
-    await this.state.invalidateUser(principal.user.id);
+    if (!(await this.userRows.replaceApiKey(principal.user.id, key, this.clock.date())))
+      throw AppError.notFound('User');
     this.emit({
       type: SecurityEventType.ApiKeyRegenerated,
       userId: principal.user.id,
@@ -290,7 +254,7 @@ export class AuthService {
 
   private async rehash(userId: string, password: string): Promise<void> {
     try {
-      await this.users.repo.update({ id: userId }, { hashedPassword: await this.hasher.hash(password) });
+      await this.userRows.rehash(userId, await this.hasher.hash(password));
     } catch (err) {
       this.logger.warn(`password rehash failed: ${(err as Error).message}`);
     }
@@ -305,7 +269,7 @@ export class AuthService {
   }
 
   private async lockedError(userId: string): Promise<AppError> {
-    const u = await this.users.repo.findOne({ where: { id: userId }, select: { id: true, lockedUntil: true } });
+    const u = await this.userRows.lockout(userId);
     const until = u?.lockedUntil
       ? new Date(u.lockedUntil).getTime()
       : this.clock.now() + this.config.lockout.minutes * 60_000;
@@ -319,6 +283,14 @@ export class AuthService {
   private async recordAttempt(input: LoginAttemptInput): Promise<void> {
     try {
       await this.events.emitAsync(LOGIN_ATTEMPT, input);
+    } catch (err) {
+      this.logger.error(`login history write failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async recordLogout(input: LogoutInput): Promise<void> {
+    try {
+      await this.events.emitAsync(LOGOUT, input);
     } catch (err) {
       this.logger.error(`login history write failed: ${(err as Error).message}`);
     }

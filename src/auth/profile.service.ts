@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { SecurityEventType } from '../audit/audit.events';
 import { AppError } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
-import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { UpdateProfileDto } from './dto/auth.dto';
 
@@ -15,7 +15,7 @@ export class ProfileService {
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly state: AuthStateService,
+    private readonly userRows: UsersRepository,
   ) {}
 
   async update(principal: Principal, dto: UpdateProfileDto, meta: Partial<RequestMetadata>): Promise<User> {
@@ -47,11 +47,10 @@ export class ProfileService {
     if (!Object.keys(changes).length) return user;
     await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, user.id);
     try {
-      await this.users.repo.update({ id: user.id }, changes);
+      await this.userRows.update(user.id, changes);
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }
-    await this.state.invalidateUser(user.id);
     this.users.emit({
       type: SecurityEventType.ProfileUpdated,
       userId: user.id,

@@ -13,8 +13,8 @@ class Closed {
 }
 SetMetadata(KEY, 'class')(Closed);
 
-const context = (cls: Function, handler: Function) =>
-  ({ getClass: () => cls, getHandler: () => handler }) as unknown as ExecutionContext; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+const context = (cls: object, handler: object) =>
+  ({ getClass: () => cls, getHandler: () => handler }) as unknown as ExecutionContext;
 
 describe('routeMetadata', () => {
   it('answers like getAllAndOverride (handler over class) and asks the reflector once per route', () => {

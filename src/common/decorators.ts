@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Role } from '../users/users.enums';
+import { Role } from './role';
 import { Principal, RequestMetadata } from './principal';
 
 export const IS_PUBLIC = 'voicegate:public';
@@ -22,14 +22,16 @@ export function routeMetadataCache(reflector: Reflector): Reflector {
   const seen = new Map<unknown, Map<unknown, Map<unknown, unknown>>>();
   const cached = Object.create(reflector) as Reflector;
   cached.getAllAndOverride = ((key: unknown, targets: unknown[]) => {
-    if (targets.length !== 2) return reflector.getAllAndOverride(key as string, targets as Function[]); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    if (targets.length !== 2) return reflector.getAllAndOverride(key as string, targets as Function[]);
     const [handler, cls] = targets;
     let byHandler = seen.get(key);
     if (!byHandler) seen.set(key, (byHandler = new Map()));
     let byClass = byHandler.get(handler);
     if (!byClass) byHandler.set(handler, (byClass = new Map()));
     if (byClass.has(cls)) return byClass.get(cls);
-    const value = reflector.getAllAndOverride(key as string, targets as Function[]); // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    const value = reflector.getAllAndOverride(key as string, targets as Function[]);
     byClass.set(cls, value);
     return value;
   }) as Reflector['getAllAndOverride'];

@@ -1,4 +1,4 @@
-import { Role } from '../users/users.enums';
+import { Role } from './role';
 
 /** What the auth guard knows about the caller; cached, so it holds no entity and no secret. */
 export interface UserSnapshot {

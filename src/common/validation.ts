@@ -32,19 +32,14 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** Stateless, so one instance serves every parameter. */
+/**
+ * The application's one validation pipe, registered globally (createApp): every `@Body()` and `@Query()` typed with a
+ * DTO class is validated, so a route cannot forget it. Stateless, so one instance serves every parameter.
+ */
 export const VALIDATION_PIPE = createValidationPipe();
 
-/*
- * Validation is attached to the parameters that carry client input, not registered as a global pipe: Nest runs
- * global pipes on custom parameters too (the principal, request metadata), so every authenticated request awaited a
- * chain of promises for a pipe with nothing to do (3.5–4 % of GET /auth/me). The route-permissions e2e test holds every
- * @Body() and @Query() parameter of every route to this pipe.
- */
+/** `@Body()`: validated against its DTO class by the global pipe (a name that says so at the parameter). */
+export const ValidatedBody = () => Body();
 
-/** `@Body()` validated against its DTO class. */
-export const ValidatedBody = () => Body(VALIDATION_PIPE);
-
-/** `@Query()` (or one query field) validated against its DTO class. */
-export const ValidatedQuery = (property?: string) =>
-  property === undefined ? Query(VALIDATION_PIPE) : Query(property, VALIDATION_PIPE);
+/** `@Query()` (or one query field): validated against its DTO class by the global pipe. */
+export const ValidatedQuery = (property?: string) => (property === undefined ? Query() : Query(property));

@@ -56,7 +56,10 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Trust X-Forwarded-For from a proxy in front: false, true, a hop count, or a comma-separated list of proxy IPs/CIDRs. */
+  /**
+   * Trust X-Forwarded-For from a proxy in front: false, true, a hop count, or a comma-separated list of proxy
+   * IPs/CIDRs.
+   */
   @IsString()
   TRUST_PROXY = 'false';
 

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { atomically, Outcome, Steps, Unit } from './atomic-writes';
@@ -17,6 +17,12 @@ type Prepared = [sql: string, params: unknown[]];
  */
 export type InTransactionWriter = (event: DomainEvent, unit: Unit) => Generator<Prepared, void, Outcome>;
 
+/** The steps of a unit that return T (`yield*` them inside `UnitOfWork.run`, or compose them into another unit). */
+export type UnitSteps<T> = Generator<Prepared, T, Outcome>;
+
+/** Heard after the commit and awaited before the change's caller goes on (see {@link UnitOfWork.onCommitted}). */
+export type CommitListener = (event: DomainEvent) => void | Promise<void>;
+
 /** A unit whose steps can also publish domain events (`yield* unit.publish(event)`). */
 export interface EventUnit extends Unit {
   publish(event: DomainEvent): Generator<Prepared, void, Outcome>;
@@ -30,7 +36,9 @@ export interface EventUnit extends Unit {
  */
 @Injectable()
 export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
   private readonly writers = new Map<string, InTransactionWriter[]>();
+  private readonly committed: CommitListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,6 +48,25 @@ export class UnitOfWork {
   /** Registers a writer for an event name ('*' for every event); called once at module start-up. */
   onEventInTransaction(name: string, writer: InTransactionWriter): void {
     this.writers.set(name, [...(this.writers.get(name) ?? []), writer]);
+  }
+
+  /**
+   * Registers a listener for every committed event that the change's caller must wait for: a cache that every
+   * instance drops before the request that changed the row answers. A failing listener is logged; the change stays.
+   */
+  onCommitted(listener: CommitListener): void {
+    this.committed.push(listener);
+  }
+
+  private async afterCommit(events: DomainEvent[]): Promise<void> {
+    for (const event of events)
+      for (const listener of this.committed)
+        try {
+          await listener(event);
+        } catch (err) {
+          this.logger.error(`commit listener failed for ${event.name}: ${(err as Error).message}`);
+        }
+    for (const event of events) this.emitter.emit(event.name, event.payload);
   }
 
   async run<T>(steps: (unit: EventUnit) => ReturnType<Steps<T>>): Promise<T> {
@@ -57,14 +84,14 @@ export class UnitOfWork {
       };
       return yield* steps(eventUnit);
     });
-    for (const event of published) this.emitter.emit(event.name, event.payload);
+    await this.afterCommit(published);
     return result;
   }
 
   /** Publishes events of a change that is already committed (nothing to write with it but the outbox rows). */
   async publish(...events: DomainEvent[]): Promise<void> {
     if (!events.some((e) => this.writers.has(e.name) || this.writers.has('*'))) {
-      for (const event of events) this.emitter.emit(event.name, event.payload);
+      await this.afterCommit(events);
       return;
     }
     await this.run(function* (unit) {

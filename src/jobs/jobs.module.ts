@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [SessionsModule],
+  imports: [UsersModule],
   controllers: [JobsController],
   providers: [JobsService, JobsRepository],
   exports: [JobsService],

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { atomically, Statement } from '../database/atomic-writes';
-import { toDbTime } from '../database/columns';
-import { User } from '../users/entities/user.entity';
+import { dialectOf, Dialect } from '../database/dialect';
+import { UnitOfWork } from '../database/unit-of-work';
+import { UsersRepository } from '../users/users.repository';
 import { JobStats } from './entities/job-stats.entity';
 import { TranscriptionJob } from './entities/transcription-job.entity';
 import { JobSummaryRow } from './job.mapper';
@@ -21,7 +22,9 @@ export interface JobGroupStats {
   status: JobStatus;
   task: JobTask;
   count: number;
-  /** Sum of completed_at - created_at in seconds over the group's jobs that have a completed_at, and how many those are. */
+  /**
+   * Sum of completed_at - created_at in seconds over the group's jobs that have a completed_at, and how many those are.
+   */
   durationSumSeconds: number;
   durationCount: number;
 }
@@ -63,11 +66,15 @@ export const TOP_LANGUAGES = 20;
 @Injectable()
 export class JobsRepository {
   private readonly repo: Repository<TranscriptionJob>;
-  private readonly postgres: boolean;
+  private readonly dialect: Dialect;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly users: UsersRepository,
+  ) {
     this.repo = dataSource.getRepository(TranscriptionJob);
-    this.postgres = dataSource.options.type === 'postgres';
+    this.dialect = dialectOf(dataSource);
   }
 
   /** The job and its count in job_stats, in one transaction. */
@@ -158,9 +165,9 @@ export class JobsRepository {
     usage?: UsageCounter,
   ): Promise<boolean> {
     if (!from.length) return false;
-    const usageColumn = usage && this.column(User, usage);
-    return atomically(this.dataSource, function* (unit) {
-      const lock = unit.postgres ? ' FOR UPDATE' : '';
+    const { users, dialect } = this;
+    return this.uow.run(function* (unit) {
+      const lock = dialect.forUpdate;
       const [row] = yield* unit.read<RawJob>({
         sql: `SELECT ${RAW_JOB_COLUMNS} FROM "transcription_jobs" WHERE "id" = :id AND "user_id" = :userId${lock}`,
         params: { id, userId },
@@ -178,15 +185,7 @@ export class JobsRepository {
       yield* unit.write(
         statsDelta(userId, [before, -1], [{ ...before, status: to, detectedLanguage, completedAt }, +1]),
       );
-      if (usageColumn)
-        yield* unit.write(
-          unit.em
-            .createQueryBuilder()
-            .update(User)
-            // Usage is bookkeeping, not a change to the account: updated_at stays (as in UsageBuffer).
-            .set({ [usage]: () => `${usageColumn} + 1`, updatedAt: () => 'updated_at' })
-            .where('id = :userId', { userId }),
-        );
+      if (usage) yield* users.countUsage(unit, userId, usage);
       return true;
     });
   }
@@ -218,7 +217,10 @@ export class JobsRepository {
     }));
   }
 
-  /** The most frequent detected languages of the user's jobs (from job_stats; ties in the database's order of the codes). */
+  /**
+   * The most frequent detected languages of the user's jobs (from job_stats; ties in the database's order of the
+   * codes).
+   */
   async topLanguages(userId: string, limit = TOP_LANGUAGES): Promise<{ language: string; count: number }[]> {
     const rows = await this.statsRows(userId)
       .select('s.language', 'language')
@@ -256,13 +258,9 @@ export class JobsRepository {
     const qb = this.repo.createQueryBuilder('j').where('j.userId = :userId', { userId });
     if (filter.status) qb.andWhere('j.status = :status', { status: filter.status });
     if (filter.task) qb.andWhere('j.task = :task', { task: filter.task });
-    if (filter.since) qb.andWhere('j.createdAt >= :since', { since: toDbTime(filter.since, this.postgres) });
-    if (filter.until) qb.andWhere('j.createdAt < :until', { until: toDbTime(filter.until, this.postgres) });
+    if (filter.since) qb.andWhere('j.createdAt >= :since', { since: this.dialect.time(filter.since) });
+    if (filter.until) qb.andWhere('j.createdAt < :until', { until: this.dialect.time(filter.until) });
     return qb;
-  }
-
-  private column(entity: typeof User, property: string): string {
-    return this.dataSource.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName;
   }
 }
 

@@ -1,4 +1,3 @@
-import { AuthStateService } from '../sessions/auth-state.service';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { TranscriptionJob } from './entities/transcription-job.entity';
@@ -31,7 +30,6 @@ function job(overrides: Partial<TranscriptionJob> = {}): TranscriptionJob {
 
 describe(JobsService.name, () => {
   let sut: JobsService;
-  let state: { invalidateUser: jest.Mock };
   let repo: jest.Mocked<
     Pick<
       JobsRepository,
@@ -59,8 +57,7 @@ describe(JobsService.name, () => {
     };
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
-    state = { invalidateUser: jest.fn().mockResolvedValue(undefined) };
-    sut = new JobsService(repo as unknown as JobsRepository, clock, state as unknown as AuthStateService);
+    sut = new JobsService(repo as unknown as JobsRepository, clock);
   });
 
   describe('update', () => {
@@ -85,7 +82,6 @@ describe(JobsService.name, () => {
         new Date(NOW),
         'usageTranslations',
       );
-      expect(state.invalidateUser).toHaveBeenCalledWith('u1'); // the cached profile shows the new count
       expect(out).toMatchObject({ status: 'completed', transcript: 'hi', completed_at: '2025-06-01T12:00:00.000Z' });
     });
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuthStateService } from '../sessions/auth-state.service';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { uniqueViolation } from '../database/db-errors';
@@ -21,7 +20,6 @@ export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly clock: Clock,
-    private readonly state: AuthStateService,
   ) {}
 
   async create(userId: string, dto: CreateJobDto): Promise<JobDetailDto> {
@@ -93,7 +91,6 @@ export class JobsService {
       if (current === null) throw AppError.notFound('Job');
       throw this.transitionError(current, to);
     }
-    if (usage) await this.state.invalidateUser(userId); // the owner's usage counters (GET /auth/me) changed
     const updated = await this.jobs.findById(userId, job.id);
     if (!updated) throw AppError.notFound('Job'); // deleted right after the change
     return toJobDetail(updated);

@@ -1,7 +1,7 @@
 import { normalizeIp } from '@nestjs/throttler';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { UserSnapshot } from '../common/principal';
-import { Role } from '../users/users.enums';
+import { Role } from '../common/role';
 
 /** A user's effective windows: the admin-set overrides, else the role default (admins × multiplier). */
 export function resolveUserLimits(

@@ -9,7 +9,10 @@ export interface RateLimitRecord extends ThrottlerStorageRecord {
   resetAtMs: number;
 }
 
-/** Fixed-window semantics shared by both storages: every hit counts, a hit beyond `limit` is blocked until the window resets. */
+/**
+ * Fixed-window semantics shared by both storages: every hit counts, a hit beyond `limit` is blocked until the window
+ * resets.
+ */
 export function fixedWindowRecord(hits: number, msToExpire: number, limit: number, now: number): RateLimitRecord {
   const seconds = Math.max(1, Math.ceil(msToExpire / 1000));
   const isBlocked = hits > limit;

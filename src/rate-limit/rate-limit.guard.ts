@@ -51,7 +51,8 @@ function tightest(counted: Counted[]): Counted | undefined {
 }
 
 /**
- * The last step of the global RequestGuard (after authentication and roles, so it keys on the resolved user): per-identity
+ * The last step of the global RequestGuard (after authentication and roles, so it keys on the resolved user):
+ * per-identity
  * minute/hour/day windows through @nestjs/throttler, limits resolved per request (CONTRACT §9). It runs on
  * every Nest route unless `@SkipRateLimit()`, so no route can be forgotten. Headers are written before the
  * handler runs, so error responses of a limited route carry them too.
@@ -163,7 +164,8 @@ export class RateLimitGuard extends ThrottlerGuard {
         blockDuration,
         window.name,
       );
-      record = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 }; // resetAtMs: absent from other ThrottlerStorages
+      // resetAtMs: absent from other ThrottlerStorages
+      record = { ...raw, resetAtMs: raw.resetAtMs ?? this.clock.now() + raw.timeToExpire * 1000 };
     }
     const counted = { window: { ...window, limit }, record };
     state.counted.push(counted);

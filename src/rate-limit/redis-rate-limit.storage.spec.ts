@@ -176,13 +176,15 @@ describe('RedisRateLimitStorage when Redis fails', () => {
       { key: 'k:hour', ttlMs: 3_600_000, limit: 10 },
     ];
     expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1, 1]);
-    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, true]]); // the fallback stops there too
+    // the fallback stops there too
+    expect((await sut.incrementWindows(windows)).map((r) => [r.totalHits, r.isBlocked])).toEqual([[2, true]]);
     expect(stub.calls).toBe(1);
     expect(sut.degraded).toBe(true);
     expect(warn).toHaveBeenCalledTimes(1);
     stub.fail = false;
     clock.advance(1001);
-    expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1]); // the stub's Redis answers one window
+    // the stub's Redis answers one window
+    expect((await sut.incrementWindows(windows)).map((r) => r.totalHits)).toEqual([1]);
     expect(sut.degraded).toBe(false);
   });
 

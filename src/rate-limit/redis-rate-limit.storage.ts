@@ -70,8 +70,10 @@ export class RedisRateLimitStorage implements ThrottlerStorage, MultiWindowStora
     private readonly clock: Clock,
     private readonly prefix = 'voicegate:rl:',
   ) {
-    if (!(COMMAND in client)) client.defineCommand(COMMAND, { numberOfKeys: 1, lua: INCREMENT_LUA }); // EVALSHA, EVAL on NOSCRIPT
-    if (!(WINDOWS_COMMAND in client)) client.defineCommand(WINDOWS_COMMAND, { lua: INCREMENT_WINDOWS_LUA }); // key count per call
+    // EVALSHA, EVAL on NOSCRIPT
+    if (!(COMMAND in client)) client.defineCommand(COMMAND, { numberOfKeys: 1, lua: INCREMENT_LUA });
+    // key count per call
+    if (!(WINDOWS_COMMAND in client)) client.defineCommand(WINDOWS_COMMAND, { lua: INCREMENT_WINDOWS_LUA });
     this.client = client as ScriptedRedis;
   }
 

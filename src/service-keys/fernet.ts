@@ -11,7 +11,9 @@ const BLOCK = 16;
 const MAX_CLOCK_SKEW_SECONDS = 60;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]*={0,2}$/;
 
-/** A token that is malformed, tampered with, made with another key, or (with a TTL) expired. Deliberately says no more. */
+/**
+ * A token that is malformed, tampered with, made with another key, or (with a TTL) expired. Deliberately says no more.
+ */
 export class InvalidToken extends Error {
   constructor() {
     super('Invalid Fernet token');
@@ -175,7 +177,9 @@ export class MultiFernet {
     }
   }
 
-  /** Re-encrypts a token made with any of the keys under the first one, keeping its timestamp (as Python's `rotate`). */
+  /**
+   * Re-encrypts a token made with any of the keys under the first one, keeping its timestamp (as Python's `rotate`).
+   */
   rotate(token: string): string {
     const parts = parse(token);
     const plaintext = this.decryptWithAny(parts);

@@ -5,7 +5,9 @@ import { MultiFernet } from './fernet';
 export interface RotationOptions {
   /** Rows read and re-encrypted per transaction (default 500). */
   batchSize?: number;
-  /** Called after each committed batch; `done` counts rows looked at so far. Throwing stops the run (safe to re-run). */
+  /**
+   * Called after each committed batch; `done` counts rows looked at so far. Throwing stops the run (safe to re-run).
+   */
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuthStateService } from './auth-state.service';
 import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 @Module({
   controllers: [SessionsController],
-  providers: [SessionsService, AuthStateService],
-  exports: [SessionsService, AuthStateService],
+  providers: [SessionsService, SessionsRepository],
+  exports: [SessionsService, SessionsRepository],
 })
 export class SessionsModule {}

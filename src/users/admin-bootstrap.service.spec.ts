@@ -19,7 +19,7 @@ function setup(
 ) {
   const exists = [...(opts.exists ?? [false])];
   const users = {
-    repo: { exists: jest.fn(async () => exists.shift() ?? true) },
+    adminExists: jest.fn(async () => exists.shift() ?? true),
     create: jest.fn<Promise<unknown>, [CreateInput]>(
       opts.create ?? (async (input) => ({ user: { id: 'u1', ...input } as unknown as User, apiKey: 'tk_key' })),
     ),
@@ -79,7 +79,7 @@ describe('AdminBootstrapService', () => {
   it('NODE_ENV=test without ADMIN_* skips the check; the CLI can turn it off', async () => {
     for (const s of [setup({ env: 'test' }), setup({ disabled: true })]) {
       await s.sut.onApplicationBootstrap();
-      expect(s.users.repo.exists).not.toHaveBeenCalled();
+      expect(s.users.adminExists).not.toHaveBeenCalled();
     }
   });
 

@@ -65,7 +65,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   }
 
   adminExists(): Promise<boolean> {
-    return this.users.repo.exists({ where: { role: Role.Admin } });
+    return this.users.adminExists();
   }
 
   /** Creates the first admin when none exists (see class comment); never prints anything itself. */
@@ -102,7 +102,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
         };
       }
       if (err instanceof AppError && err.code === ErrorCode.ValidationFailed)
-        throw new Error(`The first admin from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: ${err.detail}`);
+        throw new Error(`The first admin from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD is not valid: ${err.detail}`, {
+          cause: err,
+        });
       throw err;
     }
   }

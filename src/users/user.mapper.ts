@@ -3,83 +3,17 @@ import { resolveUserLimits } from '../rate-limit/limits';
 import { User } from './entities/user.entity';
 import { Role } from './users.enums';
 
-export const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+import { iso } from '../common/iso';
 
-export interface PendingUsage {
-  totalRequests: number;
-}
+export { iso };
 
-type UserRow = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
-
-/** The contract's UserOut (CONTRACT §3). Never a hash or secret. */
-export function toUserOut(user: UserRow, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }) {
-  // A frozen row is the auth state's cached copy: its time-independent part is built once (8 ISO dates each time
-  // was a measurable share of GET /auth/me), the lock and the pending request count are applied per call.
-  const frozen = Object.isFrozen(user);
-  let out = frozen ? stableParts.get(user) : undefined;
-  if (!out) {
-    out = stableUserOut(user, config);
-    if (frozen) stableParts.set(user, out);
-  }
-  return {
-    ...out,
-    locked_until: activeLock(user),
-    usage: { ...out.usage, total_requests: user.usageTotalRequests + pending.totalRequests },
-  };
-}
-
-const stableParts = new WeakMap<object, ReturnType<typeof stableUserOut>>();
-
-/** The lockout's end while it lasts (ISO), else null: the one part of UserOut that changes with time alone. */
-const activeLock = (user: UserRow): string | null =>
-  user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? iso(user.lockedUntil) : null;
+export type UserRow = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
 
 /**
- * toUserOut as JSON text, the same bytes JSON.stringify would give: for a frozen (cached) row the JSON around the two
- * fields that change per call (locked_until, usage.total_requests) is built once, so GET /auth/me concatenates five
- * strings instead of building and serializing a 22-field object per request.
+ * The API's view of a user (UserOut). Never a hash or secret. `now` (epoch ms) decides whether a lockout is still
+ * on; `pendingRequests` are requests counted in memory and not yet written.
  */
-export function toUserOutJson(user: UserRow, config: AppConfig, pending: PendingUsage = { totalRequests: 0 }): string {
-  if (!Object.isFrozen(user)) return JSON.stringify(toUserOut(user, config, pending));
-  let parts = jsonParts.get(user);
-  if (!parts) jsonParts.set(user, (parts = splitUserOutJson(toUserOut(user, config))));
-  return (
-    parts[0] +
-    JSON.stringify(activeLock(user)) +
-    parts[1] +
-    (user.usageTotalRequests + pending.totalRequests) +
-    parts[2]
-  );
-}
-
-const jsonParts = new WeakMap<object, [string, string, string]>();
-
-/** UserOut's JSON cut where locked_until's and usage.total_requests's values go. */
-function splitUserOutJson(out: UserOut): [string, string, string] {
-  const parts: string[] = [];
-  let text = '{';
-  let comma = '';
-  for (const [key, value] of Object.entries(out)) {
-    text += `${comma}${JSON.stringify(key)}:`;
-    comma = ',';
-    if (key === 'locked_until') {
-      parts.push(text);
-      text = '';
-    } else if (key === 'usage') {
-      const { total_requests: _counted, ...rest } = value as UserOut['usage'];
-      parts.push(`${text}{"total_requests":`);
-      text =
-        Object.entries(rest)
-          .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
-          .join('') + '}';
-    } else text += JSON.stringify(value);
-  }
-  parts.push(text + '}');
-  if (parts.length !== 3) throw new Error('UserOut: locked_until must precede usage');
-  return parts as [string, string, string];
-}
-
-function stableUserOut(user: UserRow, config: AppConfig) {
+export function toUserOut(user: UserRow, config: AppConfig, now: number, pendingRequests = 0) {
   const limits = resolveUserLimits(config, user.role, {
     perMinute: user.rateLimitPerMinute,
     perHour: user.rateLimitPerHour,
@@ -96,7 +30,7 @@ function stableUserOut(user: UserRow, config: AppConfig) {
     is_verified: user.isVerified,
     is_suspended: user.isSuspended,
     suspended_reason: user.suspendedReason,
-    locked_until: null as string | null,
+    locked_until: user.lockedUntil && new Date(user.lockedUntil).getTime() > now ? iso(user.lockedUntil) : null,
     rate_limits: { per_minute: limits.perMinute, per_hour: limits.perHour, per_day: limits.perDay },
     rate_limit_overrides: {
       per_minute: user.rateLimitPerMinute,
@@ -104,7 +38,7 @@ function stableUserOut(user: UserRow, config: AppConfig) {
       per_day: user.rateLimitPerDay,
     },
     usage: {
-      total_requests: user.usageTotalRequests,
+      total_requests: user.usageTotalRequests + pendingRequests,
       transcriptions: user.usageTranscriptions,
       translations: user.usageTranslations,
       tts: user.usageTts,
@@ -131,9 +65,8 @@ const object = (properties: Record<string, object>) =>
   ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false }) as const;
 
 /**
- * UserOut as a JSON schema, for routes that answer with a UserOut object (PUT /auth/profile; GET /auth/me sends
- * toUserOutJson's text): Fastify compiles it into the route's serializer (fast-json-stringify: about half
- * JSON.stringify's time), and a field it does not list is never sent. A unit test holds it to toUserOut's shape.
+ * UserOut as a JSON schema: Fastify compiles it into the serializer of every route that answers with a user, and a
+ * field it does not list is never sent. A unit test holds it to toUserOut's shape.
  */
 export const USER_OUT_SCHEMA = object({
   id: str,

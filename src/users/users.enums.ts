@@ -1,4 +1,1 @@
-export enum Role {
-  Admin = 'admin',
-  User = 'user',
-}
+export { Role } from '../common/role';

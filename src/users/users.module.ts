@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '../sessions/sessions.module';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password/password-hasher.service';
-import { UsageBuffer } from './usage-buffer.service';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [SessionsModule],
-  providers: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService],
-  exports: [UsersService, PasswordHasher, UsageBuffer, AdminBootstrapService],
+  providers: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
+  exports: [UsersService, UsersRepository, PasswordHasher, AdminBootstrapService],
 })
 export class UsersModule {}

@@ -1,25 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource, Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '../api-keys/api-key.util';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
-import { toUserOut, toUserOutJson, UserOut } from './user.mapper';
-import { UsageBuffer } from './usage-buffer.service';
+import { UsersRepository } from './users.repository';
 import { Role } from './users.enums';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 // Pragmatic RFC 5321/5322 subset: one @, a dotted domain, no spaces or control characters.
 export const EMAIL_PATTERN =
-  /^[^\s@"<>()\[\]\\,;:\x00-\x1f]{1,64}@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+  // eslint-disable-next-line no-control-regex -- control characters are what the class excludes
+  /^[^\s@"<>()[\]\\,;:\x00-\x1f]{1,64}@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export interface NewUser {
   email: string;
@@ -34,27 +32,12 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
-  readonly repo: Repository<User>;
-
   constructor(
-    dataSource: DataSource,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
-    private readonly usage: UsageBuffer,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.repo = dataSource.getRepository(User);
-  }
-
-  toOut(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): UserOut {
-    return toUserOut(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
-  }
-
-  /** {@link toOut} as JSON text (see toUserOutJson). */
-  toOutJson(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): string {
-    return toUserOutJson(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
-  }
+  ) {}
 
   static normalizeEmail(email: string): string {
     return email.trim().toLowerCase();
@@ -83,7 +66,8 @@ export class UsersService {
 
     const key = generateApiKey();
     const now = this.clock.date();
-    const user = this.repo.create({
+    const user = Object.assign(new User(), {
+      id: randomUUID(),
       email,
       username: input.username,
       usernameCanonical: input.username.toLowerCase(),
@@ -96,13 +80,15 @@ export class UsersService {
       apiKeyCreatedAt: now,
       passwordChangedAt: now,
       settings: {},
+      createdAt: now,
+      updatedAt: now,
     });
     try {
-      await this.repo.insert(user);
+      await this.users.insert(user);
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }
-    const saved = await this.repo.findOneByOrFail({ id: user.id });
+    const saved = await this.getById(user.id);
     this.emit({
       type: SecurityEventType.UserRegistered,
       userId: saved.id,
@@ -115,12 +101,12 @@ export class UsersService {
 
   async assertAvailable(email: string | null, username: string | null, exceptId?: string): Promise<void> {
     if (username) {
-      const u = await this.repo.findOne({ where: { usernameCanonical: username.toLowerCase() }, select: { id: true } });
-      if (u && u.id !== exceptId) throw new AppError(ErrorCode.UsernameTaken, 'Username already registered');
+      const id = await this.users.idOfCanonicalUsername(username.toLowerCase());
+      if (id && id !== exceptId) throw new AppError(ErrorCode.UsernameTaken, 'Username already registered');
     }
     if (email) {
-      const e = await this.repo.findOne({ where: { email: UsersService.normalizeEmail(email) }, select: { id: true } });
-      if (e && e.id !== exceptId) throw new AppError(ErrorCode.EmailTaken, 'Email already registered');
+      const id = await this.users.idOfEmail(UsersService.normalizeEmail(email));
+      if (id && id !== exceptId) throw new AppError(ErrorCode.EmailTaken, 'Email already registered');
     }
   }
 
@@ -134,7 +120,7 @@ export class UsersService {
   }
 
   findById(id: string): Promise<User | null> {
-    return this.repo.findOneBy({ id });
+    return this.users.findById(id);
   }
 
   async getById(id: string): Promise<User> {
@@ -143,11 +129,15 @@ export class UsersService {
     return user;
   }
 
+  adminExists(): Promise<boolean> {
+    return this.users.anyAdmin();
+  }
+
   /** Login accepts username or email, case-insensitively. */
   findByLogin(login: string): Promise<User | null> {
     const v = login.trim().toLowerCase();
     if (!v || v.length > 254) return Promise.resolve(null);
-    return this.repo.findOne({ where: v.includes('@') ? { email: v } : { usernameCanonical: v } });
+    return v.includes('@') ? this.users.findByEmail(v) : this.users.findByCanonicalUsername(v);
   }
 
   emit(event: SecurityEventInput): void {

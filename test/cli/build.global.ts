@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..');
-/** Where a local run builds when dist/ is stale: inside the project so node_modules resolves, and never dist/ itself. */
+/**
+ * Where a local run builds when dist/ is stale: inside the project so node_modules resolves, and never dist/ itself.
+ */
 const PRIVATE_DIST = join(ROOT, 'test-output', 'cli-dist');
 
 function newestSource(dir: string): number {
@@ -45,7 +47,7 @@ function compileInto(dir: string): void {
     // tsc still emits when another file has a type error; only a missing output is fatal here.
     const out = String((err as { stdout?: Buffer }).stdout ?? '');
     if (!existsSync(join(dir, 'src', 'cli', 'main.js')))
-      throw new Error(`The CLI tests need a build and tsc failed:\n${out}`);
+      throw new Error(`The CLI tests need a build and tsc failed:\n${out}`, { cause: err });
     process.stderr.write(`[cli tests] tsc reported errors (output kept):\n${out.slice(0, 2000)}\n`);
   }
   copyWorkers(join(ROOT, 'src'), join(dir, 'src'));
@@ -88,6 +90,7 @@ export default async function globalSetup(): Promise<void> {
   } catch (err) {
     throw new Error(
       `PostgreSQL is required for the CLI tests (init-db and create-admin run on it too) and is not reachable at ${url}: ${(err as Error).message}`,
+      { cause: err },
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -6,7 +6,7 @@ import { AuditQueryService } from '../../src/audit/audit-query.service';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../../src/audit/audit.events';
 import { TranscriptionJob } from '../../src/jobs/entities/transcription-job.entity';
 import { JobStatus } from '../../src/jobs/jobs.enums';
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { User } from '../../src/users/entities/user.entity';
 import { Role } from '../../src/users/users.enums';
 import { createTestApp, TestApp } from '../app.factory';
@@ -91,11 +91,8 @@ describe('admin API: /auth/admin/users', () => {
       expect(routes.length).toBeGreaterThanOrEqual(ADMIN_ROUTES.length);
       for (const [method, path] of routes) {
         const url = fill(path);
-        const send = (headers: Record<string, string>) =>
-          (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)
-            [method](url)
-            .set(headers)
-            .send(bodyFor(path));
+        const http = t.http as unknown as Record<string, (u: string) => import('supertest').Test>;
+        const send = (headers: Record<string, string>) => http[method](url).set(headers).send(bodyFor(path));
         const anon = await send({});
         expect([method, path, anon.status]).toEqual([method, path, 401]);
         expect(anon.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -544,7 +541,7 @@ describe('admin API: /auth/admin/users', () => {
         .send({ rate_limits: { per_minute: 5, per_day: 1000 } })
         .expect(200);
       expect(set.body.rate_limits).toEqual({ per_minute: 5, per_hour: defaults.per_hour, per_day: 1000 });
-      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({
+      expect((await t.get(PrincipalCache).userState(u.id))?.snapshot.rateLimits).toEqual({
         perMinute: 5,
         perHour: null,
         perDay: 1000,
@@ -561,7 +558,7 @@ describe('admin API: /auth/admin/users', () => {
       });
       const all = await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: null }).expect(200);
       expect(all.body.rate_limits).toEqual(defaults);
-      expect((await t.get(AuthStateService).userState(u.id))?.snapshot.rateLimits).toEqual({
+      expect((await t.get(PrincipalCache).userState(u.id))?.snapshot.rateLimits).toEqual({
         perMinute: null,
         perHour: null,
         perDay: null,
@@ -644,7 +641,7 @@ describe('admin API: /auth/admin/users', () => {
       await me(u.auth).expect(200);
       // Suspended by a path that keeps sessions (e.g. another instance's write seen through invalidation).
       await t.dataSource.getRepository(User).update({ id: u.id }, { isSuspended: true });
-      await t.get(AuthStateService).invalidateUser(u.id);
+      await t.get(PrincipalCache).invalidateUser(u.id);
       expect((await me(u.auth).expect(403)).body.detail).toBe('Account suspended');
     });
 
@@ -972,7 +969,7 @@ describe('admin API: the last active admin', () => {
         { id: In([a.id, b.id]) },
         { role: Role.Admin, isActive: true, isSuspended: false, suspendedReason: null },
       );
-    for (const u of [a, b]) await t.get(AuthStateService).invalidateUser(u.id);
+    for (const u of [a, b]) await t.get(PrincipalCache).invalidateUser(u.id);
   };
 
   it.each([

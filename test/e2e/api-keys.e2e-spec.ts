@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { User } from '../../src/users/entities/user.entity';
-import { UsageBuffer } from '../../src/users/usage-buffer.service';
+import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser } from '../factories/user.factory';
 
@@ -80,7 +80,7 @@ describe('personal API keys (tk_…)', () => {
     const u = await createUser(t);
     await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(200);
     await t.dataSource.getRepository(User).update({ id: u.id }, { isSuspended: true });
-    await t.get(AuthStateService).invalidateUser(u.id);
+    await t.get(PrincipalCache).invalidateUser(u.id);
     expect((await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(403)).body.detail).toBe('Account suspended');
     const admin = await createAdmin(t);
     const me = await t.http.get('/auth/me').set('X-API-Key', admin.apiKey).expect(200);

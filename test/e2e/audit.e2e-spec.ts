@@ -37,7 +37,10 @@ type Row = {
 
 const UA = 'audit-e2e/1.0 (jest)';
 let seq = 0;
-/** Headers that make a request recognisable in the trail: its own request id, a user agent and (TRUST_PROXY on) a client IP. */
+/**
+ * Headers that make a request recognisable in the trail: its own request id, a user agent and (TRUST_PROXY on) a client
+ * IP.
+ */
 function from(ip = '198.51.100.7') {
   const requestId = `audit-${process.pid}-${++seq}-${randomUUID().slice(0, 8)}`;
   return { requestId, ip, headers: { 'User-Agent': UA, 'X-Request-Id': requestId, 'X-Forwarded-For': ip } };

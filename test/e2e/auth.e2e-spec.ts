@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { User } from '../../src/users/entities/user.entity';
 import { PasswordHasher } from '../../src/users/password/password-hasher.service';
 import { UsersService } from '../../src/users/users.service';
@@ -18,7 +18,7 @@ describe('accounts and authentication', () => {
 
   const setUser = async (id: string, changes: Partial<User>) => {
     await t.dataSource.getRepository(User).update({ id }, changes);
-    await t.get(AuthStateService).invalidateUser(id);
+    await t.get(PrincipalCache).invalidateUser(id);
   };
 
   describe("seed 000's curl sequence", () => {
@@ -64,14 +64,12 @@ describe('accounts and authentication', () => {
   describe("seed 002's Python client sequence", () => {
     it('POST /api/auth/login with the email, then Bearer on the API', async () => {
       // An account imported from the seed system (its password predates our common-password policy).
-      await t
-        .get(UsersService)
-        .create({
-          email: 'user@example.com'.replace('user', 'talk2me'),
-          username: 'talk2me',
-          password: 'password123',
-          skipPolicy: true,
-        });
+      await t.get(UsersService).create({
+        email: 'user@example.com'.replace('user', 'talk2me'),
+        username: 'talk2me',
+        password: 'password123',
+        skipPolicy: true,
+      });
       const response = await t.http
         .post('/api/auth/login')
         .send({ username: 'talk2me@example.com', password: 'password123' })
@@ -421,7 +419,7 @@ describe('accounts and authentication', () => {
     it("a deleted user's token and key → 401", async () => {
       const u = await createUser(t);
       await t.dataSource.getRepository(User).delete({ id: u.id });
-      await t.get(AuthStateService).invalidateUser(u.id);
+      await t.get(PrincipalCache).invalidateUser(u.id);
       await t.http.get('/auth/me').set(u.auth).expect(401);
       await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(401);
     });

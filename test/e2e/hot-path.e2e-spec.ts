@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
-import { AUTH_STATE_TTL_MS, AuthStateService } from '../../src/sessions/auth-state.service';
-import { UsageBuffer } from '../../src/users/usage-buffer.service';
+import { AUTH_STATE_TTL_MS, PrincipalCache } from '../../src/auth/credential/principal-cache';
+import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createUser, TestUser } from '../factories/user.factory';
@@ -57,8 +57,8 @@ describe('hot path: authenticated requests and the database', () => {
   const freshState = async (request: () => Promise<{ status: number }>, status: number) => {
     await t.get(UsageBuffer).flush();
     await t.get(SecurityEventWriter).flush();
-    await t.get(AuthStateService).invalidateUser(user.id);
-    await t.get(AuthStateService).invalidateSession(user.sessionId);
+    await t.get(PrincipalCache).invalidateUser(user.id);
+    await t.get(PrincipalCache).invalidateSession(user.sessionId);
     expect((await request()).status).toBe(status);
   };
 
@@ -114,7 +114,7 @@ describe('hot path: authenticated requests and the database', () => {
 
   it('a change is read once: after invalidateUser the next request reloads the user, the ones after do not', async () => {
     await freshState(() => noQueryRoute(user.auth), 422);
-    await t.get(AuthStateService).invalidateUser(user.id);
+    await t.get(PrincipalCache).invalidateUser(user.id);
     const result = await statementsDuring(() => times(10, () => noQueryRoute(user.auth), 422));
     expect(result.seen[0]).toMatch(/^SELECT\b[\s\S]*\bFROM "users"/);
     expectStatements(result, ['users', 'user_sessions'], 1);

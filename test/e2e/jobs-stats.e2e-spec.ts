@@ -98,7 +98,10 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
     };
   }
 
-  /** Per (status, task, language): the user's job_stats rows, and the same totals from the jobs (durations exact, in JS). */
+  /**
+   * Per (status, task, language): the user's job_stats rows, and the same totals from the jobs (durations exact, in
+   * JS).
+   */
   async function groups(userId: string) {
     const key = (status: string, task: string, language: string) => `${status}/${task}/${language}`;
     const fromJobs = new Map<string, { jobs: number; durations: number; duration_sum: number }>();
@@ -175,7 +178,8 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       const sorted = [...times].sort((a, b) => a - b);
       const mid = sorted[Math.floor(sorted.length / 2)];
       combos.push({ since: mid }, { until: mid }, { since: mid, status_filter: JobStatus.Completed });
-      if (sorted[0] < mid) combos.push({ since: sorted[0], until: mid, task: JobTask.Translate }); // until must be later than since
+      // until must be later than since
+      if (sorted[0] < mid) combos.push({ since: sorted[0], until: mid, task: JobTask.Translate });
     }
     for (const c of combos) {
       const since = c.since === undefined ? undefined : new Date(c.since);
@@ -481,7 +485,9 @@ describe('job statistics (job_stats) stay equal to the jobs', () => {
       };
     }
 
-    /** The plan of a statement, as text; on Postgres with fresh statistics and sequential scans off (the table is tiny). */
+    /**
+     * The plan of a statement, as text; on Postgres with fresh statistics and sequential scans off (the table is tiny).
+     */
     async function plan({ sql, params }: { sql: string; params: unknown[] }): Promise<string> {
       if (!postgres()) return JSON.stringify(await t.dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, params));
       const qr = t.dataSource.createQueryRunner();

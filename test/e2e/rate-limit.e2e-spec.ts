@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomInt, randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../../src/audit/audit.events';
-import { AuthStateService } from '../../src/sessions/auth-state.service';
+import { PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 
@@ -125,7 +125,7 @@ describe('rate limits (CONTRACT §9)', () => {
       `UPDATE users SET rate_limit_per_minute = 2, rate_limit_per_hour = 40 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`,
       [u.id],
     );
-    await t.get(AuthStateService).invalidateUser(u.id);
+    await t.get(PrincipalCache).invalidateUser(u.id);
     const res = await me(u).expect(200);
     expect(rl(res)).toMatchObject({ limit: '2', remaining: '0' });
     expect(res.headers['ratelimit-policy']).toBe(`"minute";q=2;w=60, "hour";q=40;w=3600, "day";q=5000;w=86400`);
@@ -172,7 +172,7 @@ describe('rate limits (CONTRACT §9)', () => {
       `UPDATE users SET rate_limit_per_hour = 7 WHERE id = ${t.driver === 'postgres' ? '$1' : '?'}`,
       [u.id],
     );
-    await t.get(AuthStateService).invalidateUser(u.id);
+    await t.get(PrincipalCache).invalidateUser(u.id);
     await exhaust(u, 4); // minute 1 left, hour 3 left → minute is tightest
     t.clock.advance(61_000);
     const res = await me(u).expect(200); // minute 4 left, hour 2 left

@@ -4,7 +4,8 @@ import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser } from '../factories/user.factory';
 
 /**
- * Response headers (issues #13, #14): OWASP's REST set on every JSON answer (`Cache-Control: no-store` included), helmet's
+ * Response headers (issues #13, #14): OWASP's REST set on every JSON answer (`Cache-Control: no-store` included),
+ * helmet's
  * document headers on the pages only, and CORS for exact origins only.
  */
 describe('security headers', () => {

@@ -47,7 +47,8 @@ export async function createUser(t: TestApp, overrides: UserOverrides = {}): Pro
   const { session, tokens } = await t
     .get(AuthService)
     .startSession(user, { ip: '127.0.0.1', userAgent: 'jest' }, { method: 'password', login: username });
-  recordSecret(password, apiKey, tokens.access_token, tokens.refresh_token); // looked for in logs and databases by the hygiene test
+  // looked for in logs and databases by the hygiene test
+  recordSecret(password, apiKey, tokens.access_token, tokens.refresh_token);
   return {
     id: user.id,
     email,

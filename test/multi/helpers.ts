@@ -15,7 +15,9 @@ export { freePort, SHARED_PG_URL };
  */
 
 export const ROOT = join(__dirname, '..', '..');
-/** The compiled service; VOICEGATE_DIST points at another build of the same tree (a private outDir while developing). */
+/**
+ * The compiled service; VOICEGATE_DIST points at another build of the same tree (a private outDir while developing).
+ */
 export const DIST = process.env.VOICEGATE_DIST ?? join(ROOT, 'dist');
 export const SERVICE = join(DIST, 'src', 'main.js');
 /** The shared Redis, on a database number of its own so these tests' keys never meet other suites' keys. */
@@ -200,7 +202,10 @@ export class ServiceProcess {
   }
 }
 
-/** `node dist/src/main.js` on a free port; resolves once GET /health answers (200, or any status with `acceptUnhealthy`). */
+/**
+ * `node dist/src/main.js` on a free port; resolves once GET /health answers (200, or any status with
+ * `acceptUnhealthy`).
+ */
 export async function startService(
   name: string,
   env: Record<string, string | undefined>,
@@ -259,8 +264,8 @@ export async function startTwo(
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers type their bodies
 export interface Res<T = any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   headers: Headers;
   body: T;
@@ -278,13 +283,13 @@ export interface ReqOptions {
 }
 
 /** One request with a hard timeout; a connection-level failure rejects (callers decide whether that is allowed). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers type their bodies
 export async function req<T = any>(
   base: string | ServiceProcess,
   method: string,
   path: string,
   opts: ReqOptions = {},
 ): Promise<Res<T>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const url = (typeof base === 'string' ? base : base.url) + path;
   const headers: Record<string, string> = { ...opts.headers };
   let body: string | undefined;
@@ -360,7 +365,8 @@ export async function sharedDatabase(
   return { url, query: queryOn(url), drop };
 }
 
-export type Query = <T = any>(sql: string, params?: unknown[]) => Promise<T[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Query = <T = any>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 /** A connection per query: nothing held open across a database restart. */
 export function queryOn(url: string): Query {
@@ -587,6 +593,7 @@ export class TcpProxy {
 
   static async create(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
     const { createServer: netServer, connect } = await import('node:net');
+    // eslint-disable-next-line prefer-const -- assigned once the server listens, read by its connection handler
     let proxy!: TcpProxy;
     const server = netServer((client) => {
       if (!proxy.open) return void client.destroy();

@@ -168,7 +168,7 @@ describe('PostgreSQL outage (private cluster)', () => {
     await Promise.all(Array.from({ length: POOL_SIZE + 2 }, () => req(app, 'GET', '/auth/sessions', { token })));
     pg.freeze();
     const settled: { status: number | string; at: number }[] = [];
-    let all: Promise<unknown>[] = [];
+    let all: Promise<unknown>[];
     const frozenAt = Date.now();
     let thawedAfter = Infinity;
     try {

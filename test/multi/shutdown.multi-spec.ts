@@ -79,7 +79,8 @@ describe('SIGTERM under load', () => {
 
   test('in-flight requests finish, new ones are refused, buffers are flushed, exit code 0', async () => {
     const user = await register(app, 'term');
-    // Logins that will be in flight at the signal: one per user (concurrent logins of one user count toward its lockout).
+    // Logins that will be in flight at the signal: one per user (concurrent logins of one user count toward its
+    // lockout).
     const others = await Promise.all(Array.from({ length: 4 }, () => register(app, 'slow')));
     const { access, sessionId } = await login(app, user.username);
     const startedAt = new Date();

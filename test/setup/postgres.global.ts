@@ -10,6 +10,7 @@ export default async function globalSetup(): Promise<void> {
   } catch (err) {
     throw new Error(
       `PostgreSQL is required for the e2e-postgres tests and is not reachable at ${url}: ${(err as Error).message}`,
+      { cause: err },
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -7,22 +7,22 @@ import { Principal } from '../../common/principal';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
-import { UsageBuffer } from '../../users/usage-buffer.service';
-import { AuthStateService, VerifiedCredential } from '../../sessions/auth-state.service';
-import { CredentialRequest, extractCredential, PresentedCredential } from '../credentials';
+import { CredentialRequest, extractCredential, PresentedCredential } from '../credential/extract-credential';
+import { PrincipalCache, VerifiedCredential } from '../credential/principal-cache';
+import { UsageBuffer } from '../credential/usage-buffer';
 
 type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknown };
 
 /**
  * Default-deny authentication (first of the global guards). Passport (jwt, api-key) is the authority on a
  * cache miss; a verified credential is then cached until it expires, and every request still resolves the
- * user and session through AuthStateService, whose invalidation keeps revocation immediate.
+ * user and session through the PrincipalCache, which drops what every committed change makes stale.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
   constructor(
     reflector: Reflector,
-    private readonly state: AuthStateService,
+    private readonly state: PrincipalCache,
     private readonly usage: UsageBuffer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly rateLimit?: RateLimitGuard,
@@ -44,7 +44,7 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
     try {
       const credential = extractCredential(req, this.config.allowApiKeyQuery);
       if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
-      const verified = this.state.getVerified(credential.value, req.raw.socket);
+      const verified = this.state.getVerified(credential.value);
       if (verified) {
         const resolved = this.state.resolve(verified);
         if (!(resolved instanceof Promise)) return this.admit(req, resolved);
@@ -62,7 +62,7 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
   private async verify(context: ExecutionContext, req: GuardedRequest, credential: PresentedCredential): Promise<true> {
     await super.canActivate(context);
     const verified = req.user as VerifiedCredential;
-    this.state.rememberVerified(credential.value, verified, req.raw.socket);
+    this.state.rememberVerified(credential.value, verified);
     return this.admit(req, await this.state.resolve(verified));
   }
 

@@ -6,11 +6,11 @@ import { Clock } from '../../common/clock';
 import { isUuid } from '../../common/pipes';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { VerifiedCredential } from '../../sessions/auth-state.service';
-import { CredentialRequest } from '../credentials';
+import { CredentialRequest } from '../credential/extract-credential';
+import { VerifiedCredential } from '../credential/principal-cache';
 import { issuedInThePast, JWT_KEY, TokenClaims } from '../token.service';
 
-/** Access tokens only; the algorithm is pinned and the secret is a KeyObject (~12 µs per verify, FIELD-NOTES). */
+/** Access tokens only; the algorithm is pinned and the secret is a KeyObject (see JWT_KEY). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(

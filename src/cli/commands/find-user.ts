@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { AUTH_STATE_TTL_MS } from '../../sessions/auth-state.service';
+import { AUTH_STATE_TTL_MS } from '../../auth/credential/principal-cache';
 import { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { CliError } from '../cli-error';

@@ -1,6 +1,5 @@
 import { AdminBootstrapService } from '../../users/admin-bootstrap.service';
-import { Role } from '../../users/users.enums';
-import { UsersService } from '../../users/users.service';
+import { UsersRepository } from '../../users/users.repository';
 import { CliGlobals, cliConfig, describeDatabase } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { Prompter } from '../prompter';
@@ -23,12 +22,9 @@ export async function initDb(opts: InitDbOptions, globals: CliGlobals): Promise<
     async (ctx) => {
       process.stderr.write('Schema is up to date.\n');
       if (!opts.addAdmin && (await ctx.get(AdminBootstrapService).adminExists())) {
-        const admins = await ctx
-          .get(UsersService)
-          .repo.find({ where: { role: Role.Admin }, order: { createdAt: 'ASC' }, take: 5, select: { username: true } });
-        const names = admins.map((a) => `"${a.username}"`).join(', ');
-        if (opts.json)
-          process.stdout.write(JSON.stringify({ created: false, admins: admins.map((a) => a.username) }) + '\n');
+        const admins = await ctx.get(UsersRepository).firstAdminNames(5);
+        const names = admins.map((a) => `"${a}"`).join(', ');
+        if (opts.json) process.stdout.write(JSON.stringify({ created: false, admins }) + '\n');
         else
           process.stdout.write(
             `An admin already exists (${names}); nothing changed. Use --add-admin to create another.\n`,

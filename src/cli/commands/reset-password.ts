@@ -1,12 +1,11 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../../audit/audit.events';
 import { Clock } from '../../common/clock';
-import { AuthStateService } from '../../sessions/auth-state.service';
 import { SessionsService } from '../../sessions/sessions.service';
 import { generatePassword } from '../../users/admin-bootstrap.service';
 import { PasswordHasher } from '../../users/password/password-hasher.service';
 import { checkPassword } from '../../users/password/password-policy';
-import { UsersService } from '../../users/users.service';
+import { UsersRepository } from '../../users/users.repository';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -45,13 +44,9 @@ export async function resetPassword(login: string, opts: ResetPasswordOptions, g
       }
     }
 
-    const users = ctx.get(UsersService);
-    await users.repo.update(
-      { id: user.id },
-      { hashedPassword: await ctx.get(PasswordHasher).hash(password), passwordChangedAt: ctx.get(Clock).date() },
-    );
+    const hashed = await ctx.get(PasswordHasher).hash(password);
+    await ctx.get(UsersRepository).setPassword(user.id, hashed, ctx.get(Clock).date());
     const ended = await ctx.get(SessionsService).revokeAll(user.id, 'password_reset');
-    await ctx.get(AuthStateService).invalidateUser(user.id);
     const event: SecurityEventInput = {
       type: SecurityEventType.PasswordReset,
       severity: 'warning',

@@ -1,13 +1,12 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../../audit/audit.events';
 import { Clock } from '../../common/clock';
-import { AuthStateService } from '../../sessions/auth-state.service';
-import { UsersService } from '../../users/users.service';
+import { UsersRepository } from '../../users/users.repository';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { findUser } from './find-user';
 
-/** Lifts a lockout (CONTRACT §4) and resets the failed-attempt count. */
+/** Lifts a lockout and resets the failed-attempt count. */
 export async function unlock(login: string, globals: CliGlobals): Promise<void> {
   const config = cliConfig();
   await withAppContext(config, globals, async (ctx) => {
@@ -17,8 +16,7 @@ export async function unlock(login: string, globals: CliGlobals): Promise<void> 
       process.stdout.write(`"${user.username}" is not locked; nothing changed.\n`);
       return;
     }
-    await ctx.get(UsersService).repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null });
-    await ctx.get(AuthStateService).invalidateUser(user.id);
+    await ctx.get(UsersRepository).update(user.id, { failedLoginAttempts: 0, lockedUntil: null });
     const event: SecurityEventInput = {
       type: SecurityEventType.AccountUnlocked,
       userId: user.id,

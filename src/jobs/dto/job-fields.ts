@@ -1,7 +1,9 @@
 import { isISO8601, ValidateBy } from 'class-validator';
 import { isUuid } from '../../common/pipes';
 
-/** Language codes as a speech engine reports them ("en", "pt-BR", Whisper's "english"); fits the varchar(16) columns. */
+/**
+ * Language codes as a speech engine reports them ("en", "pt-BR", Whisper's "english"); fits the varchar(16) columns.
+ */
 export const LANGUAGE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,15}$/;
 export const LANGUAGE_MESSAGE = 'must be a language code of 1-16 letters, digits, "-" or "_" (e.g. "en", "pt-BR")';
 

@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { atomically } from '../database/atomic-writes';
-import { AuthStateService } from '../sessions/auth-state.service';
-import { UserSession } from '../sessions/entities/user-session.entity';
-import { User } from './entities/user.entity';
-import { Clock } from '../common/clock';
+import { Clock } from '../../common/clock';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { SessionsRepository } from '../../sessions/sessions.repository';
+import { UsersRepository } from '../../users/users.repository';
+import { PrincipalCache } from './principal-cache';
 
 const FLUSH_EVERY_MS = 10_000;
 
@@ -26,8 +26,11 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
-    private readonly state: AuthStateService,
+    private readonly cache: PrincipalCache,
   ) {}
 
   onModuleInit(): void {
@@ -75,31 +78,14 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     this.apiKeyUsed = new Map();
     this.sessionActive = new Map();
     try {
-      await atomically(this.dataSource, function* ({ em, write }) {
-        const users = () => em.createQueryBuilder().update(User);
-        for (const [id, n] of requests)
-          yield* write(
-            users()
-              .set({ usageTotalRequests: () => `usage_total_requests + ${Number(n)}`, updatedAt: () => 'updated_at' })
-              .where('id = :id', { id }),
-          );
-        for (const [id, at] of apiKeyUsed)
-          yield* write(
-            users()
-              .set({ apiKeyLastUsedAt: new Date(at), updatedAt: () => 'updated_at' })
-              .where('id = :id', { id }),
-          );
-        for (const [id, at] of sessionActive)
-          yield* write(
-            em
-              .createQueryBuilder()
-              .update(UserSession)
-              .set({ lastActiveAt: new Date(at) })
-              .where('id = :id AND revoked_at IS NULL', { id }),
-          );
+      const { users, sessions } = this;
+      await this.uow.run(function* (unit) {
+        for (const [id, n] of requests) yield* users.addRequests(unit, id, n);
+        for (const [id, at] of apiKeyUsed) yield* users.touchApiKey(unit, id, new Date(at));
+        for (const [id, at] of sessionActive) yield* sessions.touch(unit, id, new Date(at));
       });
       // This instance's cached rows now lag the counts it wrote (other instances catch up within the state TTL).
-      this.state.forgetUsers(requests.keys());
+      this.cache.forgetUsers(requests.keys());
     } catch (err) {
       for (const [id, n] of requests) this.requests.set(id, (this.requests.get(id) ?? 0) + n);
       for (const [id, at] of apiKeyUsed) if (!this.apiKeyUsed.has(id)) this.apiKeyUsed.set(id, at);

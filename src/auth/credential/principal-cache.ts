@@ -1,13 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { hash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock';
-import { AppError, ErrorCode } from '../common/errors';
-import { Principal, UserSnapshot } from '../common/principal';
-import { RedisService } from '../redis/redis.service';
-import { UserSession } from './entities/user-session.entity';
-import { User } from '../users/entities/user.entity';
+import { Clock } from '../../common/clock';
+import { UserEvent } from '../../common/domain-events';
+import { AppError, ErrorCode } from '../../common/errors';
+import { Principal, UserSnapshot } from '../../common/principal';
+import { DomainEvent, UnitOfWork } from '../../database/unit-of-work';
+import { RedisService } from '../../redis/redis.service';
+import { SessionsRepository } from '../../sessions/sessions.repository';
+import { User } from '../../users/entities/user.entity';
+import { UsersRepository } from '../../users/users.repository';
 
 /** A user's row without its secrets: what GET /auth/me shows, cached beside the auth state. */
 export type UserProfile = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
@@ -19,71 +21,12 @@ export interface UserState {
   profile: Readonly<UserProfile>;
 }
 
-/** Every column but the password hash (the API key's hash is kept apart, never in the profile). */
-const STATE_COLUMNS = (() => {
-  const all: (keyof User)[] = [
-    'id',
-    'email',
-    'username',
-    'usernameCanonical',
-    'fullName',
-    'role',
-    'isActive',
-    'isVerified',
-    'isSuspended',
-    'suspendedReason',
-    'suspendedAt',
-    'apiKeyHash',
-    'apiKeyPrefix',
-    'apiKeyCreatedAt',
-    'apiKeyLastUsedAt',
-    'failedLoginAttempts',
-    'lastFailedLoginAt',
-    'lockedUntil',
-    'rateLimitPerMinute',
-    'rateLimitPerHour',
-    'rateLimitPerDay',
-    'usageTotalRequests',
-    'usageTranscriptions',
-    'usageTranslations',
-    'usageTts',
-    'settings',
-    'createdAt',
-    'updatedAt',
-    'lastLoginAt',
-    'passwordChangedAt',
-  ];
-  return Object.fromEntries(all.map((k) => [k, true])) as Record<keyof User, true>;
-})();
-
 /** Cached users are bounded by an estimate of their size (free-form settings can reach 16 KB each). */
 const USER_CACHE_BYTES = 64 * 1024 * 1024;
 const userStateSize = (s: UserState) => 1024 + (s.profile.settings ? JSON.stringify(s.profile.settings).length : 0);
 
 /** Verified credentials are cached under a digest of the credential, so no cache entry holds a token or API key. */
 const digest = (credential: string) => hash('sha256', credential, 'binary');
-
-/**
- * The digest of the credential each connection presented, so a keep-alive client sending the same token on every
- * request pays for one SHA-256 per connection instead of one per request (~5 µs in place: 4–5 % of GET /auth/me).
- * The token is then held as long as the connection that sent it is open. A connection that presents a second,
- * different credential (a proxy carrying many clients) is not memoized again: no request is compared with another
- * client's token more than once.
- */
-const presented = new WeakMap<object, { credential: string; key: string } | null>();
-
-function credentialKey(credential: string, connection?: object): string {
-  if (!connection) return digest(credential);
-  const last = presented.get(connection);
-  if (last === undefined) {
-    const key = digest(credential);
-    presented.set(connection, { credential, key });
-    return key;
-  }
-  if (last?.credential === credential) return last.key;
-  if (last) presented.set(connection, null);
-  return digest(credential);
-}
 
 interface SessionState {
   userId: string;
@@ -112,12 +55,14 @@ const CHANNEL = 'voicegate:invalidate';
 export const AUTH_STATE_TTL_MS = 5_000;
 
 /**
- * The hot path's memory: user and session state and verified credentials, with explicit invalidation
- * (local, and through Redis pub/sub to every instance). While Redis is configured but unreachable, user and
- * session state are read from the database on every request, so a revocation elsewhere is never missed.
+ * The hot path's memory: user and session state and verified credentials. It hears every committed domain event
+ * of a user, session or key and drops what the event is about, here and (through Redis pub/sub) on every
+ * instance, before the request that made the change answers: no feature has to tell it. While Redis is configured
+ * but unreachable, user and session state are read from the database on every request, so a revocation elsewhere
+ * is never missed.
  */
 @Injectable()
-export class AuthStateService implements OnModuleInit {
+export class PrincipalCache implements OnModuleInit {
   private readonly users = new LRUCache<string, UserState>({
     max: 50_000,
     maxSize: USER_CACHE_BYTES,
@@ -128,23 +73,39 @@ export class AuthStateService implements OnModuleInit {
   private readonly verified = new LRUCache<string, VerifiedCredential>({ max: 50_000 });
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly userRows: UsersRepository,
+    private readonly sessionRows: SessionsRepository,
     private readonly redis: RedisService,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.uow.onCommitted((event) => this.hear(event));
     await this.redis.subscribe(CHANNEL, (m) => this.apply(m));
     this.redis.onReconnect(() => this.clear());
+  }
+
+  /**
+   * What a committed event makes stale: the user it names (any event with a `user_id`: status, profile, key,
+   * counters), the session it names, and all of the user's sessions when they were revoked together or deleted.
+   */
+  private async hear(event: DomainEvent): Promise<void> {
+    const p = event.payload as { user_id?: unknown; session_id?: unknown };
+    if (typeof p.user_id === 'string') {
+      await this.invalidateUser(p.user_id);
+      if (event.name === UserEvent.SessionsRevoked || event.name === UserEvent.Deleted)
+        await this.invalidateUserSessions(p.user_id);
+    }
+    if (typeof p.session_id === 'string') await this.invalidateSession(p.session_id);
   }
 
   private get cacheUsable(): boolean {
     return !this.redis.enabled || this.redis.healthy;
   }
 
-  /** `connection`: the socket the credential came on (see {@link credentialKey}). */
-  getVerified(credential: string, connection?: object): VerifiedCredential | undefined {
-    const key = credentialKey(credential, connection);
+  getVerified(credential: string): VerifiedCredential | undefined {
+    const key = digest(credential);
     const v = this.verified.get(key);
     if (v?.exp !== undefined && v.exp * 1000 <= this.clock.now()) {
       this.verified.delete(key);
@@ -153,8 +114,8 @@ export class AuthStateService implements OnModuleInit {
     return v;
   }
 
-  rememberVerified(credential: string, v: VerifiedCredential, connection?: object): void {
-    this.verified.set(credentialKey(credential, connection), v);
+  rememberVerified(credential: string, v: VerifiedCredential): void {
+    this.verified.set(digest(credential), v);
   }
 
   private cachedUser(id: string): UserState | undefined {
@@ -177,7 +138,7 @@ export class AuthStateService implements OnModuleInit {
 
   private async loadUser(id: string): Promise<UserState | null> {
     const usable = this.cacheUsable;
-    const u = await this.dataSource.getRepository(User).findOne({ where: { id }, select: STATE_COLUMNS });
+    const u = await this.userRows.findWithoutPassword(id);
     if (!u) return null;
     const { apiKeyHash, hashedPassword: _none, ...profile } = u;
     const state: UserState = {
@@ -207,9 +168,7 @@ export class AuthStateService implements OnModuleInit {
 
   private async loadSession(id: string): Promise<SessionState | null> {
     const usable = this.cacheUsable;
-    const s = await this.dataSource
-      .getRepository(UserSession)
-      .findOne({ where: { id }, select: { id: true, userId: true, revokedAt: true, expiresAt: true } });
+    const s = await this.sessionRows.findState(id);
     if (!s) return null;
     const state = { userId: s.userId, revoked: !!s.revokedAt, expiresAt: new Date(s.expiresAt).getTime() };
     if (usable) this.sessions.set(id, state);
@@ -239,7 +198,7 @@ export class AuthStateService implements OnModuleInit {
       if (!user || user.apiKeyHash !== v.keyHash) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
     } else {
       if (!user) throw new AppError(ErrorCode.InvalidToken, 'User no longer exists');
-      // A suspended/inactive user's token says so (403), though suspension also ended its session (CONTRACT §4).
+      // A suspended/inactive user's token says so (403), though suspension also ended its session.
       assertUsable(user.snapshot);
       if (!session || session.userId !== user.snapshot.id || session.revoked || session.expiresAt <= this.clock.now())
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
@@ -248,10 +207,7 @@ export class AuthStateService implements OnModuleInit {
     return { user: user.snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via };
   }
 
-  /**
-   * Call after any change to a user's row that a request could see: status, role, limits, key, profile, usage
-   * counters, lockout, deletion. Every instance drops its copy (through Redis when configured).
-   */
+  /** Drops a user's cached state on every instance (through Redis when configured). */
   async invalidateUser(id: string): Promise<void> {
     this.apply(JSON.stringify({ k: 'u', id }));
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 'u', id }));
@@ -262,13 +218,13 @@ export class AuthStateService implements OnModuleInit {
     for (const id of ids) this.users.delete(id);
   }
 
-  /** Call after a session is revoked. */
+  /** Drops a session's cached state on every instance. */
   async invalidateSession(id: string): Promise<void> {
     this.apply(JSON.stringify({ k: 's', id }));
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 's', id }));
   }
 
-  /** Call after several (or all) of a user's sessions are revoked. */
+  /** Drops every cached session of a user on every instance. */
   async invalidateUserSessions(userId: string): Promise<void> {
     this.apply(JSON.stringify({ k: 'us', id: userId }));
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 'us', id: userId }));
@@ -294,7 +250,7 @@ export class AuthStateService implements OnModuleInit {
   }
 }
 
-/** 403 for accounts that exist but may not act (CONTRACT §2). */
+/** 403 for accounts that exist but may not act: suspended first, then inactive. */
 export function assertUsable(user: { isActive: boolean; isSuspended: boolean }): void {
   if (user.isSuspended) throw new AppError(ErrorCode.AccountSuspended, 'Account suspended');
   if (!user.isActive) throw new AppError(ErrorCode.InactiveUser, 'Inactive user');

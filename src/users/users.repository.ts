@@ -1,0 +1,434 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { Role } from '../common/role';
+import { ApiKeyEvent, UserEvent, UserEventPayload } from '../common/domain-events';
+import { dialectOf, Dialect } from '../database/dialect';
+import { DomainEvent, EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
+import { User } from './entities/user.entity';
+
+/** Every column but the password hash: the row the principal cache keeps. */
+const WITHOUT_PASSWORD = (() => {
+  const columns: (keyof User)[] = [
+    'id',
+    'email',
+    'username',
+    'usernameCanonical',
+    'fullName',
+    'role',
+    'isActive',
+    'isVerified',
+    'isSuspended',
+    'suspendedReason',
+    'suspendedAt',
+    'apiKeyHash',
+    'apiKeyPrefix',
+    'apiKeyCreatedAt',
+    'apiKeyLastUsedAt',
+    'failedLoginAttempts',
+    'lastFailedLoginAt',
+    'lockedUntil',
+    'rateLimitPerMinute',
+    'rateLimitPerHour',
+    'rateLimitPerDay',
+    'usageTotalRequests',
+    'usageTranscriptions',
+    'usageTranslations',
+    'usageTts',
+    'settings',
+    'createdAt',
+    'updatedAt',
+    'lastLoginAt',
+    'passwordChangedAt',
+  ];
+  return Object.fromEntries(columns.map((k) => [k, true])) as Record<keyof User, true>;
+})();
+
+/** What takes an account away from the active admins. */
+export type AdminRemoval = 'suspend' | 'deactivate' | 'demote' | 'delete';
+
+/** The result of a write that must leave an active admin: done, refused (the last one), or no such user. */
+export type GuardedResult = 'done' | 'last_admin' | 'not_found';
+
+/**
+ * Holds in the WHERE of a write that may take away an active admin: the target is no active admin, or another
+ * active admin remains. Evaluated by the write itself, so the check and the change are one statement.
+ */
+const KEEPS_AN_ACTIVE_ADMIN = `(NOT (role = '${Role.Admin}' AND is_active = TRUE AND is_suspended = FALSE)
+  OR (SELECT COUNT(*) FROM users admins WHERE admins.role = '${Role.Admin}' AND admins.is_active = TRUE
+  AND admins.is_suspended = FALSE AND admins.id <> :guardId) > 0)`;
+
+/** Serializes admin-removing writes on Postgres (any constant unique to this purpose). */
+const LAST_ADMIN_LOCK = 0x76_67_61_64;
+
+/** The users counters a job (or a request) adds to. */
+export type UsageCounter = 'usageTranscriptions' | 'usageTranslations' | 'usageTts';
+
+/** Account states, as SQL conditions on alias `u`; `:now` is the current time as stored. */
+export type UserStatusFilter = 'active' | 'inactive' | 'suspended' | 'locked' | 'unverified';
+const STATUS_SQL: Record<UserStatusFilter, string> = {
+  active: 'u.is_active = TRUE AND u.is_suspended = FALSE AND (u.locked_until IS NULL OR u.locked_until <= :now)',
+  inactive: 'u.is_active = FALSE',
+  suspended: 'u.is_suspended = TRUE',
+  locked: 'u.locked_until > :now',
+  unverified: 'u.is_verified = FALSE',
+};
+
+export type UserSortKey = 'createdAt' | 'usernameCanonical' | 'email' | 'lastLoginAt';
+
+export interface UserSearch {
+  search?: string;
+  role?: Role;
+  status?: UserStatusFilter;
+  sort: { column: UserSortKey; order: 'ASC' | 'DESC' };
+  page: number;
+  perPage: number;
+  now: Date;
+}
+
+export interface UserCounts {
+  total: number;
+  active: number;
+  inactive: number;
+  suspended: number;
+  locked: number;
+  unverified: number;
+  admin: number;
+  user: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const count = (v: unknown): number => Number(v ?? 0) || 0;
+
+/** Names of the changed columns, for `user.updated` (never a value). */
+const fieldsOf = (changes: Partial<User>) => Object.keys(changes).filter((k) => k !== 'hashedPassword');
+
+/**
+ * The users table: every query and write on it. Each write publishes its domain event in the unit that changes
+ * the row, so the principal cache and the outboxes hear of every change without the caller having to tell them.
+ */
+@Injectable()
+export class UsersRepository {
+  private readonly rows: Repository<User>;
+  private readonly dialect: Dialect;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+  ) {
+    this.rows = dataSource.getRepository(User);
+    this.dialect = dialectOf(dataSource);
+  }
+
+  // ---- reads
+
+  findById(id: string): Promise<User | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  /** The row without its password hash. */
+  findWithoutPassword(id: string): Promise<User | null> {
+    return this.rows.findOne({ where: { id }, select: WITHOUT_PASSWORD });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.rows.findOne({ where: { email } });
+  }
+
+  findByCanonicalUsername(username: string): Promise<User | null> {
+    return this.rows.findOne({ where: { usernameCanonical: username } });
+  }
+
+  async idOfCanonicalUsername(username: string): Promise<string | null> {
+    return (await this.rows.findOne({ where: { usernameCanonical: username }, select: { id: true } }))?.id ?? null;
+  }
+
+  async idOfEmail(email: string): Promise<string | null> {
+    return (await this.rows.findOne({ where: { email }, select: { id: true } }))?.id ?? null;
+  }
+
+  async idOfApiKeyHash(hash: string): Promise<string | null> {
+    return (await this.rows.findOne({ where: { apiKeyHash: hash }, select: { id: true } }))?.id ?? null;
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.rows.exists({ where: { id } });
+  }
+
+  anyAdmin(): Promise<boolean> {
+    return this.rows.exists({ where: { role: Role.Admin } });
+  }
+
+  async firstAdminNames(take: number): Promise<string[]> {
+    const rows = await this.rows.find({
+      where: { role: Role.Admin },
+      order: { createdAt: 'ASC' },
+      take,
+      select: { username: true },
+    });
+    return rows.map((r) => r.username);
+  }
+
+  lockout(id: string): Promise<Pick<User, 'id' | 'failedLoginAttempts' | 'lockedUntil'> | null> {
+    return this.rows.findOne({ where: { id }, select: { id: true, failedLoginAttempts: true, lockedUntil: true } });
+  }
+
+  /** One page of users matching the filter, and how many match. */
+  search(q: UserSearch): Promise<[User[], number]> {
+    const qb = this.rows.createQueryBuilder('u');
+    this.filter(qb, q);
+    // Never-signed-in users go last either way.
+    const nullsLast = q.sort.column === 'lastLoginAt' ? 'NULLS LAST' : undefined;
+    return qb
+      .orderBy(`u.${q.sort.column}`, q.sort.order, nullsLast)
+      .addOrderBy('u.id', 'ASC')
+      .skip((q.page - 1) * q.perPage)
+      .take(q.perPage)
+      .getManyAndCount();
+  }
+
+  private filter(qb: SelectQueryBuilder<User>, q: UserSearch): void {
+    if (q.search) {
+      const pattern = `%${escapeLike(q.search.toLowerCase())}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where("lower(u.email) LIKE lower(:pattern) ESCAPE '\\'")
+            .orWhere("lower(u.username) LIKE lower(:pattern) ESCAPE '\\'")
+            .orWhere("lower(u.full_name) LIKE lower(:pattern) ESCAPE '\\'"),
+        ),
+        { pattern },
+      );
+    }
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.status) qb.andWhere(`(${STATUS_SQL[q.status]})`, { now: this.dialect.time(q.now) });
+  }
+
+  /** Users per status and role, in one aggregate query. */
+  async counts(now: Date): Promise<UserCounts> {
+    const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+    const raw = await this.rows
+      .createQueryBuilder('u')
+      .select('COUNT(*)', 'total')
+      .addSelect(sum(STATUS_SQL.active), 'active')
+      .addSelect(sum(STATUS_SQL.inactive), 'inactive')
+      .addSelect(sum(STATUS_SQL.suspended), 'suspended')
+      .addSelect(sum(STATUS_SQL.locked), 'locked')
+      .addSelect(sum(STATUS_SQL.unverified), 'unverified')
+      .addSelect(sum(`u.role = '${Role.Admin}'`), 'admin')
+      .addSelect(sum(`u.role = '${Role.User}'`), 'user')
+      .setParameters({ now: this.dialect.time(now) })
+      .getRawOne<Record<keyof UserCounts, unknown>>();
+    return {
+      total: count(raw?.total),
+      active: count(raw?.active),
+      inactive: count(raw?.inactive),
+      suspended: count(raw?.suspended),
+      locked: count(raw?.locked),
+      unverified: count(raw?.unverified),
+      admin: count(raw?.admin),
+      user: count(raw?.user),
+    };
+  }
+
+  // ---- writes
+
+  /** A new user (its id, timestamps and key already set); a taken email or username fails on the unique index. */
+  insert(user: User): Promise<void> {
+    return this.uow.run(function* (unit) {
+      yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user).updateEntity(false));
+      yield* unit.publish(userEvent(UserEvent.Created, user.id));
+    });
+  }
+
+  /**
+   * Changes columns of a user; returns whether the user exists. Publishes `user.updated` with the changed fields
+   * (and `user.email_changed` when the email is among them).
+   */
+  update(id: string, changes: Partial<User>): Promise<boolean> {
+    return this.uow.run(function* (unit) {
+      if (!(yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }))))
+        return false;
+      yield* publishChanges(unit, id, changes);
+      return true;
+    });
+  }
+
+  /** A new password hash (and what else the rule changes with it: the lockout, for a reset). */
+  setPassword(id: string, hashedPassword: string, at: Date, changes: Partial<User> = {}): Promise<boolean> {
+    return this.uow.run(function* (unit) {
+      const set = { ...changes, hashedPassword, passwordChangedAt: at };
+      if (!(yield* unit.write(unit.em.createQueryBuilder().update(User).set(set).where('id = :id', { id }))))
+        return false;
+      yield* unit.publish(userEvent(UserEvent.PasswordChanged, id));
+      if (Object.keys(changes).length) yield* unit.publish(userEvent(UserEvent.Updated, id, fieldsOf(changes)));
+      return true;
+    });
+  }
+
+  /** A stronger hash of the same password: nothing a reader can see changes, so no event. */
+  async rehash(id: string, hashedPassword: string): Promise<void> {
+    await this.rows.update({ id }, { hashedPassword, updatedAt: () => 'updated_at' });
+  }
+
+  /** Replaces the personal API key: the old one is revoked, the new one created, in one unit. */
+  replaceApiKey(id: string, key: { hash: string; prefix: string }, at: Date): Promise<boolean> {
+    return this.uow.run(function* (unit) {
+      const [old] = yield* unit.read<{ api_key_prefix: string | null }>({
+        sql: 'SELECT api_key_prefix FROM users WHERE id = :id',
+        params: { id },
+      });
+      if (!old) return false;
+      yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(User)
+          .set({ apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: at, apiKeyLastUsedAt: null })
+          .where('id = :id', { id }),
+      );
+      if (old.api_key_prefix) yield* unit.publish(apiKeyEvent(ApiKeyEvent.Revoked, id, old.api_key_prefix));
+      yield* unit.publish(apiKeyEvent(ApiKeyEvent.Created, id, key.prefix));
+      return true;
+    });
+  }
+
+  /**
+   * Reserves one sign-in attempt under the lockout rule, as one conditional UPDATE: refused (false) while the
+   * account is locked; an expired lock starts a new count; reaching `max` attempts sets the lock. N parallel
+   * attempts therefore evaluate at most the limit.
+   */
+  async reserveLoginAttempt(id: string, now: Date, lockUntil: Date, max: number): Promise<boolean> {
+    const t = (d: Date) => this.dialect.time(d);
+    const res = await this.rows
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        failedLoginAttempts: () =>
+          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
+        lockedUntil: () =>
+          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL ' +
+          'WHEN failed_login_attempts + 1 >= :max THEN :lockUntil ELSE locked_until END',
+        updatedAt: () => 'updated_at',
+      })
+      .where('id = :id AND (locked_until IS NULL OR locked_until <= :now)')
+      .setParameters({ id, now: t(now), lockUntil: t(lockUntil), max })
+      .execute();
+    return !!res.affected;
+  }
+
+  /**
+   * A wrong password: stamps the failure and returns the lockout state it left; publishes `user.locked` when the
+   * attempt reached the limit (the reservation set the lock).
+   */
+  recordFailedLogin(id: string, now: Date, max: number): Promise<{ attempts: number; lockedUntil: Date | null }> {
+    const dialect = this.dialect;
+    return this.uow.run(function* (unit) {
+      yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(User)
+          .set({ lastFailedLoginAt: now, updatedAt: () => 'updated_at' })
+          .where('id = :id', { id }),
+      );
+      const [row] = yield* unit.read<{ failed_login_attempts: number; locked_until: Date | string | null }>({
+        sql: 'SELECT failed_login_attempts, locked_until FROM users WHERE id = :id',
+        params: { id },
+      });
+      const attempts = Number(row?.failed_login_attempts ?? 0);
+      const lockedUntil = row?.locked_until ? dialect.readTime(row.locked_until) : null;
+      if (attempts >= max && lockedUntil)
+        yield* unit.publish(userEvent(UserEvent.Locked, id, ['failedLoginAttempts', 'lockedUntil']));
+      return { attempts, lockedUntil };
+    });
+  }
+
+  /** A password sign-in: the failed count and lock are cleared and the sign-in time kept. */
+  recordSignIn(id: string, at: Date): Promise<void> {
+    return this.uow.run(function* (unit) {
+      yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(User)
+          .set({ failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: at })
+          .where('id = :id', { id }),
+      );
+      yield* unit.publish(userEvent(UserEvent.SignedIn, id));
+    });
+  }
+
+  /**
+   * Applies `changes` unless it would leave no active admin (see KEEPS_AN_ACTIVE_ADMIN); `delete` removes the row.
+   * SQLite runs one statement at a time, so the conditional write alone is atomic; on Postgres two such writes could
+   * each still see the other's admin (READ COMMITTED), so they take one transaction-scoped lock first.
+   */
+  guarded(id: string, what: AdminRemoval, changes: Partial<User> = {}): Promise<GuardedResult> {
+    return this.uow.run(function* (unit) {
+      if (unit.postgres)
+        yield* unit.read({ sql: 'SELECT pg_advisory_xact_lock(:key)', params: { key: LAST_ADMIN_LOCK } });
+      const qb =
+        what === 'delete'
+          ? unit.em.createQueryBuilder().delete().from(User)
+          : unit.em.createQueryBuilder().update(User).set(changes);
+      const written = yield* unit.write(qb.where('id = :id', { id }).andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }));
+      if (!written) {
+        const [found] = yield* unit.read({ sql: 'SELECT 1 AS found FROM users WHERE id = :id', params: { id } });
+        return found ? 'last_admin' : 'not_found';
+      }
+      if (what === 'delete') yield* unit.publish(userEvent(UserEvent.Deleted, id));
+      else yield* publishChanges(unit, id, changes);
+      return 'done';
+    });
+  }
+
+  /** Steps that add one to a usage counter, inside the caller's unit (a job that completes). */
+  *countUsage(unit: EventUnit, id: string, counter: UsageCounter): UnitSteps<void> {
+    const column = this.rows.metadata.findColumnWithPropertyName(counter)!.databaseName;
+    yield* unit.write(
+      unit.em
+        .createQueryBuilder()
+        .update(User)
+        // Usage is bookkeeping, not a change to the account: updated_at stays.
+        .set({ [counter]: () => `${column} + 1`, updatedAt: () => 'updated_at' })
+        .where('id = :id', { id }),
+    );
+    yield* unit.publish(userEvent(UserEvent.UsageCounted, id, [counter]));
+  }
+
+  /** Steps that add buffered request counts and API-key use stamps (the caller's unit; no event: see UsageBuffer). */
+  *addRequests(unit: EventUnit, id: string, requests: number): UnitSteps<void> {
+    yield* unit.write(
+      unit.em
+        .createQueryBuilder()
+        .update(User)
+        .set({ usageTotalRequests: () => `usage_total_requests + ${Number(requests)}`, updatedAt: () => 'updated_at' })
+        .where('id = :id', { id }),
+    );
+  }
+
+  *touchApiKey(unit: EventUnit, id: string, at: Date): UnitSteps<void> {
+    yield* unit.write(
+      unit.em
+        .createQueryBuilder()
+        .update(User)
+        .set({ apiKeyLastUsedAt: at, updatedAt: () => 'updated_at' })
+        .where('id = :id', { id }),
+    );
+  }
+}
+
+function userEvent(name: string, userId: string, fields?: string[]): DomainEvent<UserEventPayload> {
+  return { name, payload: fields ? { user_id: userId, fields } : { user_id: userId } };
+}
+
+function apiKeyEvent(name: string, userId: string, prefix: string): DomainEvent {
+  return { name, payload: { user_id: userId, key_id: null, key_prefix: prefix } };
+}
+
+/** The events a change of columns publishes: suspension, email, or else a plain update. */
+function* publishChanges(unit: EventUnit, id: string, changes: Partial<User>): UnitSteps<void> {
+  if (changes.isSuspended === true) yield* unit.publish(userEvent(UserEvent.Suspended, id));
+  else if (changes.isSuspended === false) yield* unit.publish(userEvent(UserEvent.Unsuspended, id));
+  else {
+    if (changes.email !== undefined) yield* unit.publish(userEvent(UserEvent.EmailChanged, id));
+    yield* unit.publish(userEvent(UserEvent.Updated, id, fieldsOf(changes)));
+  }
+}
