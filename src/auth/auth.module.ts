@@ -48,7 +48,8 @@ import { JWT_KEY, TokenService } from './token.service';
     AuthenticationGuard,
     RolesGuard,
     // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
-    { provide: APP_GUARD, useClass: RequestGuard },
+    RequestGuard,
+    { provide: APP_GUARD, useExisting: RequestGuard },
   ],
   exports: [AuthService, TokenService, UsersModule, SessionsModule],
 })

@@ -22,6 +22,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string[];
   corsOrigins: string[];
   bodyLimit: number;
+  /** Body limit of the one route transcripts arrive on (PATCH /jobs/{id}). */
+  transcriptBodyLimit: number;
   database: DatabaseConfig;
   redisUrl?: string;
   migrationsRun: boolean;
@@ -191,6 +193,7 @@ export function loadConfig(
       .map((o) => o.trim())
       .filter(Boolean),
     bodyLimit: env.BODY_LIMIT_BYTES,
+    transcriptBodyLimit: env.TRANSCRIPT_BODY_LIMIT_BYTES,
     database,
     redisUrl: env.REDIS_URL,
     migrationsRun: env.MIGRATIONS_RUN,

@@ -217,9 +217,15 @@ export class EnvironmentVariables {
   @Min(0)
   AUDIT_RETENTION_DAYS = 365;
 
-  /** Largest accepted request body in bytes (transcripts can be a few MB). */
+  /** Largest accepted request body in bytes on every route but PATCH /jobs/{id} (auth, profile, admin, …). */
   @Transform(toInt)
   @IsInt()
   @Min(1024)
-  BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+  BODY_LIMIT_BYTES = 64 * 1024;
+
+  /** Largest accepted request body in bytes on PATCH /jobs/{id}, where transcripts arrive. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  TRANSCRIPT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 }
