@@ -57,6 +57,7 @@ export class AuthService {
     meta: Partial<RequestMetadata>,
     method: CredentialMethod,
   ): Promise<User> {
+    this.hasher.assertCapacity(); // refused before the attempt counts toward the lockout
     const user = await this.users.findByLogin(login);
     if (!user) {
       await this.hasher.verifyDummy(password);

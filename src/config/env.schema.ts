@@ -228,4 +228,17 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   TRANSCRIPT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** Password hashing threads (0: one fewer than the CPU cores, at least 1, so a core is left to the event loop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  PASSWORD_HASH_THREADS = 0;
+
+  /** Password checks and hashes in progress (running and queued) per instance; past it: 503 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PASSWORD_HASH_MAX_PENDING = 16;
 }
