@@ -137,11 +137,11 @@ export class AuthService {
       throw this.invalidCredentials(method);
     }
 
-    await this.users.repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now });
-    await this.state.invalidateUser(user.id);
+    // A refused login (suspended, inactive) neither resets the failure count nor records a login.
     try {
       assertUsable(user);
     } catch (err) {
+      await this.state.invalidateUser(user.id); // the attempt counted
       await this.recordAttempt({
         userId: user.id,
         usernameAttempted: login,
@@ -152,6 +152,8 @@ export class AuthService {
       });
       throw err;
     }
+    await this.users.repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now });
+    await this.state.invalidateUser(user.id);
     // The row as it is now, only while it still holds the hash just verified (a password change may have landed).
     const current = await this.users.repo.findOneBy({ id: user.id, hashedPassword: user.hashedPassword });
     if (!current) throw this.invalidCredentials(method);

@@ -1,3 +1,4 @@
+import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createUser } from '../factories/user.factory';
 
@@ -21,5 +22,24 @@ describe('security round two', () => {
       await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(200);
       await t.http.get('/auth/me').set(u.auth).expect(200);
     });
+  });
+
+  describe('a refused login does not update the account', () => {
+    it.each([
+      ['suspended', { isSuspended: true }, 403, 'ACCOUNT_SUSPENDED'],
+      ['inactive', { isActive: false }, 403, 'INACTIVE_USER'],
+    ] as const)(
+      '%s user with the right password: the failures are not reset, no last_login_at',
+      async (_n, flags, status, code) => {
+        const u = await createUser(t);
+        const users = t.dataSource.getRepository(User);
+        await users.update({ id: u.id }, { ...flags, failedLoginAttempts: 2, lastLoginAt: null });
+        const res = await t.http.post('/auth/login').send({ username: u.username, password: u.password });
+        expect([res.status, res.body.code]).toEqual([status, code]);
+        const row = await users.findOneByOrFail({ id: u.id });
+        expect(row.lastLoginAt).toBeNull();
+        expect(row.failedLoginAttempts).toBe(3); // the refused attempt counts like any other
+      },
+    );
   });
 });
