@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createUser } from '../factories/user.factory';
@@ -41,5 +42,16 @@ describe('security round two', () => {
         expect(row.failedLoginAttempts).toBe(3); // the refused attempt counts like any other
       },
     );
+  });
+
+  describe('the access log redacts query credentials however their name is spelled', () => {
+    it.each(['api%5Fkey', '%61pi_key', 'api_key'])('?%s=tk_… authenticates and the key is not logged', async (name) => {
+      const u = await createUser(t);
+      await t.http.get(`/auth/me?${name}=${encodeURIComponent(u.apiKey)}`).expect(200);
+      await new Promise((r) => setTimeout(r, 200)); // the log stream is asynchronous
+      const log = readFileSync(t.logFile, 'utf8');
+      expect(log).toContain(`${name}=[REDACTED]`);
+      expect(log).not.toContain(u.apiKey);
+    });
   });
 });
