@@ -17,7 +17,17 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SAME_TIME = ['health', 'me-jwt', 'me-apikey'];
-const ALL_SCENARIOS = ['bare', 'health', 'me-jwt', 'me-apikey', 'jobs-list', 'jobs-stats', 'login', 'refresh'];
+const ALL_SCENARIOS = [
+  'bare',
+  'health',
+  'me-jwt',
+  'me-apikey',
+  'jobs-list',
+  'jobs-stats',
+  'login',
+  'refresh',
+  'hash-storm',
+];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -33,6 +43,7 @@ const HELP = `Usage: npm run bench -- [options]
   --jobs N                 jobs seeded for the big jobs user (default 100000; the small one has 1000)
   --login-connections N    concurrent logins in the login scenario (default 4)
   --probe-rate N           req/s of the me-jwt latency probe beside the login load (default 200)
+  --storm-connections N    concurrent anonymous registrations (each from its own address) in hash-storm (default 64)
   --soak [N]               instead of the scenarios: N authenticated requests (default 1000000), RSS before/after
   --entry FILE             benchmark another build of the service (default dist/src/main.js; implies --no-build)
   --no-pin                 do not pin the server and the load generator to separate cores
@@ -60,6 +71,7 @@ const { values: args } = parseArgs({
     jobs: { type: 'string', default: '100000' },
     'login-connections': { type: 'string', default: '4' },
     'probe-rate': { type: 'string', default: '200' },
+    'storm-connections': { type: 'string', default: '64' },
     soak: { type: 'boolean', default: false },
     entry: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
@@ -99,6 +111,7 @@ const opts = {
   smallJobs: 1000,
   loginConnections: int('login-connections'),
   probeRate: int('probe-rate'),
+  stormConnections: int('storm-connections'),
   soak: args.soak ? Number(process.argv[process.argv.indexOf('--soak') + 1]) || 1_000_000 : 0,
   pin: !args['no-pin'],
   save: !args['no-save'],
@@ -260,7 +273,18 @@ for (const sig of ['SIGINT', 'SIGTERM'])
 /** One autocannon run; latencies are recorded by us (float ms) as well as by autocannon (integer ms). */
 function cannon(
   url,
-  { duration, connections, method = 'GET', headers = {}, body, amount, connectionRate, onBody, timeout = 30 },
+  {
+    duration,
+    connections,
+    method = 'GET',
+    headers = {},
+    body,
+    amount,
+    connectionRate,
+    onBody,
+    setupRequest,
+    timeout = 30,
+  },
 ) {
   const rec = new Recorder();
   const started = performance.now();
@@ -275,7 +299,10 @@ function cannon(
         ...(amount ? { amount } : { duration }),
         connectionRate,
         timeout,
-        requests: onBody ? [{ onResponse: (status, resBody) => onBody(status, resBody) }] : undefined,
+        requests:
+          onBody || setupRequest
+            ? [{ setupRequest, onResponse: onBody ? (status, resBody) => onBody(status, resBody) : undefined }]
+            : undefined,
         setupClient: (client) => {
           client.on('response', (status, _bytes, ms) => rec.add(ms, status));
         },
@@ -531,6 +558,7 @@ function serviceEnv(port, db) {
         )
       : {}),
     BCRYPT_ROUNDS: '12',
+    TRUST_PROXY: 'true', // hash-storm sends each registration from its own address
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
   };
@@ -697,6 +725,7 @@ async function main() {
       scenarios.push(login);
     }
     if (selected.has('refresh')) scenarios.push(await refreshScenario(base, pid, login?.refreshTokens ?? []));
+    if (selected.has('hash-storm')) scenarios.push(hashStormScenario(base, pid, me));
 
     // Warm every scenario, then interleave the rounds, so a noisy neighbour biases no scenario against another.
     if (opts.warmup)
@@ -746,7 +775,7 @@ async function main() {
     Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])),
   );
   for (const [name, s] of Object.entries(results.scenarios)) {
-    if (!bareResult || s.skipped || name === 'bare' || name === 'login') continue; // login's yardstick is bcrypt, not bare
+    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm') continue; // their yardstick is bcrypt, not bare
     s.rps_vs_bare = round(s.rps / bareResult.rps, 3);
     s.p99_vs_bare = round(s.p99 / bareResult.p99, 2);
     if (s.cpu_us_per_req && bareResult.cpu_us_per_req)
@@ -916,6 +945,94 @@ async function loginScenario(base, pid, me) {
   };
 }
 
+/**
+ * A storm of anonymous registrations (each request from its own X-Forwarded-For address, so per-IP limits do not
+ * hold it back): the bcrypt work they ask for, and beside them a /health probe and a cached me-jwt probe, against
+ * the same probes on an idle server. Both probes must stay fast: the pool leaves a core to the event loop and work
+ * beyond its queue is refused (503) instead of waiting.
+ */
+function hashStormScenario(base, pid, me) {
+  const statuses = {};
+  let seq = 0;
+  const storm = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: opts.stormConnections,
+    timeout: 60,
+    setupRequest: (req) => {
+      const n = `${process.pid.toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
+      const ip = `10.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`;
+      return {
+        ...req,
+        headers: { ...req.headers, 'x-forwarded-for': ip },
+        body: JSON.stringify({ username: `storm_${n}`, email: `storm_${n}@example.com`, password: `Storm-${n}-pw` }),
+      };
+    },
+    onBody: (status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    },
+  };
+  const rate = Math.max(1, Math.round(opts.probeRate / 4));
+  const probe = (path, headers = {}) =>
+    cannon(`${base}${path}`, { headers, connections: 4, connectionRate: rate, duration: opts.duration });
+  const meHeaders = { authorization: `Bearer ${me.access}` };
+  return {
+    name: 'hash-storm',
+    warm: async () => {
+      await cannon(`${base}/auth/register`, { ...storm, duration: Math.max(opts.warmup, 3) });
+      await settle(pid());
+    },
+    async measure() {
+      for (const k of Object.keys(statuses)) delete statuses[k];
+      const healthIdle = summarize(await probe('/health'));
+      const meIdle = summarize(await probe('/auth/me', meHeaders));
+      const c0 = cpuUs(pid());
+      const [load, health, meDuring] = await Promise.all([
+        cannon(`${base}/auth/register`, { ...storm, duration: opts.duration }),
+        probe('/health'),
+        probe('/auth/me', meHeaders),
+      ]);
+      const c1 = cpuUs(pid());
+      const r = summarize(load);
+      const seconds = load.seconds;
+      const rssMb = mb(rssKb(pid()));
+      await settle(pid());
+      const counts = { ...statuses };
+      return {
+        ...r,
+        rssMb,
+        cpuUsPerReq: c0 === null || c1 === null || !r.requests ? null : (c1 - c0) / r.requests,
+        registered: (counts[201] ?? 0) / seconds,
+        refused: (counts[503] ?? 0) / seconds,
+        other: Object.entries(counts)
+          .filter(([k]) => k !== '201' && k !== '503')
+          .reduce((n, [, v]) => n + v, 0),
+        healthIdleP99: healthIdle.p99,
+        healthP99: summarize(health).p99,
+        meIdleP99: meIdle.p99,
+        meP99: summarize(meDuring).p99,
+        probeErrors: summarize(health).errors + summarize(meDuring).errors,
+      };
+    },
+    describe: (r) =>
+      `${r.registered.toFixed(2)} registered/s, ${r.refused.toFixed(1)} refused/s; /health p99 ${r.healthIdleP99?.toFixed(2)} → ` +
+      `${r.healthP99?.toFixed(2)} ms, me-jwt p99 ${r.meIdleP99?.toFixed(2)} → ${r.meP99?.toFixed(2)} ms`,
+    finish(agg, rounds) {
+      const m = (k) => median(rounds.map((x) => x[k]));
+      return {
+        ...agg,
+        connections: opts.stormConnections,
+        registered_per_s: round(m('registered'), 2),
+        refused_503_per_s: round(m('refused'), 2),
+        other_statuses: rounds.reduce((n, x) => n + x.other, 0),
+        health: { idle_p99: round(m('healthIdleP99'), 3), storm_p99: round(m('healthP99'), 3) },
+        me: { idle_p99: round(m('meIdleP99'), 3), storm_p99: round(m('meP99'), 3) },
+        probe_errors: rounds.reduce((n, x) => n + x.probeErrors, 0),
+      };
+    },
+  };
+}
+
 /** Waits until the server stops using CPU (abandoned requests finished), at most 60 s. */
 async function settle(pid) {
   const deadline = Date.now() + 60_000;
@@ -1076,7 +1193,7 @@ function table(report) {
     'RSS MB',
   ]);
   const bare = report.scenarios.bare;
-  const vsBare = (s, label) => bare && s !== bare && label !== 'login';
+  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm';
   const row = (label, s, digits) => [
     label,
     fmt(s.rps, digits),
@@ -1121,6 +1238,13 @@ function table(report) {
   }
   const r = report.scenarios.refresh;
   if (r && !r.skipped) out += `refresh: ${r.chains} chains, ${r.broken_chains} broken\n`;
+  const h = report.scenarios['hash-storm'];
+  if (h && !h.skipped)
+    out +=
+      `hash-storm: ${h.connections} anonymous registrations at once from as many addresses: ${fmt(h.registered_per_s)} registered/s, ` +
+      `${fmt(h.refused_503_per_s)} refused/s (503 with Retry-After), ${h.other_statuses} other answers; ` +
+      `/health p99 ${fmt(h.health.idle_p99)} ms idle → ${fmt(h.health.storm_p99)} ms during; ` +
+      `me-jwt p99 ${fmt(h.me.idle_p99)} ms idle → ${fmt(h.me.storm_p99)} ms during\n`;
   if (report.soak) {
     const k = report.soak;
     out += `\nsoak: ${k.requests} authenticated requests in ${k.seconds} s, ${k.errors} errors; RSS ${k.rss_after_warmup_mb} MB after warm-up → ${k.rss_after_mb} MB after (${fmt(k.rss_growth * 100, 1)}%), max ${k.rss_max_mb} MB\n`;

@@ -11,6 +11,12 @@ import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
+import { applyBodyLimits } from './common/body-limits';
+import { bodyParsers } from './common/body-parsers';
+import { tagRouteTargets } from './common/route-targets';
+import { preParseAdmission } from './auth/guards/pre-parse-admission';
+import { RequestGuard } from './auth/guards/request.guard';
+import { ModulesContainer } from '@nestjs/core/injector/modules-container';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { VALIDATION_PIPE } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -57,6 +63,15 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+
+  // Before a body is read: the route's own limit, then credentials and the rate limit; then a bounded check of the
+  // text before it is parsed.
+  tagRouteTargets(app.get(ModulesContainer));
+  applyBodyLimits(fastify, { small: config.bodyLimit, large: config.transcriptBodyLimit });
+  fastify.addHook('preParsing', preParseAdmission(app.get(RequestGuard)));
+  const parsers = bodyParsers(fastify);
+  app.useBodyParser('application/json', {}, parsers.json);
+  app.useBodyParser('application/x-www-form-urlencoded', {}, parsers.form);
 
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
   const pages = pageHeaders(DOCS_CSP);

@@ -54,7 +54,8 @@ import { UserPresenter } from './user-presenter';
     AuthenticationGuard,
     RolesGuard,
     // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
-    { provide: APP_GUARD, useClass: RequestGuard },
+    RequestGuard,
+    { provide: APP_GUARD, useExisting: RequestGuard },
   ],
   exports: [AuthService, TokenService, PrincipalCache, UsageBuffer, UserPresenter, UsersModule, SessionsModule],
 })

@@ -32,6 +32,8 @@ const INCORRECT = 'Incorrect username or password';
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  /** A login whose hash has an outdated cost: rehashed once its session exists (so the rehash cannot refuse it). */
+  private readonly rehashAfterSession = new WeakMap<User, string>();
 
   constructor(
     private readonly users: UsersService,
@@ -54,6 +56,7 @@ export class AuthService {
     meta: Partial<RequestMetadata>,
     method: CredentialMethod,
   ): Promise<User> {
+    this.hasher.assertCapacity(); // refused before the attempt counts toward the lockout
     const user = await this.users.findByLogin(login);
     if (!user) {
       await this.hasher.verifyDummy(password);
@@ -110,7 +113,7 @@ export class AuthService {
       throw this.invalidCredentials(method);
     }
 
-    await this.userRows.recordSignIn(user.id, now);
+    // A refused login (suspended, inactive) neither resets the failure count nor records a login.
     try {
       assertUsable(user);
     } catch (err) {
@@ -124,8 +127,12 @@ export class AuthService {
       });
       throw err;
     }
-    if (this.hasher.needsRehash(user.hashedPassword)) void this.rehash(user.id, password);
-    return this.users.getById(user.id);
+    await this.userRows.recordSignIn(user.id, now);
+    // The row as it is now, only while it still holds the hash just verified (a password change may have landed).
+    const current = await this.userRows.findById(user.id);
+    if (!current || current.hashedPassword !== user.hashedPassword) throw this.invalidCredentials(method);
+    if (this.hasher.needsRehash(user.hashedPassword)) this.rehashAfterSession.set(current, password);
+    return current;
   }
 
   /** A new session and its first token pair, recorded in the login history. */
@@ -135,6 +142,17 @@ export class AuthService {
     opts: { deviceName?: string | null; method: CredentialMethod; login: string },
   ) {
     const session = await this.sessions.create(user.id, meta, { deviceName: opts.deviceName, method: opts.method });
+    // A password change that committed since the hash was verified ends this session here; one that commits later
+    // revokes it with the user's other sessions (every password writer revokes after writing the hash).
+    if (!(await this.userRows.holdsPassword(user.id, user.hashedPassword))) {
+      await this.sessions.revoke(session.id, 'password_changed');
+      throw this.invalidCredentials(opts.method);
+    }
+    const password = this.rehashAfterSession.get(user);
+    if (password !== undefined) {
+      this.rehashAfterSession.delete(user);
+      void this.rehash(user.id, user.hashedPassword, password);
+    }
     const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti);
     await this.sessions.setAccessJti(session.id, tokens.accessJti);
     await this.recordAttempt({
@@ -252,9 +270,10 @@ export class AuthService {
     return { api_key: key.key, api_key_prefix: key.prefix };
   }
 
-  private async rehash(userId: string, password: string): Promise<void> {
+  /** Writes a hash at the configured cost, unless the password changed meanwhile (the old hash decides). */
+  private async rehash(userId: string, oldHash: string, password: string): Promise<void> {
     try {
-      await this.userRows.rehash(userId, await this.hasher.hash(password));
+      await this.userRows.rehash(userId, oldHash, await this.hasher.hash(password));
     } catch (err) {
       this.logger.warn(`password rehash failed: ${(err as Error).message}`);
     }

@@ -46,4 +46,11 @@ describe('redactUrl', () => {
   it('hides secret query values and keeps the rest', () => {
     expect(redactUrl('/auth/me?api_key=tk_abc&x=1&token=t')).toBe('/auth/me?api_key=[REDACTED]&x=1&token=[REDACTED]');
   });
+
+  it('compares names after percent-decoding, as the query parser does', () => {
+    expect(redactUrl('/auth/me?api%5Fkey=tk_abc')).toBe('/auth/me?api%5Fkey=[REDACTED]');
+    expect(redactUrl('/auth/me?%61pi_key=tk_abc&x=1')).toBe('/auth/me?%61pi_key=[REDACTED]&x=1');
+    expect(redactUrl('/auth/me?API_KEY=tk_abc&%zz=1')).toBe('/auth/me?API_KEY=[REDACTED]&%zz=1');
+    expect(redactUrl('/auth/me?%74oken=t#frag')).toBe('/auth/me?%74oken=[REDACTED]#frag');
+  });
 });

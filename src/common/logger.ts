@@ -1,11 +1,43 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino';
 
-const SECRET_QUERY_PARAMS = /([?&](?:api_key|apikey|access_token|refresh_token|token|password|key|code)=)[^&#]*/gi;
+const SECRET_QUERY_PARAMS = new Set([
+  'api_key',
+  'apikey',
+  'access_token',
+  'refresh_token',
+  'token',
+  'password',
+  'key',
+  'code',
+]);
 
-/** Removes secret values from a URL's query string before it can reach a log line. */
+const decodedName = (raw: string) => {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+};
+
+/**
+ * Removes secret values from a URL's query string before it can reach a log line. Names are compared as the query
+ * parser reads them (percent-decoded: `?api%5Fkey=` and `?%61pi_key=` are `api_key`), so no spelling slips through.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash === -1 ? undefined : hash);
+  const redacted = query
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq === -1 ? part : part.slice(0, eq);
+      return eq !== -1 && SECRET_QUERY_PARAMS.has(decodedName(name)) ? `${name}=[REDACTED]` : part;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${redacted}${hash === -1 ? '' : url.slice(hash)}`;
 }
 
 const REDACT_PATHS = [

@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from './errors';
-import { inputProblem, MAX_BODY_DEPTH, rejectHostileInput } from './request-input';
+import { inputProblem, MAX_BODY_DEPTH, MAX_BODY_VALUES, rejectHostileInput } from './request-input';
 
 const nest = (levels: number, leaf: unknown = 1): unknown => {
   let v = leaf;
@@ -25,6 +25,14 @@ describe('hostile request input', () => {
     expect(inputProblem(nest(MAX_BODY_DEPTH))).toBeNull();
     expect(inputProblem(nest(MAX_BODY_DEPTH + 1))).toMatch(/nested too deeply/);
     expect(inputProblem(nest(1_000_000))).toMatch(/nested too deeply/);
+  });
+
+  it(`values: more than ${MAX_BODY_VALUES} are refused without walking the rest`, () => {
+    expect(inputProblem({ a: Array(MAX_BODY_VALUES - 1).fill(0) })).toBeNull();
+    expect(inputProblem(Array(5_000_000).fill(0))).toMatch(/too many values/);
+    expect(
+      inputProblem(Object.fromEntries(Array.from({ length: MAX_BODY_VALUES + 1 }, (_, i) => [`k${i}`, 1]))),
+    ).toMatch(/too many values/);
   });
 
   it('the hook answers 400 MALFORMED_BODY for a body or a query, and lets clean ones through', () => {

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EnvironmentVariables, SECRET_VARIABLES } from './env.schema';
 
@@ -22,6 +23,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string[];
   corsOrigins: string[];
   bodyLimit: number;
+  /** Body limit of the one route transcripts arrive on (PATCH /jobs/{id}). */
+  transcriptBodyLimit: number;
   database: DatabaseConfig;
   redisUrl?: string;
   migrationsRun: boolean;
@@ -35,6 +38,8 @@ export interface AppConfig {
   encryptionKeys: string[];
   serviceKeyServices: string[];
   bcryptRounds: number;
+  /** bcrypt threads, and the instance-wide cap on password work in progress (running + queued). */
+  passwordHashing: { threads: number; maxPending: number };
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
   admin: { email?: string; username?: string; password?: string };
@@ -191,6 +196,7 @@ export function loadConfig(
       .map((o) => o.trim())
       .filter(Boolean),
     bodyLimit: env.BODY_LIMIT_BYTES,
+    transcriptBodyLimit: env.TRANSCRIPT_BODY_LIMIT_BYTES,
     database,
     redisUrl: env.REDIS_URL,
     migrationsRun: env.MIGRATIONS_RUN,
@@ -204,6 +210,10 @@ export function loadConfig(
     encryptionKeys,
     serviceKeyServices: env.SERVICE_KEY_SERVICES.split(','),
     bcryptRounds: env.BCRYPT_ROUNDS,
+    passwordHashing: {
+      threads: env.PASSWORD_HASH_THREADS || Math.max(1, availableParallelism() - 1),
+      maxPending: env.PASSWORD_HASH_MAX_PENDING,
+    },
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },

@@ -220,9 +220,28 @@ export class EnvironmentVariables {
   @Min(0)
   AUDIT_RETENTION_DAYS = 365;
 
-  /** Largest accepted request body in bytes (transcripts can be a few MB). */
+  /** Largest accepted request body in bytes on every route but PATCH /jobs/{id} (auth, profile, admin, …). */
   @Transform(toInt)
   @IsInt()
   @Min(1024)
-  BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+  BODY_LIMIT_BYTES = 64 * 1024;
+
+  /** Largest accepted request body in bytes on PATCH /jobs/{id}, where transcripts arrive. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  TRANSCRIPT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+  /** Password hashing threads (0: one fewer than the CPU cores, at least 1, so a core is left to the event loop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  PASSWORD_HASH_THREADS = 0;
+
+  /** Password checks and hashes in progress (running and queued) per instance; past it: 503 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PASSWORD_HASH_MAX_PENDING = 16;
 }

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
+import { LargeBody } from '../common/body-limits';
 import { CurrentUser } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal } from '../common/principal';
@@ -86,6 +87,7 @@ export class JobsController {
   }
 
   @Patch(':job_id')
+  @LargeBody()
   @JobRefDoc()
   @ApiOperation({
     summary: 'Change the status of one of your jobs',

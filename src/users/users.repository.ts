@@ -265,9 +265,14 @@ export class UsersRepository {
     });
   }
 
-  /** A stronger hash of the same password: nothing a reader can see changes, so no event. */
-  async rehash(id: string, hashedPassword: string): Promise<void> {
-    await this.rows.update({ id }, { hashedPassword, updatedAt: () => 'updated_at' });
+  /** A stronger hash of the same password, unless the password changed meanwhile (the old hash decides). No event. */
+  async rehash(id: string, oldHash: string, hashedPassword: string): Promise<void> {
+    await this.rows.update({ id, hashedPassword: oldHash }, { hashedPassword, updatedAt: () => 'updated_at' });
+  }
+
+  /** Whether the row still holds this password hash (a password change may have landed since it was read). */
+  holdsPassword(id: string, hashedPassword: string): Promise<boolean> {
+    return this.rows.existsBy({ id, hashedPassword });
   }
 
   /** Replaces the personal API key: the old one is revoked, the new one created, in one unit. */

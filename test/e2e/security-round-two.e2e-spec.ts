@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { User } from '../../src/users/entities/user.entity';
+import { createTestApp, TestApp } from '../app.factory';
+import { createUser } from '../factories/user.factory';
+
+// Issue 21's low findings, one describe block each.
+describe('security round two', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('each carrier accepts only its own credential kind', () => {
+    it('a JWT already used as a bearer token is refused in X-API-Key and ?api_key=', async () => {
+      const u = await createUser(t);
+      await t.http.get('/auth/me').set(u.auth).expect(200); // now in the verified-credential cache
+      const header = await t.http.get('/auth/me').set('X-API-Key', u.accessToken);
+      expect(header.status).toBe(401);
+      expect(header.body.code).toBe('INVALID_API_KEY');
+      expect((await t.http.get('/auth/me').query({ api_key: u.accessToken })).status).toBe(401);
+      // And the other way round: the key works in its own carriers only.
+      await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(200);
+      await t.http.get('/auth/me').set(u.auth).expect(200);
+    });
+  });
+
+  describe('a refused login does not update the account', () => {
+    it.each([
+      ['suspended', { isSuspended: true }, 403, 'ACCOUNT_SUSPENDED'],
+      ['inactive', { isActive: false }, 403, 'INACTIVE_USER'],
+    ] as const)(
+      '%s user with the right password: the failures are not reset, no last_login_at',
+      async (_n, flags, status, code) => {
+        const u = await createUser(t);
+        const users = t.dataSource.getRepository(User);
+        await users.update({ id: u.id }, { ...flags, failedLoginAttempts: 2, lastLoginAt: null });
+        const res = await t.http.post('/auth/login').send({ username: u.username, password: u.password });
+        expect([res.status, res.body.code]).toEqual([status, code]);
+        const row = await users.findOneByOrFail({ id: u.id });
+        expect(row.lastLoginAt).toBeNull();
+        expect(row.failedLoginAttempts).toBe(3); // the refused attempt counts like any other
+      },
+    );
+  });
+
+  describe('the access log redacts query credentials however their name is spelled', () => {
+    it.each(['api%5Fkey', '%61pi_key', 'api_key'])('?%s=tk_… authenticates and the key is not logged', async (name) => {
+      const u = await createUser(t);
+      await t.http.get(`/auth/me?${name}=${encodeURIComponent(u.apiKey)}`).expect(200);
+      await new Promise((r) => setTimeout(r, 200)); // the log stream is asynchronous
+      const log = readFileSync(t.logFile, 'utf8');
+      expect(log).toContain(`${name}=[REDACTED]`);
+      expect(log).not.toContain(u.apiKey);
+    });
+  });
+});
