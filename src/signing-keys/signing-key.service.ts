@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { calculateJwkThumbprint, JWK, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, AsymmetricAlgorithm, isAsymmetric } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
+import { Outcome } from '../database/atomic-writes';
 import { UnitOfWork } from '../database/unit-of-work';
 import { RedisService } from '../redis/redis.service';
 import { MultiFernet } from '../service-keys/fernet';
@@ -236,14 +237,18 @@ export class SigningKeyService implements TokenSigner, OnModuleInit, OnModuleDes
     const has = (slot: 'current' | 'next') =>
       [...this.keys.values()].some((k) => k.state === slot && (slot === 'current' || k.alg === this.algorithm));
     if (has('current') && has('next')) return;
+    const [forCurrent, forNext] = [await this.newKey(), await this.newKey()];
+    const algorithm = this.algorithm;
+    const now = this.clock.date();
     try {
-      await this.dataSource.transaction(async (m) => {
-        const live = await m.find(SigningKey, { where: { slot: In(['current', 'next']) } });
+      await this.unitOfWork.run(function* (unit) {
+        const live = yield* unit.read<LiveRow>({ sql: LIVE_ROWS, params: {} });
+        const current = live.find((k) => k.slot === 'current');
         const next = live.find((k) => k.slot === 'next');
         // A next key of another algorithm (ALGORITHM changed) never signed anything: replaced.
-        if (next && next.algorithm !== this.algorithm) await m.delete(SigningKey, { id: next.id, slot: 'next' });
-        if (!live.some((k) => k.slot === 'current')) await this.insertKey(m, 'current');
-        if (!next || next.algorithm !== this.algorithm) await this.insertKey(m, 'next');
+        if (next && next.algorithm !== algorithm) yield* unit.write({ sql: DELETE_NEXT, params: { id: next.id } });
+        if (!current) yield* unit.write(insertStatement(forCurrent, 'current', now));
+        if (!next || next.algorithm !== algorithm) yield* unit.write(insertStatement(forNext, 'next', now));
       });
     } catch (err) {
       if (!uniqueViolation(err)) throw err; // another instance created them at the same moment
@@ -254,68 +259,88 @@ export class SigningKeyService implements TokenSigner, OnModuleInit, OnModuleDes
 
   /**
    * next → current, current → retired (published until every token it signed has expired; its private half is
-   * erased), and a new next. One transaction of compare-and-swap statements: of concurrent rotations (instances'
-   * automatic ones, the CLI) each takes effect whole or not at all; with `ifCurrent`, only while that key is current.
+   * erased), and a new next. One unit of compare-and-swap statements: of concurrent rotations (instances' automatic
+   * ones, the CLI) each takes effect whole or not at all; with `ifCurrent`, only while that key is current.
    */
   async rotate(opts: { ifCurrent?: string } = {}): Promise<RotationOutcome | null> {
     if (!this.asymmetric)
       throw new AppError(ErrorCode.Conflict, `ALGORITHM is ${this.config.jwt.algorithm}: there is no signing key`);
+    const [spare, created] = [await this.newKey(), await this.newKey()];
+    const algorithm = this.algorithm;
     const now = this.clock.date();
     const expiresAt = new Date(now.getTime() + this.longestTokenMs + RETIREMENT_MARGIN_MS);
-    const outcome = await this.dataSource.transaction(async (m): Promise<RotationOutcome | null> => {
-      const live = await m.find(SigningKey, { where: { slot: In(['current', 'next']) } });
+    const outcome = await this.unitOfWork.run(function* (unit): Generator<
+      [string, unknown[]],
+      RotationOutcome | null,
+      Outcome
+    > {
+      const live = yield* unit.read<LiveRow>({ sql: LIVE_ROWS, params: {} });
       const current = live.find((k) => k.slot === 'current');
       const next = live.find((k) => k.slot === 'next');
       if (opts.ifCurrent !== undefined && current?.kid !== opts.ifCurrent) return null;
       if (current) {
-        const retired = await m.update(
-          SigningKey,
-          { id: current.id, slot: 'current' },
-          { state: 'retired', slot: null, retiredAt: now, expiresAt, encryptedPrivateKey: null },
-        );
-        if (retired.affected !== 1) return null; // another rotation retired it first
+        const retired = yield* unit.write({ sql: RETIRE, params: { id: current.id, now, expiresAt } });
+        if (retired !== 1) return null; // another rotation retired it first
       }
       let promoted: string;
-      if (next && next.algorithm === this.algorithm) {
-        const done = await m.update(
-          SigningKey,
-          { id: next.id, slot: 'next' },
-          { state: 'current', slot: 'current', activatedAt: now },
-        );
-        if (done.affected !== 1) throw new Error('the next signing key changed during the rotation');
+      if (next && next.algorithm === algorithm) {
+        if ((yield* unit.write({ sql: PROMOTE, params: { id: next.id, now } })) !== 1)
+          throw new Error('the next signing key changed during the rotation');
         promoted = next.kid;
       } else {
-        if (next) await m.delete(SigningKey, { id: next.id, slot: 'next' });
-        promoted = await this.insertKey(m, 'current');
+        if (next) yield* unit.write({ sql: DELETE_NEXT, params: { id: next.id } });
+        yield* unit.write(insertStatement(spare, 'current', now));
+        promoted = spare.kid;
       }
-      const created = await this.insertKey(m, 'next');
-      return { retired: current?.kid ?? null, current: promoted, next: created };
+      yield* unit.write(insertStatement(created, 'next', now));
+      const outcome = { retired: current?.kid ?? null, current: promoted, next: created.kid };
+      yield* unit.publish({ name: 'signing_key.rotated', payload: { ...outcome } });
+      return outcome;
     });
     if (!outcome) return null;
     await this.reload();
     await this.redis.publish(CHANNEL, 'changed');
-    await this.unitOfWork.publish({ name: 'signing_key.rotated', payload: { ...outcome } });
     return outcome;
   }
 
-  private async insertKey(m: EntityManager, slot: 'current' | 'next'): Promise<string> {
+  /** A new key pair of the configured algorithm, its private half already encrypted. */
+  private async newKey(): Promise<NewKey> {
     const { privateKey, publicKey } = generateSigningKeyPair(this.algorithm);
     const jwk = publicKey.export({ format: 'jwk' }) as JWK;
-    const kid = await calculateJwkThumbprint(jwk, 'sha256');
-    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    await m.insert(SigningKey, {
+    return {
       id: randomUUID(),
-      kid,
+      kid: await calculateJwkThumbprint(jwk, 'sha256'),
       algorithm: this.algorithm,
-      state: slot,
-      slot,
       publicJwk: JSON.stringify(jwk),
-      encryptedPrivateKey: this.cipher.encrypt(der),
-      createdAt: this.clock.date(),
-      activatedAt: slot === 'current' ? this.clock.date() : null,
-      retiredAt: null,
-      expiresAt: null,
-    });
-    return kid;
+      encryptedPrivateKey: this.cipher.encrypt(privateKey.export({ format: 'der', type: 'pkcs8' })),
+    };
   }
 }
+
+interface LiveRow {
+  id: string;
+  kid: string;
+  algorithm: string;
+  slot: 'current' | 'next';
+}
+
+interface NewKey {
+  id: string;
+  kid: string;
+  algorithm: string;
+  publicJwk: string;
+  encryptedPrivateKey: string;
+}
+
+const LIVE_ROWS = `SELECT id, kid, algorithm, slot FROM signing_keys WHERE slot IN ('current', 'next')`;
+const DELETE_NEXT = `DELETE FROM signing_keys WHERE id = :id AND slot = 'next'`;
+const RETIRE = `UPDATE signing_keys SET state = 'retired', slot = NULL, retired_at = :now, expires_at = :expiresAt,
+  encrypted_private_key = NULL WHERE id = :id AND slot = 'current'`;
+const PROMOTE = `UPDATE signing_keys SET state = 'current', slot = 'current', activated_at = :now
+  WHERE id = :id AND slot = 'next'`;
+
+const insertStatement = (key: NewKey, slot: 'current' | 'next', now: Date) => ({
+  sql: `INSERT INTO signing_keys (id, kid, algorithm, state, slot, public_jwk, encrypted_private_key, created_at,
+    activated_at) VALUES (:id, :kid, :algorithm, :slot, :slot, :publicJwk, :encryptedPrivateKey, :now, :activatedAt)`,
+  params: { ...key, slot, now, activatedAt: slot === 'current' ? now : null },
+});
