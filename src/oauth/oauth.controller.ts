@@ -8,8 +8,7 @@ import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
-import { ALL_SCOPES, insufficientScope, scopesOf } from '../stream-tokens/scopes';
-import { Role } from '../users/users.enums';
+import { ALL_SCOPES, insufficientScope, mayIntrospect } from '../stream-tokens/scopes';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
 
@@ -91,10 +90,4 @@ export class OAuthController {
     noStore(reply);
     await this.tokens.revoke(token, meta);
   }
-}
-
-/** An admin (JWT or all-scope key), or a key holding `introspect` (or `admin`, for an admin's key). */
-function mayIntrospect(principal: Principal): boolean {
-  const scopes = scopesOf(principal);
-  return scopes.includes('introspect') || (scopes.includes('admin') && principal.user.role === Role.Admin);
 }

@@ -36,3 +36,9 @@ export function insufficientScope(scope: string, detail = `This needs the scope 
     extensions: { error: 'insufficient_scope' },
   });
 }
+
+/** Introspection: an admin (JWT or all-scope key), or a key holding `introspect` (or `admin`, for an admin's key). */
+export function mayIntrospect(principal: Principal): boolean {
+  const scopes = scopesOf(principal);
+  return scopes.includes('introspect') || (scopes.includes('admin') && principal.user.role === Role.Admin);
+}
