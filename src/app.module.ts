@@ -14,6 +14,8 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServiceKeysModule } from './service-keys/service-keys.module';
+import { OAuthModule } from './oauth/oauth.module';
+import { StreamTokensModule } from './stream-tokens/stream-tokens.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,8 @@ export class AppModule {
         ServiceKeysModule,
         AdminModule,
         JobsModule,
+        StreamTokensModule,
+        OAuthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

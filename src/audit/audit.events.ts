@@ -31,6 +31,7 @@ export enum SecurityEventType {
   AdminUserUnsuspended = 'admin_user_unsuspended',
   AdminSessionsRevoked = 'admin_sessions_revoked',
   AdminBulkAction = 'admin_bulk_action',
+  ApiKeyRevoked = 'api_key_revoked',
 }
 
 export interface SecurityEventInput {

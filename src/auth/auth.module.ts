@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import type { Algorithm } from 'jsonwebtoken';
 import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -25,12 +27,14 @@ import { UserPresenter } from './user-presenter';
   imports: [
     UsersModule,
     SessionsModule,
+    SigningKeysModule,
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        signOptions: { algorithm: config.jwt.algorithm },
-        verifyOptions: { algorithms: [config.jwt.algorithm] },
+        // HS* only: asymmetric tokens are signed and verified by SigningKeyService (jsonwebtoken has no EdDSA).
+        signOptions: { algorithm: config.jwt.algorithm as Algorithm },
+        verifyOptions: { algorithms: [config.jwt.algorithm as Algorithm] },
       }),
     }),
   ],

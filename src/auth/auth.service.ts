@@ -178,7 +178,7 @@ export class AuthService {
     refreshToken: unknown,
     meta: Partial<RequestMetadata>,
   ): Promise<{ tokens: TokenPair; session: UserSession; user: User }> {
-    const claims = this.tokens.verifyRefresh(refreshToken);
+    const claims = await this.tokens.verifyRefresh(refreshToken);
     const result = await this.sessions.rotate(claims.sid, claims.jti, claims.sub);
     if (!result.ok) {
       if (result.reason === 'reuse') {

@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { isUuid } from '../common/pipes';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { SigningKeyService } from '../signing-keys/signing-key.service';
 import { Role } from '../users/users.enums';
 
 export const JWT_KEY = Symbol('JWT_KEY');
@@ -46,6 +47,7 @@ export class TokenService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JWT_KEY) private readonly key: KeyObject,
+    private readonly signer: SigningKeyService,
   ) {}
 
   issuePair(user: { id: string; role: Role }, sessionId: string, refreshJti: string = randomUUID()): TokenPair {
@@ -53,7 +55,12 @@ export class TokenService {
     const accessJti = randomUUID();
     const base = { sub: user.id, sid: sessionId, role: user.role, iat, iss: this.config.jwt.issuer };
     const sign = (payload: object) =>
-      this.jwt.sign(payload, { secret: this.key as unknown as string, algorithm: this.config.jwt.algorithm });
+      this.signer.asymmetric
+        ? this.signer.sign(payload)
+        : this.jwt.sign(payload, {
+            secret: this.key as unknown as string,
+            algorithm: this.config.jwt.algorithm as 'HS256',
+          });
     return {
       access_token: sign({ ...base, jti: accessJti, type: 'access', exp: iat + this.config.jwt.accessTtlSeconds }),
       refresh_token: sign({ ...base, jti: refreshJti, type: 'refresh', exp: iat + this.config.jwt.refreshTtlSeconds }),
@@ -65,16 +72,18 @@ export class TokenService {
   }
 
   /** Verifies a refresh token (signature, pinned algorithm, issuer, expiry, type). */
-  verifyRefresh(token: unknown): TokenClaims {
+  async verifyRefresh(token: unknown): Promise<TokenClaims> {
     if (typeof token !== 'string' || token.length > 4096) throw this.invalidRefresh();
     let claims: TokenClaims;
     try {
-      claims = this.jwt.verify<TokenClaims>(token, {
-        secret: this.key as unknown as string,
-        algorithms: [this.config.jwt.algorithm],
-        issuer: this.config.jwt.issuer,
-        clockTimestamp: Math.floor(this.clock.now() / 1000),
-      });
+      claims = this.signer.asymmetric
+        ? ((await this.signer.verify(token)) as unknown as TokenClaims)
+        : this.jwt.verify<TokenClaims>(token, {
+            secret: this.key as unknown as string,
+            algorithms: [this.config.jwt.algorithm as 'HS256'],
+            issuer: this.config.jwt.issuer,
+            clockTimestamp: Math.floor(this.clock.now() / 1000),
+          });
     } catch {
       throw this.invalidRefresh();
     }

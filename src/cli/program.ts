@@ -11,6 +11,7 @@ const commands = {
   resetPassword: () => import('./commands/reset-password'),
   unlock: () => import('./commands/unlock'),
   rotate: () => import('./commands/rotate-encryption-key'),
+  rotateSigning: () => import('./commands/rotate-signing-key'),
   cleanup: () => import('./commands/cleanup'),
   secrets: () => import('./commands/generate-secrets'),
   migrate: () => import('./commands/migrate'),
@@ -89,7 +90,7 @@ export function buildProgram(): Command {
   program
     .command('rotate-encryption-key')
     .description(
-      'Re-encrypt every stored service key with the first key of ENCRYPTION_KEY (resumable; shows progress).',
+      'Re-encrypt every stored service key and signing key with the first key of ENCRYPTION_KEY (resumable; shows progress).',
     )
     .option('--batch-size <n>', 'keys per transaction', positiveInt('--batch-size', 1), 500)
     .addHelpText(
@@ -97,6 +98,20 @@ export function buildProgram(): Command {
       '\nRotation: put a new key first in ENCRYPTION_KEY, keeping the old ones after it\n(`npm run cli -- generate-secrets --keep-old-keys` prints that line), restart the service, run this\ncommand, then remove the old keys.',
     )
     .action(async (opts) => (await commands.rotate()).rotateEncryptionKey(opts, globals()));
+
+  program
+    .command('rotate-signing-key')
+    .description(
+      'Under ALGORITHM=EdDSA/ES256/RS256: promote the next signing key to current, retire the current one (published ' +
+        'until every token it signed has expired) and create a new next key.',
+    )
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText(
+      'after',
+      '\nThe service may keep running: instances pick the change up at once through Redis, or within a minute.\n' +
+        'SIGNING_KEY_ROTATION_DAYS rotates automatically as well.',
+    )
+    .action(async (opts) => (await commands.rotateSigning()).rotateSigningKey(opts, globals()));
 
   program
     .command('cleanup')

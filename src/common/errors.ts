@@ -25,6 +25,8 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  InsufficientScope = 'INSUFFICIENT_SCOPE',
+  StreamTokenUsed = 'STREAM_TOKEN_USED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -51,6 +53,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
+  [ErrorCode.StreamTokenUsed]: HttpStatus.UNAUTHORIZED,
 };
 
 export interface FieldError {

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
     try {
       loadConfig({
         PORT: 'eighty',
-        ALGORITHM: 'RS256',
+        ALGORITHM: 'PS256',
         BCRYPT_ROUNDS: '3',
         ENCRYPTION_KEY: 'not-a-key',
         SECRET_KEY: 'short',

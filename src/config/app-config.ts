@@ -15,6 +15,11 @@ export interface RateLimitWindows {
   perDay: number;
 }
 
+export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
+export type AsymmetricAlgorithm = 'EdDSA' | 'ES256' | 'RS256';
+export type JwtAlgorithm = HmacAlgorithm | AsymmetricAlgorithm;
+export const isAsymmetric = (alg: JwtAlgorithm): alg is AsymmetricAlgorithm => !alg.startsWith('HS');
+
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -30,10 +35,12 @@ export interface AppConfig {
   migrationsRun: boolean;
   jwt: {
     secret: string;
-    algorithm: 'HS256' | 'HS384' | 'HS512';
+    algorithm: JwtAlgorithm;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
     issuer: string;
+    /** Automatic signing-key rotation interval (asymmetric algorithms); 0 = manual only. */
+    keyRotationSeconds: number;
   };
   encryptionKeys: string[];
   serviceKeyServices: string[];
@@ -205,7 +212,8 @@ export function loadConfig(
       algorithm: env.ALGORITHM,
       accessTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86400,
-      issuer: 'voicegate',
+      issuer: env.JWT_ISSUER,
+      keyRotationSeconds: env.SIGNING_KEY_ROTATION_DAYS * 86400,
     },
     encryptionKeys,
     serviceKeyServices: env.SERVICE_KEY_SERVICES.split(','),

@@ -84,9 +84,23 @@ export class EnvironmentVariables {
   @IsString()
   JWT_SECRET_KEY?: string;
 
-  /** JWT algorithm: HS256, HS384 or HS512. */
-  @IsIn(['HS256', 'HS384', 'HS512'], { message: 'ALGORITHM must be one of HS256, HS384, HS512' })
-  ALGORITHM: 'HS256' | 'HS384' | 'HS512' = 'HS256';
+  /** JWT algorithm: HS256, HS384, HS512 (SECRET_KEY), or EdDSA, ES256, RS256 (key pairs in the database, published as JWKS). */
+  @IsIn(['HS256', 'HS384', 'HS512', 'EdDSA', 'ES256', 'RS256'], {
+    message: 'ALGORITHM must be one of HS256, HS384, HS512, EdDSA, ES256, RS256',
+  })
+  ALGORITHM: 'HS256' | 'HS384' | 'HS512' | 'EdDSA' | 'ES256' | 'RS256' = 'HS256';
+
+  /** The tokens' `iss` and the OpenID discovery `issuer`; set it to the public base URL (https://auth.example.com) for discovery clients. */
+  @IsString()
+  @Matches(/^\S{1,255}$/, { message: 'JWT_ISSUER must be 1–255 characters without spaces' })
+  JWT_ISSUER = 'voicegate';
+
+  /** Days between automatic signing-key rotations under EdDSA/ES256/RS256 (0: only `cli rotate-signing-key`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  SIGNING_KEY_ROTATION_DAYS = 90;
 
   /** Access-token lifetime in minutes. */
   @Transform(toInt)

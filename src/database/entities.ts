@@ -6,6 +6,7 @@ import { ServiceKey } from '../service-keys/entities/service-key.entity';
 import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
+import { SigningKey } from '../signing-keys/entities/signing-key.entity';
 
 export const ENTITIES = [
   User,
@@ -16,4 +17,5 @@ export const ENTITIES = [
   ServiceKey,
   TranscriptionJob,
   JobStats,
+  SigningKey,
 ];

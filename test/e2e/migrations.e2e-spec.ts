@@ -56,8 +56,12 @@ describe('migrations: one set for both drivers', () => {
     const ds = new DataSource(dataSourceOptions(parseDatabaseUrl(t.databaseUrl)));
     await ds.initialize();
     try {
-      await ds.undoLastMigration({ transaction: 'each' });
-      expect(await ds.query(`SELECT name FROM migrations WHERE name = 'JobStats1795399003641'`)).toEqual([]);
+      // Migrations added after JobStats are reverted first (newest first), then JobStats itself.
+      const jobStatsApplied = async () =>
+        (await ds.query(`SELECT name FROM migrations WHERE name = 'JobStats1795399003641'`)).length > 0;
+      for (let left = 20; (await jobStatsApplied()) && left > 0; left--)
+        await ds.undoLastMigration({ transaction: 'each' });
+      expect(await jobStatsApplied()).toBe(false);
       await ds.runMigrations({ transaction: 'each' });
       const backfilled = await rows(ds);
       expect(backfilled.map(({ durationSum: _d, ...r }) => r)).toEqual(kept.map(({ durationSum: _d, ...r }) => r));

@@ -66,7 +66,17 @@ describe('route permissions', () => {
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     ).toEqual(
-      ['GET /health', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/register', 'POST /auth/token'].sort(),
+      [
+        'GET /health',
+        'POST /auth/login',
+        'POST /auth/refresh',
+        'POST /auth/register',
+        'POST /auth/token',
+        // Tokens other services verify: public keys, discovery, and revocation by whoever holds the token.
+        'GET /.well-known/jwks.json',
+        'GET /.well-known/openid-configuration',
+        'POST /oauth/revoke',
+      ].sort(),
     );
     // Every admin route is for admins only.
     for (const r of routes.filter((r) => r.path.startsWith('/auth/admin'))) expect(r.roles).toEqual(['admin']);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { rotateEncryptionKeys } from '../../service-keys/key-rotation';
+import { rotateSigningKeyEncryption } from '../../signing-keys/encryption-rotation';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -18,20 +19,43 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       ? `Re-encrypting stored service keys with the first of ${keys.length} ENCRYPTION_KEY keys.\n`
       : 'ENCRYPTION_KEY holds one key: checking every stored service key is encrypted with it.\n',
   );
-  const result = await withAppContext(config, globals, async (ctx) => {
+  const [result, signing] = await withAppContext(config, globals, async (ctx) => {
     const progress = createProgress('Service keys');
+    let services;
     try {
-      return await rotateEncryptionKeys(ctx.get(DataSource), keys, {
+      services = await rotateEncryptionKeys(ctx.get(DataSource), keys, {
         batchSize: opts.batchSize,
         onProgress: (done, total) => progress.update(done, total),
       });
     } finally {
       progress.stop();
     }
+    const signingProgress = createProgress('Signing keys');
+    try {
+      return [
+        services,
+        await rotateSigningKeyEncryption(ctx.get(DataSource), keys, {
+          onProgress: (done, total) => signingProgress.update(done, total),
+        }),
+      ] as const;
+    } finally {
+      signingProgress.stop();
+    }
   });
   process.stdout.write(
     `Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`,
   );
+  process.stdout.write(
+    `Signing keys: ${signing.total} with a private key, ${signing.rotated} re-encrypted, ${signing.alreadyCurrent} already under the first key.\n`,
+  );
+  if (signing.undecryptable.length) {
+    process.stderr.write(
+      `Signing keys not decryptable with any ENCRYPTION_KEY (left unchanged):\n${signing.undecryptable.map((id) => `  ${id}`).join('\n')}\n`,
+    );
+    throw new CliError(
+      `${signing.undecryptable.length} signing key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
+    );
+  }
   if (result.undecryptable.length) {
     process.stderr.write(
       `Not decryptable with any ENCRYPTION_KEY (left unchanged):\n${result.undecryptable.map((id) => `  ${id}`).join('\n')}\n`,

@@ -1,0 +1,93 @@
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiAuth } from '../common/api-auth.decorator';
+import { CurrentUser, Public, RequestMeta } from '../common/decorators';
+import { AppError, ErrorCode } from '../common/errors';
+import { Principal, RequestMetadata } from '../common/principal';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
+import { ALL_SCOPES, insufficientScope, mayIntrospect } from '../stream-tokens/scopes';
+import { TokenRequestDto } from './dto/token-request.dto';
+import { TokenIntrospectionService } from './token-introspection.service';
+
+const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+/** `token` from a form (RFC 7662/7009) or JSON body; 400 invalid_request without one. */
+function tokenParameter(req: FastifyRequest): string {
+  const body = req.body;
+  const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).token : undefined;
+  if (typeof token !== 'string' || token.length === 0)
+    throw new AppError(ErrorCode.BadRequest, 'The "token" parameter is required', {
+      extensions: { error: 'invalid_request' },
+    });
+  return token.trim();
+}
+
+@ApiTags('oauth')
+@Controller()
+export class OAuthController {
+  constructor(
+    private readonly tokens: TokenIntrospectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('.well-known/openid-configuration')
+  @Public()
+  @ApiOperation({ summary: 'OAuth 2.0 / OpenID Connect discovery: issuer, JWKS and the token endpoints' })
+  discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const issuer = this.config.jwt.issuer;
+    // An issuer that is a URL is the base of every endpoint; otherwise the address the client used.
+    const base = (/^https?:\/\//.test(issuer) ? issuer : `${req.protocol}://${req.host}`).replace(/\/+$/, '');
+    reply.header('cache-control', 'public, max-age=300');
+    return {
+      issuer,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      token_endpoint: `${base}/auth/token`,
+      introspection_endpoint: `${base}/oauth/introspect`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      grant_types_supported: ['password', 'refresh_token'],
+      scopes_supported: [...ALL_SCOPES],
+      id_token_signing_alg_values_supported: [this.config.jwt.algorithm],
+      token_endpoint_auth_methods_supported: ['none'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+    };
+  }
+
+  @Post('oauth/introspect')
+  @ApiAuth()
+  @HttpCode(200)
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOperation({ summary: 'Token introspection (RFC 7662), for admins and keys holding the introspect scope' })
+  async introspect(
+    @CurrentUser() principal: Principal,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (!mayIntrospect(principal)) throw insufficientScope('introspect');
+    const token = tokenParameter(req);
+    noStore(reply);
+    return this.tokens.introspect(token);
+  }
+
+  @Post('oauth/revoke')
+  @Public()
+  @AuthRateLimit()
+  @HttpCode(200)
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOperation({
+    summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 whatever the token',
+  })
+  async revoke(
+    @Req() req: FastifyRequest,
+    @RequestMeta() meta: RequestMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const token = tokenParameter(req);
+    noStore(reply);
+    await this.tokens.revoke(token, meta);
+  }
+}
