@@ -5,6 +5,7 @@ import { SecurityEventType } from './audit.events';
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEvent } from './entities/security-event.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
+import { dialectOf } from '../database/dialect';
 
 /** CONTRACT §8: ≥3 failures in the last hour, then a success from an IP never used for a successful login. */
 export const SUSPICIOUS_FAILURES = 3;
@@ -44,7 +45,7 @@ export class SuspiciousLoginService {
     private readonly dataSource: DataSource,
     private readonly writer: SecurityEventWriter,
   ) {
-    this.postgres = dataSource.options.type === 'postgres';
+    this.postgres = dialectOf(dataSource).postgres;
   }
 
   async evaluate(userId: string, ip: string | null, now: Date): Promise<SuspicionReason[]> {

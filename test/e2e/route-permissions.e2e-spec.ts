@@ -100,5 +100,4 @@ describe('route permissions', () => {
       VALIDATION_PIPE,
     );
   });
-
 });
