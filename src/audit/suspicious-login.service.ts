@@ -7,7 +7,7 @@ import { SecurityEvent } from './entities/security-event.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
 import { dialectOf } from '../database/dialect';
 
-/** CONTRACT §8: ≥3 failures in the last hour, then a success from an IP never used for a successful login. */
+/** Suspicious: ≥3 failures in the last hour, then a success from an IP never used for a successful login. */
 export const SUSPICIOUS_FAILURES = 3;
 export const FAILURE_WINDOW_MS = 60 * 60_000;
 /** A refresh-token reuse taints the next successful login within this window. */
