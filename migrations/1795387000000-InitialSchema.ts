@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The whole schema of CONTRACT §1. One migration for both drivers: each branch is the SQL TypeORM's own
+ * The whole first schema. One migration for both drivers: each branch is the SQL TypeORM's own
  * generator emits for that driver, so `migration:generate` finds nothing afterwards on either (a test checks it).
  * Column types and defaults legitimately differ (timestamptz/datetime, enum types/CHECKs, boolean literals).
  */

@@ -24,7 +24,7 @@ import { VERSION } from './version';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** `/api/x` → `/x`, and no trailing slash, so every route answers at both paths either way (CONTRACT §2). */
+/** `/api/x` → `/x`, and no trailing slash, so every route answers at both paths either way. */
 export function rewriteUrl(url: string): string {
   const q = url.indexOf('?');
   let path = q === -1 ? url : url.slice(0, q);

@@ -224,7 +224,7 @@ export async function api<T>(method: string, path: string, opts: { body?: unknow
   if (!current) throw new ApiError(401, SESSION_ENDED);
   let res = await send(method, url, opts.body, current.accessToken);
   if (res.status === 401) {
-    // Authentication is checked before anything else (CONTRACT §2), so repeating the request is safe.
+    // Authentication is checked before anything else, so repeating the request is safe.
     if (await refresh()) res = await send(method, url, opts.body, session!.accessToken);
     if (res.status === 401) {
       if (session) endSession(SESSION_ENDED);

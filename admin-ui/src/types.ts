@@ -1,4 +1,4 @@
-/** Wire shapes of the admin API (CONTRACT §3, §8, §10). Read defensively: fields may be missing or null. */
+/** Wire shapes of the admin API. Read defensively: fields may be missing or null. */
 
 export type Role = 'admin' | 'user';
 export type UserStatus = 'active' | 'inactive' | 'suspended' | 'locked' | 'unverified';
@@ -154,7 +154,7 @@ export interface Stats {
   sessions?: { active?: number };
 }
 
-/** RFC 9457 problem document (CONTRACT §2). */
+/** RFC 9457 problem document. */
 export interface Problem {
   type?: string;
   title?: string;

@@ -43,7 +43,7 @@ export function findAdminUiDist(from: string = __dirname, cwd: string = process.
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
-/** `/api/admin/...` is the global /api alias of the JSON routes (CONTRACT §2); the page is not an API route. */
+/** `/api/admin/...` is the global /api alias of the JSON routes ; the page is not an API route. */
 function requestedUnderApi(req: FastifyRequest): boolean {
   const path = (req.originalUrl ?? req.url).split('?')[0];
   return path === '/api' || path.startsWith('/api/');

@@ -24,7 +24,7 @@ function SessionId(): ParameterDecorator {
 const actor = (p: Principal, meta: RequestMetadata): AdminActor => ({ id: p.user.id, sessionId: p.sessionId, meta });
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
-/** Seed 002's admin user management (CONTRACT §10). Admins only, by JWT or by their API key. */
+/** Admin user management. Admins only, by JWT or by their API key. */
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)

@@ -15,10 +15,9 @@ const BROKEN = '00000000-0000-4000-8000-000000000004';
 describe('AdminUsersService', () => {
   const actor: AdminActor = { id: ADMIN, meta: { ip: '203.0.113.9', requestId: 'r1' } };
   let emitted: SecurityEventInput[];
-  let repo: { update: jest.Mock; exists: jest.Mock };
+  let rows: { update: jest.Mock; setPassword: jest.Mock; guarded: jest.Mock };
   let users: Record<string, jest.Mock | unknown>;
   let sessions: { revokeAll: jest.Mock };
-  let state: { invalidateUser: jest.Mock };
   let write: jest.Mock;
   let sut: AdminUsersService;
 
@@ -35,48 +34,33 @@ describe('AdminUsersService', () => {
 
   beforeEach(() => {
     emitted = [];
-    repo = { update: jest.fn().mockResolvedValue({ affected: 1 }), exists: jest.fn().mockResolvedValue(true) };
     users = {
-      repo,
       getById: jest.fn(async (id: string) => {
         if (id === MISSING) throw AppError.notFound('User');
         return user({ id });
       }),
-      toOut: jest.fn((u: User) => ({ id: u.id })),
       emit: jest.fn((e: SecurityEventInput) => emitted.push(e)),
       assertAvailable: jest.fn(),
       duplicateError: jest.fn(() => null),
     };
     sessions = { revokeAll: jest.fn().mockResolvedValue(2) };
-    state = { invalidateUser: jest.fn() };
-    // The guarded statement: only OTHER exists; BROKEN makes the database fail.
-    write = jest.fn();
-    let target: string | undefined;
-    const qb = {
-      update: () => qb,
-      set: () => qb,
-      delete: () => qb,
-      from: () => qb,
-      where: (_: string, params: { id: string }) => {
-        target = params.id;
-        return qb;
-      },
-      andWhere: () => qb,
-      execute: () => write(target),
-    };
-    write.mockImplementation(async (id: string) => {
+    // The guarded write: only OTHER exists; BROKEN makes the database fail.
+    write = jest.fn(async (id: string) => {
       if (id === BROKEN) throw new Error('disk I/O error');
-      return { affected: id === OTHER ? 1 : 0 };
+      return id === OTHER ? 'done' : 'not_found';
     });
-    repo.exists.mockImplementation(async ({ where }: { where: { id: string } }) => where.id === OTHER);
-    const dataSource = { options: { type: 'better-sqlite3' }, manager: { createQueryBuilder: () => qb } };
+    rows = {
+      update: jest.fn().mockResolvedValue(true),
+      setPassword: jest.fn().mockResolvedValue(true),
+      guarded: jest.fn((id: string) => write(id)),
+    };
     sut = new AdminUsersService(
-      dataSource as never,
       users as never,
+      rows as never,
       sessions as never,
-      state as never,
       {} as never,
       { forget: jest.fn() } as never,
+      { user: (u: User) => ({ id: u.id }) } as never,
       new Clock(),
     );
   });
@@ -91,11 +75,10 @@ describe('AdminUsersService', () => {
     expect(emitted).toEqual([]);
   });
 
-  it('suspends: guarded write, then every session ends and the cached state is dropped, then the audit event', async () => {
+  it('suspends: guarded write, then every session ends, then the audit event', async () => {
     await sut.suspend(actor, OTHER, 'abuse');
     expect(write).toHaveBeenCalledWith(OTHER);
     expect(sessions.revokeAll).toHaveBeenCalledWith(OTHER, 'suspended');
-    expect(state.invalidateUser).toHaveBeenCalledWith(OTHER);
     expect(emitted).toEqual([
       expect.objectContaining({
         type: SecurityEventType.AdminUserSuspended,
@@ -108,8 +91,7 @@ describe('AdminUsersService', () => {
 
   it('a refused guarded write is 404 for a missing user and 409 for the last admin', async () => {
     await expect(sut.suspend(actor, MISSING, 'x')).rejects.toMatchObject({ code: ErrorCode.NotFound });
-    repo.exists.mockResolvedValue(true);
-    write.mockResolvedValue({ affected: 0 });
+    write.mockResolvedValue('last_admin');
     await expect(sut.suspend(actor, OTHER, 'x')).rejects.toMatchObject({
       code: ErrorCode.Conflict,
       detail: 'Cannot suspend the last active admin',
@@ -119,7 +101,7 @@ describe('AdminUsersService', () => {
 
   it('an update that changes nothing writes nothing and emits nothing', async () => {
     await sut.update(actor, OTHER, { username: 'other', role: Role.User, is_active: true });
-    expect(repo.update).not.toHaveBeenCalled();
+    expect(rows.update).not.toHaveBeenCalled();
     expect(emitted).toEqual([]);
   });
 
@@ -127,7 +109,7 @@ describe('AdminUsersService', () => {
     await expect(sut.resetPassword(actor, OTHER, 'password')).rejects.toMatchObject({
       code: ErrorCode.ValidationFailed,
     });
-    expect(repo.update).not.toHaveBeenCalled();
+    expect(rows.setPassword).not.toHaveBeenCalled();
     expect(sessions.revokeAll).not.toHaveBeenCalled();
   });
 

@@ -9,6 +9,7 @@ import { LoginHistoryItemDto, SecurityEventItemDto } from './dto/audit-response.
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEvent } from './entities/security-event.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
+import { dialectOf } from '../database/dialect';
 
 export interface PageRequest {
   page?: number;
@@ -44,7 +45,7 @@ export class AuditQueryService {
     private readonly writer: SecurityEventWriter,
     private readonly clock: Clock,
   ) {
-    this.postgres = dataSource.options.type === 'postgres';
+    this.postgres = dialectOf(dataSource).postgres;
   }
 
   /** A user's login attempts, newest first. */

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { toDbTime } from '../database/columns';
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEvent } from './entities/security-event.entity';
+import { dialectOf } from '../database/dialect';
 
 export interface PruneResult {
   loginHistory: number;
@@ -33,7 +33,7 @@ export async function pruneAudit(
   opts: PruneOptions = {},
 ): Promise<PruneResult> {
   const batch = Math.max(1, Math.trunc(opts.batchSize ?? 1000));
-  const cutoff = toDbTime(olderThan, dataSource.options.type === 'postgres');
+  const cutoff = dialectOf(dataSource).time(olderThan);
   const prune = async (
     entity: typeof LoginHistory | typeof SecurityEvent,
     table: 'login_history' | 'security_events',

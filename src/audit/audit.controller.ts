@@ -24,7 +24,7 @@ const toFilter = (q: SecurityEventQueryDto): SecurityEventFilter => ({
   perPage: q.per_page,
 });
 
-/** The audit trail as its subjects and admins read it (CONTRACT §8, §10). Writing happens through events only. */
+/** The audit trail as its subjects and admins read it. Writing happens through events only. */
 @ApiTags('audit')
 @ApiAuth()
 @Controller('auth')

@@ -107,8 +107,9 @@ export class SecurityEventWriter implements OnApplicationShutdown {
   /** Arms the flush timer to fire within `delayMs` (an earlier deadline wins). */
   private schedule(delayMs: number): void {
     if (this.closed) return;
-    // Real time, not the injectable Clock: tests move the Clock and still want the flush when it is due.
-    const due = Date.now() + delayMs;
+    // Timer deadlines are monotonic time (as setTimeout's), not the Clock's: tests move the Clock and still want
+    // the flush when it is due.
+    const due = performance.now() + delayMs;
     if (this.timer && this.timerDue <= due) return;
     this.clearTimer();
     this.timerDue = due;

@@ -14,7 +14,7 @@ import {
   SuspiciousLoginService,
 } from './suspicious-login.service';
 
-describe('suspicionReasons (the §8 rule)', () => {
+describe('suspicionReasons (the suspicious-login rule)', () => {
   it.each`
     ipKnown  | recentFailures | reuse    | expected
     ${true}  | ${0}           | ${false} | ${[]}

@@ -5,8 +5,9 @@ import { SecurityEventType } from './audit.events';
 import { LoginHistory } from './entities/login-history.entity';
 import { SecurityEvent } from './entities/security-event.entity';
 import { SecurityEventWriter } from './security-event-writer.service';
+import { dialectOf } from '../database/dialect';
 
-/** CONTRACT §8: ≥3 failures in the last hour, then a success from an IP never used for a successful login. */
+/** Suspicious: ≥3 failures in the last hour, then a success from an IP never used for a successful login. */
 export const SUSPICIOUS_FAILURES = 3;
 export const FAILURE_WINDOW_MS = 60 * 60_000;
 /** A refresh-token reuse taints the next successful login within this window. */
@@ -44,7 +45,7 @@ export class SuspiciousLoginService {
     private readonly dataSource: DataSource,
     private readonly writer: SecurityEventWriter,
   ) {
-    this.postgres = dataSource.options.type === 'postgres';
+    this.postgres = dialectOf(dataSource).postgres;
   }
 
   async evaluate(userId: string, ip: string | null, now: Date): Promise<SuspicionReason[]> {

@@ -10,7 +10,7 @@ import { API_HEADERS } from './security-headers';
 /**
  * Fastify's `frameworkErrors`: a URL the router cannot even look up (bad percent-encoding, a path parameter over
  * maxParamLength) is answered before Nest and its filter, with Fastify's own JSON. These keep the contract's
- * problem+json (CONTRACT §2): a malformed URL is a 400, an over-long id names no resource (404).
+ * problem+json: a malformed URL is a 400, an over-long id names no resource (404).
  */
 export function frameworkErrorHandler(logger: Pick<Logger, 'error'>) {
   return (err: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply): void => {

@@ -73,7 +73,8 @@ type Method = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
 
 /**
  * Fastify's per-request logger, made only when something logs through it: pino's child() serializes and redacts
- * its bindings (~5 µs) and most requests log through the root logger at most once (the access line carries req_id).
+ * its bindings on every call, and most requests log through the root logger at most once (the access line
+ * carries req_id).
  */
 class LazyRequestLogger {
   private made?: Logger;

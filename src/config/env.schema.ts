@@ -79,7 +79,7 @@ export class EnvironmentVariables {
   @IsString()
   SECRET_KEY?: string;
 
-  /** Alias of SECRET_KEY (seed 002's name). */
+  /** Alias of SECRET_KEY (the name older deployments use). */
   @IsOptional()
   @IsString()
   JWT_SECRET_KEY?: string;

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { toDbTime } from './columns';
+import { dialectOf } from './dialect';
 
 /*
  * All-or-nothing units of several statements. TypeORM's better-sqlite3 driver shares one connection, so
@@ -68,7 +69,7 @@ function runSqlite(dataSource: DataSource, db: SqliteDatabase, sql: string, para
  * a write must lock what it reads, e.g. SELECT … FOR UPDATE). Returns what the generator returns.
  */
 export async function atomically<T>(dataSource: DataSource, steps: Steps<T>): Promise<T> {
-  const postgres = dataSource.options.type === 'postgres';
+  const postgres = dialectOf(dataSource).postgres;
   const prepare = (s: Statement): Prepared =>
     'sql' in s ? (dataSource.driver.escapeQueryWithParameters(s.sql, s.params) as Prepared) : s.getQueryAndParameters();
   const unit = (em: EntityManager): Unit => ({
@@ -82,7 +83,7 @@ export async function atomically<T>(dataSource: DataSource, steps: Steps<T>): Pr
     },
   });
 
-  if (dataSource.options.type !== 'better-sqlite3')
+  if (postgres)
     return dataSource.transaction(async (em) => {
       const it = steps(unit(em));
       for (let next = it.next(); ;) {

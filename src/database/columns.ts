@@ -1,7 +1,8 @@
 import { Column, ColumnOptions, CreateDateColumn, UpdateDateColumn } from 'typeorm';
 import { parseDatabaseUrl } from '../config/app-config';
 
-// No single timestamp type works on both drivers (FIELD-NOTES): chosen once, when entities load.
+// No single timestamp type works on both drivers: timestamptz on Postgres, datetime on SQLite, chosen once, when
+// entities load.
 export const isPostgres = (): boolean => parseDatabaseUrl(process.env.DATABASE_URL).type === 'postgres';
 
 const timestampType = () => (isPostgres() ? 'timestamptz' : 'datetime');

@@ -6,6 +6,7 @@ import { Public } from '../common/decorators';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 import { RedisService } from '../redis/redis.service';
 import { VERSION } from '../version';
+import { dialectOf } from '../database/dialect';
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -43,7 +44,7 @@ export class HealthController {
       version: VERSION,
       database,
       redis,
-      driver: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite',
+      driver: dialectOf(this.dataSource).name,
     };
   }
 }

@@ -30,7 +30,7 @@ const JobRefDoc = () =>
     description: "The job's job_id (its row id is accepted too). Someone else's job is 404.",
   });
 
-/** Seed 000's job history: a speech worker records jobs (usually with X-API-Key), their owner reads them. */
+/** The job history: a speech worker records jobs (usually with X-API-Key), their owner reads them. */
 @ApiTags('jobs')
 @ApiAuth()
 @Controller('jobs')

@@ -1,6 +1,6 @@
 import { JobStatus, JobTask } from './jobs.enums';
 
-/** CONTRACT §7: which status a job may move to from each status; completed and failed are final. */
+/** Which status a job may move to from each status; completed and failed are final. */
 export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   [JobStatus.Pending]: [JobStatus.Processing, JobStatus.Completed, JobStatus.Failed],
   [JobStatus.Processing]: [JobStatus.Completed, JobStatus.Failed],

@@ -29,7 +29,7 @@ const keysOf = (p: ReturnType<typeof planRateLimit>) =>
   Object.fromEntries(Object.values(p.windows).map((w) => [w.name, w.key]));
 
 describe('resolveUserLimits', () => {
-  it('users get the defaults (seed 002: 30/500/5000)', () => {
+  it('users get the defaults (30/500/5000)', () => {
     expect(resolveUserLimits(config, Role.User, none)).toEqual({ perMinute: 30, perHour: 500, perDay: 5000 });
   });
 

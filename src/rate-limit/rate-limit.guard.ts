@@ -53,7 +53,7 @@ function tightest(counted: Counted[]): Counted | undefined {
 /**
  * The last step of the global RequestGuard (after authentication and roles, so it keys on the resolved user):
  * per-identity
- * minute/hour/day windows through @nestjs/throttler, limits resolved per request (CONTRACT §9). It runs on
+ * minute/hour/day windows through @nestjs/throttler, limits resolved per request. It runs on
  * every Nest route unless `@SkipRateLimit()`, so no route can be forgotten. Headers are written before the
  * handler runs, so error responses of a limited route carry them too.
  */

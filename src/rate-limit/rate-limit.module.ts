@@ -7,7 +7,7 @@ import { RateLimitGuard } from './rate-limit.guard';
 import { RedisRateLimitStorage } from './redis-rate-limit.storage';
 
 /**
- * Per-identity rate limits (CONTRACT §9). RateLimitGuard runs as the last step of AuthModule's RequestGuard, after
+ * Per-identity rate limits. RateLimitGuard runs as the last step of AuthModule's RequestGuard, after
  * authentication and roles (it needs the principal). Global, so AuthenticationGuard can count the requests whose
  * authentication fails (RateLimitGuard.countFailedAuthentication).
  */

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Clock } from '../common/clock';
 
 // Hand-written on node:crypto: no maintained npm package interoperates with Python's cryptography.fernet
 // (the `fernet` package is unmaintained and built on crypto-js). Spec: github.com/fernet/spec, Spec.md.
@@ -61,18 +62,22 @@ function parse(token: string): TokenParts {
   return { timestamp: data.readBigUInt64BE(1), data };
 }
 
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 export class Fernet {
   private readonly signingKey: Buffer;
   private readonly encryptionKey: Buffer;
 
-  constructor(key: string | Buffer) {
+  /** `clock`: the time tokens are stamped with and checked against (the application's injected Clock). */
+  constructor(
+    key: string | Buffer,
+    private readonly clock: Pick<Clock, 'now'> = new Clock(),
+  ) {
     const raw = decodeKey(key);
     this.signingKey = Buffer.from(raw.subarray(0, 16));
     this.encryptionKey = Buffer.from(raw.subarray(16, 32));
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
   }
 
   /** A new random key in the form Python's `Fernet.generate_key()` gives (44 characters). */
@@ -81,7 +86,7 @@ export class Fernet {
   }
 
   encrypt(data: string | Buffer): string {
-    return this.encryptAtTime(data, nowSeconds());
+    return this.encryptAtTime(data, this.nowSeconds());
   }
 
   /** Encrypts with a fixed time (Unix seconds) and optionally a fixed IV: for the spec's vectors and for rotation. */
@@ -126,7 +131,7 @@ export class Fernet {
    */
   tryDecrypt(parts: TokenParts, opts: DecryptOptions = {}): Buffer | undefined {
     if (opts.ttl !== undefined) {
-      const now = BigInt(Math.floor(opts.now ?? nowSeconds()));
+      const now = BigInt(Math.floor(opts.now ?? this.nowSeconds()));
       if (parts.timestamp + BigInt(opts.ttl) < now || now + BigInt(MAX_CLOCK_SKEW_SECONDS) < parts.timestamp)
         return undefined;
     }
@@ -152,8 +157,8 @@ export class MultiFernet {
   }
 
   /** From keys as in `ENCRYPTION_KEY` (first encrypts). */
-  static fromKeys(keys: readonly (string | Buffer)[]): MultiFernet {
-    return new MultiFernet(keys.map((k) => new Fernet(k)));
+  static fromKeys(keys: readonly (string | Buffer)[], clock?: Pick<Clock, 'now'>): MultiFernet {
+    return new MultiFernet(keys.map((k) => new Fernet(k, clock)));
   }
 
   get primary(): Fernet {

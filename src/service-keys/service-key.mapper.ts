@@ -11,7 +11,7 @@ export function keyPreview(plaintext: string): string {
   return ELLIPSIS;
 }
 
-/** `preview` overrides the stored one (rows imported from seed 000 have none). */
+/** `preview` overrides the stored one (rows imported from the earlier service have none). */
 export function toServiceKeyResponse(key: ServiceKey, preview: string | null = key.keyPreview): ServiceKeyResponseDto {
   return {
     id: key.id,

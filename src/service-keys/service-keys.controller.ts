@@ -18,7 +18,10 @@ import { ServiceKeysService } from './service-keys.service';
 
 const ServiceKeyId = () => Param('id', new ParseUuidOr404Pipe('Service key'));
 
-/** Seed 000's `/api-keys/`: the caller's encrypted third-party keys (not the personal `tk_` key). */
+/**
+ * The caller's encrypted third-party keys (not the personal `tk_` key), at `/api-keys/` because the clients this
+ * service replaces already call that path.
+ */
 @ApiTags('service-keys')
 @ApiAuth()
 @Controller('api-keys')

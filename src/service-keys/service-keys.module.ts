@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MultiFernet } from './fernet';
@@ -12,8 +13,8 @@ import { ServiceKeysService } from './service-keys.service';
     // ENCRYPTION_KEY order: the first key encrypts, all decrypt.
     {
       provide: MultiFernet,
-      useFactory: (config: AppConfig) => MultiFernet.fromKeys(config.encryptionKeys),
-      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig, clock: Clock) => MultiFernet.fromKeys(config.encryptionKeys, clock),
+      inject: [APP_CONFIG, Clock],
     },
   ],
   exports: [ServiceKeysService],

@@ -110,7 +110,7 @@ export class ServiceKeysService {
 
   private toResponse(row: ServiceKey): ServiceKeyResponseDto {
     if (row.keyPreview !== null) return toServiceKeyResponse(row);
-    // Rows imported from seed 000's database carry no preview.
+    // Rows imported from the earlier service's database carry no preview.
     const plaintext = this.decrypt(row);
     return toServiceKeyResponse(row, plaintext === undefined ? null : keyPreview(plaintext));
   }

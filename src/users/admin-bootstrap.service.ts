@@ -25,7 +25,7 @@ export type BootstrapOutcome =
   | { action: 'skipped'; reason: string };
 
 /**
- * CONTRACT §11 first start: when no admin exists, create one from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD,
+ * First start: when no admin exists, create one from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD,
  * or outside production with a generated password printed once to the console. Two instances starting at once
  * both try to insert the same account; the unique indexes let one win and the other sees the admin exists.
  */

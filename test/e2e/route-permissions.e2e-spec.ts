@@ -110,5 +110,4 @@ describe('route permissions', () => {
       VALIDATION_PIPE,
     );
   });
-
 });

@@ -30,7 +30,7 @@ export class PageQueryDto {
   @Max(MAX_PER_PAGE)
   per_page: number = DEFAULT_PER_PAGE;
 
-  /** `?api_key=` authenticates (CONTRACT §5); it is not a filter, but must not be refused as an unknown field. */
+  /** `?api_key=` authenticates (when allowed); it is not a filter, but must not be refused as an unknown field. */
   @ApiHideProperty()
   @IsOptional()
   @IsString()

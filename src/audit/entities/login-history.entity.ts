@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../../database/columns';
 
-/** Every password login attempt (seed 002's Login History), success or failure. */
+/** Every password login attempt (the login history), success or failure. */
 @Entity('login_history')
 @Index('ix_login_history_user_id_login_at', ['userId', 'loginAt'])
 @Index('ix_login_history_login_at', ['loginAt'])

@@ -3,12 +3,12 @@ import { pruneAudit } from '../../audit/audit-retention';
 import { LoginHistory } from '../../audit/entities/login-history.entity';
 import { SecurityEvent } from '../../audit/entities/security-event.entity';
 import { Clock } from '../../common/clock';
-import { toDbTime } from '../../database/columns';
 import { RevokedToken } from '../../sessions/entities/revoked-token.entity';
 import { UserSession } from '../../sessions/entities/user-session.entity';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { CliError } from '../cli-error';
+import { dialectOf } from '../../database/dialect';
 
 export interface CleanupOptions {
   retentionDays?: number;
@@ -47,7 +47,6 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
         before: cutoff,
       },
     ];
-    const postgres = ds.options.type === 'postgres';
     const result: { label: string; table: string; count: number }[] = [];
     // Audit rows go through the audit module's pruneAudit (batched deletes); the rest is one statement each.
     const pruned = !opts.dryRun && cutoff ? await pruneAudit(ds, cutoff) : null;
@@ -57,7 +56,7 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
         result.push({ label: `${table}: kept (retention 0 keeps everything)`, table, count: 0 });
         continue;
       }
-      const params = { before: toDbTime(t.before, postgres) };
+      const params = { before: dialectOf(ds).time(t.before) };
       let count: number;
       if (pruned && t.entity === LoginHistory) count = pruned.loginHistory;
       else if (pruned && t.entity === SecurityEvent) count = pruned.securityEvents;

@@ -17,7 +17,7 @@ export function newFernetKey(): string {
 }
 
 /**
- * A ready `.env` block (seed 000's two `python -c` lines in one command). With --keep-old-keys the current
+ * A ready `.env` block (SECRET_KEY and ENCRYPTION_KEY in one command). With --keep-old-keys the current
  * ENCRYPTION_KEY keys follow the new one, the first step of a key rotation (then `rotate-encryption-key`).
  */
 export function generateSecrets(opts: GenerateSecretsOptions): void {

@@ -10,7 +10,7 @@ export interface InitDbOptions extends AdminOptions {
 }
 
 /**
- * Seed 002's init_auth_db.py: migrate, then create the first admin (asked for interactively, or from options)
+ * Migrate, then create the first admin (asked for interactively, or from options)
  * and show its API key. On an initialised database it changes nothing unless --add-admin.
  */
 export async function initDb(opts: InitDbOptions, globals: CliGlobals): Promise<void> {

@@ -10,7 +10,7 @@ export interface RotateOptions {
   batchSize?: number;
 }
 
-/** Re-encrypts every stored service key with the first ENCRYPTION_KEY (CONTRACT §6), with progress. */
+/** Re-encrypts every stored service key with the first ENCRYPTION_KEY, with progress. */
 export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGlobals): Promise<void> {
   const config = cliConfig();
   const keys = config.encryptionKeys;

@@ -3,7 +3,7 @@ import { CreatedAtColumn, TimestampColumn, UpdatedAtColumn } from '../../databas
 import { User } from '../../users/entities/user.entity';
 import { JobStatus, JobTask } from '../jobs.enums';
 
-/** Seed 000's "Transcription Jobs" table, plus `task`. */
+/** A speech job (transcription, translation, speech synthesis) and its result. */
 @Entity('transcription_jobs')
 @Index('uq_transcription_jobs_user_id_job_id', ['userId', 'jobId'], { unique: true })
 @Index('ix_transcription_jobs_user_id_created_at', ['userId', 'createdAt'])

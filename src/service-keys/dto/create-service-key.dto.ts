@@ -46,7 +46,7 @@ export class CreateServiceKeyDto {
   @Length(1, MAX_SERVICE_KEY_LENGTH, { message: `key ${KEY_MESSAGE}` })
   key?: string;
 
-  @ApiPropertyOptional({ description: 'Alias of `key` (seed 000 clients).' })
+  @ApiPropertyOptional({ description: 'Alias of `key` (older clients send `api_key`).' })
   @Transform(trim)
   @ValidateIf((o: CreateServiceKeyDto) => o.api_key !== undefined)
   @Length(1, MAX_SERVICE_KEY_LENGTH, { message: `api_key ${KEY_MESSAGE}` })

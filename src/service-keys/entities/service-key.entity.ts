@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { CreatedAtColumn, TimestampColumn } from '../../database/columns';
 import { User } from '../../users/entities/user.entity';
 
-/** Seed 000's "API Keys" table: a user's third-party service key, Fernet-encrypted. */
+/** A user's third-party service key, Fernet-encrypted. */
 @Entity('api_keys')
 @Index('ix_api_keys_user_id_created_at', ['userId', 'createdAt'])
 export class ServiceKey {
@@ -25,7 +25,7 @@ export class ServiceKey {
   @Column({ name: 'key_name', type: 'varchar', length: 100, nullable: true })
   keyName: string | null;
 
-  /** Display form ("sk-…abcd"), computed at creation; null for rows imported from seed 000 (computed on read). */
+  /** Display form ("sk-…abcd"), computed at creation; null for imported rows (computed on read). */
   @Column({ name: 'key_preview', type: 'varchar', length: 32, nullable: true })
   keyPreview: string | null;
 

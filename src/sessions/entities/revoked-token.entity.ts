@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../../database/columns';
 
-/** Seed 002's token blacklist: individual jtis refused before their expiry (rows past expires_at are cleaned). */
+/** The token blacklist: individual jtis refused before their expiry (rows past expires_at are cleaned). */
 @Entity('revoked_tokens')
 export class RevokedToken {
   @PrimaryGeneratedColumn('uuid')

@@ -11,7 +11,7 @@ export function commonPasswordCount(): number {
   return COMMON.size;
 }
 
-/** CONTRACT §3 password rules; returns field errors (empty when acceptable). */
+/** The password rules; returns field errors (empty when acceptable). */
 export function checkPassword(
   password: unknown,
   ctx: { username?: string | null; email?: string | null } = {},
