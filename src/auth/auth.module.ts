@@ -50,6 +50,7 @@ import { JWT_KEY, TokenService } from './token.service';
     // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
     { provide: APP_GUARD, useClass: RequestGuard },
   ],
-  exports: [AuthService, TokenService, UsersModule, SessionsModule],
+  // The strategies, the JWT key and JwtModule: the gate (src/gate) verifies credentials from forwarded headers.
+  exports: [AuthService, TokenService, UsersModule, SessionsModule, JwtStrategy, ApiKeyStrategy, JWT_KEY, JwtModule],
 })
 export class AuthModule {}

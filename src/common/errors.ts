@@ -25,6 +25,9 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  QuotaExceeded = 'QUOTA_EXCEEDED',
+  InsufficientScope = 'INSUFFICIENT_SCOPE',
+  BadGatewayRequest = 'BAD_GATEWAY_REQUEST',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -51,6 +54,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.QuotaExceeded]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
+  [ErrorCode.BadGatewayRequest]: HttpStatus.BAD_REQUEST,
 };
 
 export interface FieldError {

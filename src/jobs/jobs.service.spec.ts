@@ -4,6 +4,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { TranscriptionJob } from './entities/transcription-job.entity';
 import { JobStatus, JobTask } from './jobs.enums';
 import { JobGroupStats, JobsRepository } from './jobs.repository';
+import { QuotaService } from '../gate/quota.service';
 import { JobsService } from './jobs.service';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
@@ -60,7 +61,13 @@ describe(JobsService.name, () => {
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
     state = { invalidateUser: jest.fn().mockResolvedValue(undefined) };
-    sut = new JobsService(repo as unknown as JobsRepository, clock, state as unknown as AuthStateService);
+    const quota = { recordJob: jest.fn().mockResolvedValue(undefined), assertJobAllowed: jest.fn() };
+    sut = new JobsService(
+      repo as unknown as JobsRepository,
+      clock,
+      state as unknown as AuthStateService,
+      quota as unknown as QuotaService,
+    );
   });
 
   describe('update', () => {
