@@ -307,3 +307,69 @@ describe('the gate with ALLOW_API_KEY_QUERY=false and default quotas', () => {
     expect(out.quota).toEqual({ transcriptions: null, translations: null, tts: 2, audio_seconds: null });
   });
 });
+
+// Two instances on one database and one Redis (db 11: this file's own; keys name fresh user ids).
+describe('the gate on two instances sharing Redis', () => {
+  const REDIS_URL = process.env.TEST_GATE_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+  let a: TestApp;
+  let b: TestApp;
+  let admin: TestUser;
+  const events: QuotaThresholdPayload[] = [];
+  const users: string[] = [];
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_URL,
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      SECRET_KEY: 'shared-gate-secret-' + randomInt(1e9).toString(36).padEnd(40, 'x'),
+    };
+    a = await createTestApp({ env });
+    b = await createTestApp({ env, databaseUrl: a.databaseUrl });
+    admin = await createAdmin(a);
+    for (const t of [a, b]) t.get(EventEmitter2).on(QUOTA_THRESHOLD, (p: QuotaThresholdPayload) => events.push(p));
+  });
+  afterAll(async () => {
+    const Redis = (await import('ioredis')).default;
+    const redis = new Redis(REDIS_URL);
+    for (const id of users) {
+      const keys = await redis.keys(`voicegate:*${id}*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    redis.disconnect();
+    await b?.close();
+    await a?.close();
+  });
+
+  it('N parallel requests over both instances against a quota of Q allow exactly Q; thresholds publish once', async () => {
+    const u = await createUser(a);
+    users.push(u.id);
+    await a.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ quota: { transcriptions: 7 } }).expect(200);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? a : b).http
+          .get('/auth/verify')
+          .set({ 'X-Forwarded-Uri': '/transcribe', ...(i % 3 ? { 'X-API-Key': u.apiKey } : u.auth) }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(7);
+    expect(ok.map((r) => r.headers['x-quota-remaining']).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(results.filter((r) => r.status === 429).every((r) => r.body.code === 'QUOTA_EXCEEDED')).toBe(true);
+    expect(events.filter((e) => e.user_id === u.id).map((e) => e.threshold).sort()).toEqual([100, 80]);
+    // Both instances flush their own share; the row holds the exact total.
+    await a.get(QuotaService).flush();
+    await b.get(QuotaService).flush();
+    await a.get(UsageBuffer).flush();
+    await b.get(UsageBuffer).flush();
+    const row = await a.dataSource.query(
+      `SELECT usage_month_transcriptions AS m, usage_transcriptions AS t, usage_total_requests AS r FROM users WHERE id = '${u.id}'`,
+    );
+    expect(row[0]).toMatchObject({ m: 7, t: 7, r: 7 });
+    // A job's refusal on either instance reads the shared counter.
+    for (const t of [a, b])
+      expect((await t.http.post('/jobs/').set(u.auth).send({ filename: 'x.wav' }).expect(429)).body.code).toBe(
+        'QUOTA_EXCEEDED',
+      );
+  });
+});
