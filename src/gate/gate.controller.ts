@@ -1,5 +1,5 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/decorators';
 import { toProblem } from '../common/problem-details';
@@ -20,9 +20,12 @@ export class GateController {
   @All()
   @Public()
   @SkipRateLimit()
-  @ApiQuery({ name: 'mode', required: false, enum: ['nginx'], description: 'nginx: a 429 is sent as 403' })
   @ApiOperation({
     summary: 'Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)',
+    // The query is the proxy's: Caddy appends the client's own, so no parameter is refused.
+    description:
+      'The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). ' +
+      '`?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.',
   })
   verify(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void | Promise<void> {
     const answer = this.gate.decide(req);

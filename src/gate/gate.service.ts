@@ -74,7 +74,8 @@ export class GateService {
   private authorize(req: FastifyRequest): Maybe<GateAnswer> {
     const h = req.headers;
     const uri = h['x-forwarded-uri'] ?? h['x-original-uri'];
-    const original = typeof uri === 'string' ? parseOriginalUri(uri) : { path: '/', query: null };
+    // Without a forwarding header the call is its own original request (a direct call, or a proxy that sends none).
+    const original = parseOriginalUri(typeof uri === 'string' ? uri : req.url);
     if (!original)
       throw new AppError(ErrorCode.BadGatewayRequest, 'The original URI (X-Forwarded-Uri / X-Original-URI) is malformed');
     const credential = extractGateCredential({
