@@ -8,7 +8,9 @@ export function speechWorker() {
   return createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const caller = Object.fromEntries(IDENTITY.filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]));
+      const caller = Object.fromEntries(
+        IDENTITY.filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]),
+      );
       const body = JSON.stringify({
         service: 'speech-worker',
         method: req.method,

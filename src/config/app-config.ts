@@ -49,7 +49,12 @@ export interface AppConfig {
   /** Forward-auth route classes, as GATE_ROUTES gives them (`/prefix=kind,…`). */
   gateRoutes: string;
   /** Monthly quota defaults per user; null = unlimited. */
-  quota: { transcriptions: number | null; translations: number | null; tts: number | null; audioSeconds: number | null };
+  quota: {
+    transcriptions: number | null;
+    translations: number | null;
+    tts: number | null;
+    audioSeconds: number | null;
+  };
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
 }

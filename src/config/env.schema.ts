@@ -225,9 +225,13 @@ export class EnvironmentVariables {
 
   /** Forward-auth route classes: comma-separated `prefix=kind` (kinds transcriptions, translations, tts, requests). */
   @IsString()
-  @Matches(/^\/[^,=\s]*=(transcriptions|translations|tts|requests)(,\/[^,=\s]*=(transcriptions|translations|tts|requests))*$/, {
-    message: 'GATE_ROUTES must be comma-separated /prefix=kind pairs (kind: transcriptions, translations, tts, requests)',
-  })
+  @Matches(
+    /^\/[^,=\s]*=(transcriptions|translations|tts|requests)(,\/[^,=\s]*=(transcriptions|translations|tts|requests))*$/,
+    {
+      message:
+        'GATE_ROUTES must be comma-separated /prefix=kind pairs (kind: transcriptions, translations, tts, requests)',
+    },
+  )
   GATE_ROUTES = '/transcribe=transcriptions,/translate=translations,/tts=tts';
 
   /** Default monthly quota of transcriptions per user (unset: unlimited). */

@@ -72,7 +72,11 @@ function outcome(windows: PlannedWindow[], records: RateLimitRecord[]): RateLimi
   for (let i = 0; i < records.length; i++) {
     const s = { window: windows[i], record: records[i] };
     if (s.record.isBlocked) return { tightest: s, blocked: true };
-    if (!tightest || left(s) < left(tightest) || (left(s) === left(tightest) && s.record.resetAtMs > tightest.record.resetAtMs))
+    if (
+      !tightest ||
+      left(s) < left(tightest) ||
+      (left(s) === left(tightest) && s.record.resetAtMs > tightest.record.resetAtMs)
+    )
       tightest = s;
   }
   return { tightest: tightest!, blocked: false };

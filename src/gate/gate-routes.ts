@@ -21,8 +21,7 @@ export function parseGateRoutes(value: string): GateRoute[] {
 
 /** The class of a (normalized) path: the longest prefix that matches at a segment boundary, else `requests`. */
 export function classify(routes: readonly GateRoute[], path: string): UsageKind {
-  for (const r of routes)
-    if (r.prefix === '' || path === r.prefix || path.startsWith(r.prefix + '/')) return r.kind;
+  for (const r of routes) if (r.prefix === '' || path === r.prefix || path.startsWith(r.prefix + '/')) return r.kind;
   return 'requests';
 }
 

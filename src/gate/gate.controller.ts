@@ -36,7 +36,11 @@ export class GateController {
   private send(req: FastifyRequest, reply: FastifyReply, answer: GateAnswer): void {
     reply.header('cache-control', 'no-store');
     if (answer.allowed) {
-      reply.status(200).headers(answer.headers).header('content-type', JSON_TYPE).send(req.method === 'HEAD' ? undefined : answer.body);
+      reply
+        .status(200)
+        .headers(answer.headers)
+        .header('content-type', JSON_TYPE)
+        .send(req.method === 'HEAD' ? undefined : answer.body);
       return;
     }
     const { problem, headers } = toProblem(answer.error, req);

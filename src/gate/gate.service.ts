@@ -46,7 +46,13 @@ const headerSafe = (v: string) => (/^[\x20-\x7e]*$/.test(v) ? v : encodeURICompo
 @Injectable()
 export class GateService {
   private readonly routes: GateRoute[];
-  readonly counters: GateCounters = { allowed: 0, unauthenticated: 0, forbidden: 0, rate_limited: 0, quota_exceeded: 0 };
+  readonly counters: GateCounters = {
+    allowed: 0,
+    unauthenticated: 0,
+    forbidden: 0,
+    rate_limited: 0,
+    quota_exceeded: 0,
+  };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -77,7 +83,10 @@ export class GateService {
     // Without a forwarding header the call is its own original request (a direct call, or a proxy that sends none).
     const original = parseOriginalUri(typeof uri === 'string' ? uri : req.url);
     if (!original)
-      throw new AppError(ErrorCode.BadGatewayRequest, 'The original URI (X-Forwarded-Uri / X-Original-URI) is malformed');
+      throw new AppError(
+        ErrorCode.BadGatewayRequest,
+        'The original URI (X-Forwarded-Uri / X-Original-URI) is malformed',
+      );
     const credential = extractGateCredential({
       headers: h,
       query: original.query,
@@ -104,7 +113,9 @@ export class GateService {
       throw new AppError(ErrorCode.InsufficientScope, `This credential lacks the scope "${needed}"`, {
         headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
       });
-    const limited = this.rateLimiter.enabled ? this.rateLimiter.count(this.rateLimiter.plan(principal.user, req.ip)) : null;
+    const limited = this.rateLimiter.enabled
+      ? this.rateLimiter.count(this.rateLimiter.plan(principal.user, req.ip))
+      : null;
     return then(limited, (rl) => {
       const trio = rl ? rateLimitHeaders(rl.tightest) : {};
       if (rl?.blocked) throw this.rateLimited(req, rl, principal.user.id);

@@ -132,7 +132,9 @@ export class RedisQuotaCounter implements QuotaCounter {
       this.reachable();
       const before = Object.fromEntries(FIELDS.map((f, i) => [f, Number(reply[2 + i] ?? 0)])) as MonthCounts;
       const refused = Number(reply[1]);
-      return Number(reply[0]) === 1 ? { allowed: true, before } : { allowed: false, before, refusedBy: FIELDS[refused - 1] };
+      return Number(reply[0]) === 1
+        ? { allowed: true, before }
+        : { allowed: false, before, refusedBy: FIELDS[refused - 1] };
     } catch (err) {
       this.failed(err as Error);
       return this.fallback.count(step);

@@ -126,7 +126,9 @@ export class QuotaService implements OnModuleInit, OnApplicationShutdown {
       const used = o.before[kind] + 1;
       const decision = { allowed: true, limit, remaining: Math.max(0, limit - used) };
       const crossed = crossedThresholds(o.before[kind], used, limit);
-      return crossed.length ? this.thresholds(row.id, kind, crossed, used, limit, month).then(() => decision) : decision;
+      return crossed.length
+        ? this.thresholds(row.id, kind, crossed, used, limit, month).then(() => decision)
+        : decision;
     };
     const outcome = this.counter.count(step);
     return outcome instanceof Promise ? outcome.then(done) : done(outcome);
@@ -145,11 +147,10 @@ export class QuotaService implements OnModuleInit, OnApplicationShutdown {
     ];
     if (limits.every(([, l]) => l === null)) return;
     const used = await this.used(row, now);
-    for (const [k, limit] of limits)
-      if (limit !== null && used[k] >= limit) throw this.exceeded(k, limit, now);
+    for (const [k, limit] of limits) if (limit !== null && used[k] >= limit) throw this.exceeded(k, limit, now);
   }
 
-  /** A job completed: one of its kind and its audio seconds count in the month (the lifetime counters are the job's). */
+  /** A job completed: one of its kind and its audio seconds count in the month (the job counts its lifetime ones). */
   async recordJob(userId: string, task: string, audioSeconds: number): Promise<void> {
     const row = await this.state.profile(userId);
     if (!row) return;

@@ -7,7 +7,7 @@ import { Running, startCaddy, startNginx, startSpeechWorker } from '../support/p
 async function call(port: number, path: string, headers: Record<string, string> = {}, method = 'GET') {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers });
   const text = await res.text();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try {
     body = JSON.parse(text);
   } catch {
@@ -93,7 +93,11 @@ describe.each([
 
   it('over the rate limit → 429 with Retry-After at the client (not a 500)', async () => {
     const u = await createUser(t);
-    await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: 2 } }).expect(200);
+    await t.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(admin.auth)
+      .send({ rate_limits: { per_minute: 2 } })
+      .expect(200);
     const first = await call(proxy.port, '/translate', { 'X-API-Key': u.apiKey });
     expect(first.status).toBe(200);
     expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
@@ -107,7 +111,11 @@ describe.each([
 
   it('over the monthly quota → 429 QUOTA_EXCEEDED at the client, with Retry-After to the month end', async () => {
     const u = await createUser(t);
-    await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ quota: { tts: 2 } }).expect(200);
+    await t.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(admin.auth)
+      .send({ quota: { tts: 2 } })
+      .expect(200);
     const ok = await call(proxy.port, '/tts', { 'X-API-Key': u.apiKey });
     expect(ok.status).toBe(200);
     expect(ok.body.quota_remaining).toBe('1');

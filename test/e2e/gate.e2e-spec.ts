@@ -11,7 +11,8 @@ const IDENTITY = ['x-user-id', 'x-user-name', 'x-user-email', 'x-user-role', 'x-
 const noIdentity = (res: Response) => {
   for (const h of IDENTITY) expect(res.headers[h]).toBeUndefined();
 };
-const USER_SCOPES = 'profile:read profile:write jobs:read jobs:write service_keys:read service_keys:write transcribe translate tts';
+const USER_SCOPES =
+  'profile:read profile:write jobs:read jobs:write service_keys:read service_keys:write transcribe translate tts';
 
 describe('the gate: GET /auth/verify', () => {
   let t: TestApp;
@@ -85,10 +86,18 @@ describe('the gate: GET /auth/verify', () => {
     expect(res.headers['x-auth-via']).toBe('jwt');
     expect(res.headers['x-user-id']).toBe(u.id);
     for (const method of ['post', 'put', 'delete', 'patch'] as const)
-      await t.http[method]('/auth/verify').set({ 'X-Forwarded-Uri': '/tts', ...u.auth }).expect(200);
-    const head = await t.http.head('/auth/verify').set({ 'X-Forwarded-Uri': '/tts', ...u.auth }).expect(200);
+      await t.http[method]('/auth/verify')
+        .set({ 'X-Forwarded-Uri': '/tts', ...u.auth })
+        .expect(200);
+    const head = await t.http
+      .head('/auth/verify')
+      .set({ 'X-Forwarded-Uri': '/tts', ...u.auth })
+      .expect(200);
     expect(head.headers['x-user-id']).toBe(u.id);
-    await t.http.get('/api/auth/verify').set({ 'X-Forwarded-Uri': '/tts', ...u.auth }).expect(200);
+    await t.http
+      .get('/api/auth/verify')
+      .set({ 'X-Forwarded-Uri': '/tts', ...u.auth })
+      .expect(200);
     const admins = await caddy('/x', admin.auth).expect(200);
     expect(admins.headers['x-scopes']).toBe(`${USER_SCOPES} admin introspect`);
     expect(admins.headers['x-user-role']).toBe('admin');
@@ -129,7 +138,16 @@ describe('the gate: GET /auth/verify', () => {
   it('route classes at segment boundaries: each request counts once in its kind and in total_requests', async () => {
     const u = await createUser(t);
     const before = await me(u); // counts one API request itself
-    const uris = ['/tts', '/tts/voices/x', '/ttsx', '/v1/speak', '/transcribe?x=1', '/tts/../transcribe', '/%74ts', '/'];
+    const uris = [
+      '/tts',
+      '/tts/voices/x',
+      '/ttsx',
+      '/v1/speak',
+      '/transcribe?x=1',
+      '/tts/../transcribe',
+      '/%74ts',
+      '/',
+    ];
     for (const uri of uris) await caddy(uri, { 'X-API-Key': u.apiKey }).expect(200);
     await flush();
     const after = await me(u);
@@ -145,7 +163,11 @@ describe('the gate: GET /auth/verify', () => {
 
   it('the rate limit is shared with the API: over it, 429 at the gate; ?mode=nginx sends 403 + X-Auth-Status', async () => {
     const u = await createUser(t);
-    await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ rate_limits: { per_minute: 4 } }).expect(200);
+    await t.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(admin.auth)
+      .send({ rate_limits: { per_minute: 4 } })
+      .expect(200);
     await t.http.get('/auth/me').set(u.auth).expect(200);
     const seen: string[] = [];
     for (let i = 0; i < 3; i++)
@@ -167,7 +189,7 @@ describe('the gate: GET /auth/verify', () => {
     await t.http.get('/auth/me').set(u.auth).expect(429); // the API's own budget is the same one
     // A 403 of the gate itself stays a 403 in nginx mode (no X-Auth-Status).
     const s = await createUser(t);
-    await t.http.post(`/auth/admin/users/${s.id}/suspend`).set(admin.auth).send({ reason: "x" }).expect(200);
+    await t.http.post(`/auth/admin/users/${s.id}/suspend`).set(admin.auth).send({ reason: 'x' }).expect(200);
     const forbidden = await t.http
       .get('/auth/verify?mode=nginx')
       .set({ 'X-Original-URI': '/tts', 'X-API-Key': s.apiKey })
@@ -179,9 +201,7 @@ describe('the gate: GET /auth/verify', () => {
     const u = await createUser(t);
     const out = (await setQuota(u, { tts: 5 }).expect(200)).body;
     expect(out.quota).toEqual({ transcriptions: null, translations: null, tts: 5, audio_seconds: null });
-    const results = await Promise.all(
-      Array.from({ length: 12 }, () => caddy('/tts', { 'X-API-Key': u.apiKey })),
-    );
+    const results = await Promise.all(Array.from({ length: 12 }, () => caddy('/tts', { 'X-API-Key': u.apiKey })));
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(5);
     expect(ok.map((r) => r.headers['x-quota-remaining']).sort()).toEqual(['0', '1', '2', '3', '4']);
@@ -206,7 +226,14 @@ describe('the gate: GET /auth/verify', () => {
       [80, 4],
       [100, 5],
     ]);
-    expect(mine[0]).toEqual({ user_id: u.id, kind: 'tts', threshold: 80, used: 4, limit: 5, month: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    expect(mine[0]).toEqual({
+      user_id: u.id,
+      kind: 'tts',
+      threshold: 80,
+      used: 4,
+      limit: 5,
+      month: expect.stringMatching(/^\d{4}-\d{2}$/),
+    });
     // Reaching the quota wrote the counts at once (a restart would still refuse).
     const row = await t.dataSource.query(`SELECT usage_month_tts FROM users WHERE id = '${u.id}'`);
     expect(Number(row[0].usage_month_tts)).toBe(5);
@@ -237,7 +264,11 @@ describe('the gate: GET /auth/verify', () => {
     });
     for (const bad of [{ tts: -1 }, { tts: 1.5 }, { tts: 'x' }, { unknown: 1 }, 5, { audio_seconds: -0.1 }])
       expect((await setQuota(u, bad)).status).toBe(422);
-    await t.http.put(`/auth/admin/users/${u.id}`).set(u.auth).send({ quota: { tts: 1 } }).expect(403);
+    await t.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(u.auth)
+      .send({ quota: { tts: 1 } })
+      .expect(403);
   });
 
   it('jobs: POST /jobs/ refused when the kind or the audio seconds are spent; completion adds audio_seconds', async () => {
@@ -246,7 +277,10 @@ describe('the gate: GET /auth/verify', () => {
     const job = async (task = 'transcribe') =>
       (await t.http.post('/jobs/').set(u.auth).send({ filename: 'a.mp3', task }).expect(201)).body;
     const complete = (id: string, body: object) =>
-      t.http.patch(`/jobs/${id}`).set(u.auth).send({ status: 'completed', ...body });
+      t.http
+        .patch(`/jobs/${id}`)
+        .set(u.auth)
+        .send({ status: 'completed', ...body });
     const a = await job();
     await complete(a.job_id, { audio_seconds: -1 }).expect(422);
     await t.http.patch(`/jobs/${a.job_id}`).set(u.auth).send({ status: 'processing', audio_seconds: 3 }).expect(422);
@@ -344,7 +378,11 @@ describe('the gate on two instances sharing Redis', () => {
   it('N parallel requests over both instances against a quota of Q allow exactly Q; thresholds publish once', async () => {
     const u = await createUser(a);
     users.push(u.id);
-    await a.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ quota: { transcriptions: 7 } }).expect(200);
+    await a.http
+      .put(`/auth/admin/users/${u.id}`)
+      .set(admin.auth)
+      .send({ quota: { transcriptions: 7 } })
+      .expect(200);
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         (i % 2 ? a : b).http
@@ -356,7 +394,12 @@ describe('the gate on two instances sharing Redis', () => {
     expect(ok).toHaveLength(7);
     expect(ok.map((r) => r.headers['x-quota-remaining']).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6']);
     expect(results.filter((r) => r.status === 429).every((r) => r.body.code === 'QUOTA_EXCEEDED')).toBe(true);
-    expect(events.filter((e) => e.user_id === u.id).map((e) => e.threshold).sort()).toEqual([100, 80]);
+    expect(
+      events
+        .filter((e) => e.user_id === u.id)
+        .map((e) => e.threshold)
+        .sort(),
+    ).toEqual([100, 80]);
     // Both instances flush their own share; the row holds the exact total.
     await a.get(QuotaService).flush();
     await b.get(QuotaService).flush();

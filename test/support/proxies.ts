@@ -32,7 +32,13 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, port: number, extraLog?: string): Promise<Running> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  extraLog?: string,
+): Promise<Running> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stdout!.on('data', (d) => (err += d));

@@ -47,7 +47,7 @@ export class UpdateUserDto {
   @Type(() => RateLimitsDto)
   rate_limits?: RateLimitsDto | null;
 
-  /** Monthly quotas: a field set to null is unlimited, a field left out is unchanged; null resets all to the defaults. */
+  /** Monthly quotas: a field set to null is unlimited, a field left out unchanged; null resets all to the defaults. */
   @IsOptional()
   @IsObject()
   @ValidateNested()
