@@ -331,28 +331,32 @@ export class QuotaService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The month's counters move to `month` (a row that counted an earlier month starts again from these counts). */
+/**
+ * One UPDATE per user: the lifetime counters add the gate's counts; the month's counters move to `month` (a row that
+ * counted an earlier month starts again from these counts), and a row already counting a later month keeps it.
+ */
 function* writePending(unit: EventUnit, entries: Pending[]) {
+  const current = 'usage_month IS NULL OR usage_month <= :month';
+  const month = (name: string, param: string) =>
+    `${name} = CASE WHEN usage_month = :month THEN ${name} + :${param} WHEN ${current} THEN :${param} ELSE ${name} END`;
+  const sql = `UPDATE users SET usage_transcriptions = usage_transcriptions + :lt,
+      usage_translations = usage_translations + :ltr, usage_tts = usage_tts + :ltts,
+      ${month('usage_month_requests', 'r')}, ${month('usage_month_transcriptions', 't')},
+      ${month('usage_month_translations', 'tr')}, ${month('usage_month_tts', 'tts')},
+      ${month('usage_month_audio_seconds', 'a')},
+      usage_month = CASE WHEN ${current} THEN :month ELSE usage_month END
+    WHERE id = :id`;
   for (const e of entries) {
     const c = e.month_counts;
     const l = e.lifetime;
-    if (l.transcriptions || l.translations || l.tts)
-      yield* unit.write({
-        sql: `UPDATE users SET usage_transcriptions = usage_transcriptions + :t, usage_translations = usage_translations + :tr,
-              usage_tts = usage_tts + :tts WHERE id = :id`,
-        params: { id: e.userId, t: l.transcriptions, tr: l.translations, tts: l.tts },
-      });
-    const col = (name: string, param: string) =>
-      `${name} = CASE WHEN usage_month = :month THEN ${name} + :${param} ELSE :${param} END`;
-    // A row already counting a later month keeps it: counts of a month that is over no longer show anywhere.
     yield* unit.write({
-      sql: `UPDATE users SET ${col('usage_month_requests', 'r')}, ${col('usage_month_transcriptions', 't')},
-            ${col('usage_month_translations', 'tr')}, ${col('usage_month_tts', 'tts')},
-            ${col('usage_month_audio_seconds', 'a')}, usage_month = :month
-            WHERE id = :id AND (usage_month IS NULL OR usage_month <= :month)`,
+      sql,
       params: {
         id: e.userId,
         month: e.month,
+        lt: l.transcriptions,
+        ltr: l.translations,
+        ltts: l.tts,
         r: c.requests,
         t: c.transcriptions,
         tr: c.translations,
