@@ -16,18 +16,21 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SAME_TIME = ['health', 'me-jwt', 'me-apikey'];
+const SAME_TIME = ['health', 'me-jwt', 'me-apikey', 'verify-jwt', 'verify-apikey'];
 const ALL_SCENARIOS = [
   'bare',
   'health',
   'me-jwt',
   'me-apikey',
+  'verify-jwt',
+  'verify-apikey',
   'jobs-list',
   'jobs-stats',
   'login',
   'refresh',
   'hash-storm',
 ];
+const VERIFY = ['verify-jwt', 'verify-apikey'];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -44,6 +47,11 @@ const HELP = `Usage: npm run bench -- [options]
   --login-connections N    concurrent logins in the login scenario (default 4)
   --probe-rate N           req/s of the me-jwt latency probe beside the login load (default 200)
   --storm-connections N    concurrent anonymous registrations (each from its own address) in hash-storm (default 64)
+  --gate-users N           verify-*: callers whose credentials rotate over the gate's connections (default 1000)
+  --gate-connections N     verify-*: keep-alive connections, as a gateway holds them (default 16); bare is measured
+                           at the same count beside them (bare-gate)
+  --gate-soak N            instead of the scenarios: N forwarded requests over two instances on one database, then
+                           usage.total_requests summed over the users must be exactly what was sent; RSS before/after
   --soak [N]               instead of the scenarios: N authenticated requests (default 1000000), RSS before/after
   --entry FILE             benchmark another build of the service (default dist/src/main.js; implies --no-build)
   --no-pin                 do not pin the server and the load generator to separate cores
@@ -73,6 +81,9 @@ const { values: args } = parseArgs({
     'probe-rate': { type: 'string', default: '200' },
     'storm-connections': { type: 'string', default: '64' },
     soak: { type: 'boolean', default: false },
+    'gate-users': { type: 'string', default: '1000' },
+    'gate-connections': { type: 'string', default: '16' },
+    'gate-soak': { type: 'string' },
     entry: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
@@ -117,7 +128,18 @@ const opts = {
   save: !args['no-save'],
   compare: args.compare ? resolve(args.compare) : undefined,
   sameTimeRounds: int('same-time-rounds', 0),
+  gateUsers: int('gate-users'),
+  gateConnections: int('gate-connections'),
+  gateSoak: args['gate-soak'] ? int('gate-soak') : 0,
 };
+// The gate is measured as it runs: with rate limits counted on every decision; its callers are many users.
+if (opts.gateSoak || opts.scenarios.some((s) => VERIFY.includes(s))) opts.rateLimits = true;
+/** Cost-12 hashing is only measured by login/refresh; the gate's thousand callers are registered at cost 4. */
+opts.bcryptRounds =
+  (opts.gateSoak || opts.scenarios.some((s) => VERIFY.includes(s))) &&
+  !opts.scenarios.some((s) => s === 'login' || s === 'refresh')
+    ? 4
+    : 12;
 if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
 for (const s of opts.scenarios)
   if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -301,7 +323,7 @@ function cannon(
         timeout,
         requests:
           onBody || setupRequest
-            ? [{ setupRequest, onResponse: onBody ? (status, resBody) => onBody(status, resBody) : undefined }]
+            ? [{ ...(onBody ? { onResponse: (status, resBody) => onBody(status, resBody) } : {}), setupRequest }]
             : undefined,
         setupClient: (client) => {
           client.on('response', (status, _bytes, ms) => rec.add(ms, status));
@@ -557,7 +579,7 @@ function serviceEnv(port, db) {
           ].map((k) => [`RATE_LIMIT_${k}`, UNREACHED]),
         )
       : {}),
-    BCRYPT_ROUNDS: '12',
+    BCRYPT_ROUNDS: String(opts.bcryptRounds),
     TRUST_PROXY: 'true', // hash-storm sends each registration from its own address
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
@@ -644,7 +666,7 @@ async function main() {
   const tmp = mkdtempSync(join(os.tmpdir(), 'voicegate-bench-'));
   cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   if (opts.compare) return compareBuilds(tmp);
-  const selected = new Set(opts.soak ? [] : opts.scenarios);
+  const selected = new Set(opts.soak || opts.gateSoak ? [] : opts.scenarios);
   const scenarios = [];
   const results = { scenarios: {} };
 
@@ -660,6 +682,13 @@ async function main() {
       tmp,
     );
     scenarios.push(httpScenario('bare', () => bare.pid, `http://127.0.0.1:${port}/bare`));
+    // The gate's yardstick: bare at the gate's connection count (latency depends on it).
+    if (VERIFY.some((v) => selected.has(v)))
+      scenarios.push(
+        httpScenario('bare-gate', () => bare.pid, `http://127.0.0.1:${port}/bare`, {
+          connections: opts.gateConnections,
+        }),
+      );
   }
 
   // ---- the service
@@ -679,9 +708,20 @@ async function main() {
   const newUser = (tag, withLogin = true) => registerUser(base, tag, password, withLogin);
   const me = await newUser('me');
 
-  if (opts.soak) {
+  if (opts.gateSoak) {
+    results.gate_soak = await gateSoak(base, server, env, tmp, newUser);
+  } else if (opts.soak) {
     results.soak = await soak(base, server.pid, me);
   } else {
+    if (VERIFY.some((v) => selected.has(v))) {
+      const callers = await gateCallers(newUser);
+      for (const [name, header] of [
+        ['verify-jwt', (u) => ({ authorization: `Bearer ${u.access}` })],
+        ['verify-apikey', (u) => ({ 'x-api-key': u.apiKey })],
+      ])
+        if (selected.has(name))
+          scenarios.push(httpScenario(name, pid, `${base}/auth/verify`, gateLoad(callers, header)));
+    }
     if (selected.has('health')) scenarios.push(httpScenario('health', pid, `${base}/health`));
     if (selected.has('me-jwt'))
       scenarios.push(
@@ -770,14 +810,17 @@ async function main() {
 
   // ---- report
   const bareResult = results.scenarios.bare;
-  const order = ['bare', ...ALL_SCENARIOS.filter((s) => s !== 'bare')];
+  const order = ['bare', 'bare-gate', ...ALL_SCENARIOS.filter((s) => s !== 'bare')];
   results.scenarios = Object.fromEntries(
     Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])),
   );
   for (const [name, s] of Object.entries(results.scenarios)) {
-    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm') continue; // their yardstick is bcrypt, not bare
-    s.rps_vs_bare = round(s.rps / bareResult.rps, 3);
-    s.p99_vs_bare = round(s.p99 / bareResult.p99, 2);
+    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm') continue; // login's and hash-storm's yardstick is bcrypt, not bare
+    // The gate's scenarios compare with bare at their own connection count.
+    const yardstick =
+      VERIFY.includes(name) && results.scenarios['bare-gate'] ? results.scenarios['bare-gate'] : bareResult;
+    s.rps_vs_bare = round(s.rps / yardstick.rps, 3);
+    s.p99_vs_bare = round(s.p99 / yardstick.p99, 2);
     if (s.cpu_us_per_req && bareResult.cpu_us_per_req)
       s.cpu_vs_bare = round(s.cpu_us_per_req / bareResult.cpu_us_per_req, 2);
   }
@@ -796,7 +839,9 @@ async function main() {
       rounds: opts.rounds,
       login_connections: opts.loginConnections,
       probe_rate: opts.probeRate,
-      bcrypt_rounds: 12,
+      bcrypt_rounds: opts.bcryptRounds,
+      gate_users: opts.gateUsers,
+      gate_connections: opts.gateConnections,
     },
     bcrypt_compare_ms: results.scenarios.login?.bcrypt_compare_ms ?? null,
     server_cores: serverCores,
@@ -808,7 +853,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const file = join(
       dir,
-      `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}.json`,
+      `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}${opts.gateSoak ? '-gate-soak' : ''}${VERIFY.some((v) => selected.has(v)) ? '-gate' : ''}.json`,
     );
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`wrote ${file}`);
@@ -821,19 +866,25 @@ async function main() {
  * else the machine does between rounds (this VM's neighbours move bare by ±10 %) slows both alike.
  */
 async function sameTimeRatios(scenarios) {
-  const bare = scenarios.find((s) => s.name === 'bare');
   const out = {};
-  if (!bare || opts.sameTimeRounds === 0) return out;
   for (const s of scenarios.filter((x) => SAME_TIME.includes(x.name))) {
+    const bare = scenarios.find((x) => x.name === (VERIFY.includes(s.name) ? 'bare-gate' : 'bare'));
+    if (!bare || opts.sameTimeRounds === 0) continue;
     const ratios = [];
+    const p99s = [];
     for (let i = 0; i < opts.sameTimeRounds; i++) {
       const [b, r] = await Promise.all([bare.measure(), s.measure()]);
+      p99s.push(r.p99 / b.p99);
       ratios.push(r.rps / b.rps);
       log(
         `${s.name} beside bare, round ${i + 1}: ${r.rps.toFixed(0)} vs ${b.rps.toFixed(0)} req/s (${(r.rps / b.rps).toFixed(3)}), CPU ${r.cpuUsPerReq?.toFixed(0)} vs ${b.cpuUsPerReq?.toFixed(0)} µs/req`,
       );
     }
-    out[s.name] = { rps_vs_bare: round(median(ratios), 3), rounds: ratios.map((x) => round(x, 3)) };
+    out[s.name] = {
+      rps_vs_bare: round(median(ratios), 3),
+      rounds: ratios.map((x) => round(x, 3)),
+      p99_vs_bare: round(median(p99s), 2),
+    };
   }
   return out;
 }
@@ -1107,6 +1158,110 @@ async function refreshScenario(base, pid, harvested) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------- the gate
+/** The gate's callers: users registered (and signed in) a few at a time. */
+async function gateCallers(newUser, count = opts.gateUsers) {
+  const t0 = performance.now();
+  const users = [];
+  while (users.length < count) {
+    const batch = Math.min(8, count - users.length);
+    users.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => newUser(`gate${users.length + i}`)))));
+  }
+  log(`registered ${users.length} gate callers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return users;
+}
+
+/**
+ * Forwarded requests as a gateway sends them: few keep-alive connections, each request another caller's credential
+ * (the next of the rotation), the original request in X-Forwarded-*; a class without a quota.
+ */
+function gateLoad(callers, header, connections = opts.gateConnections) {
+  let next = 0;
+  const base = {
+    'x-forwarded-method': 'POST',
+    'x-forwarded-uri': '/translate/stream?lang=de',
+    'x-forwarded-proto': 'https',
+  };
+  return {
+    connections,
+    setupRequest: (req) => {
+      req.headers = { ...base, ...header(callers[next++ % callers.length]) };
+      return req;
+    },
+  };
+}
+
+/**
+ * N forwarded requests over two instances of one database (and Redis with --redis), then both stopped (SIGTERM
+ * flushes their counters) and one started again: usage.total_requests summed over the callers must be N exactly.
+ */
+async function gateSoak(base, server, env, tmp, newUser) {
+  const users = await gateCallers(newUser, Math.min(opts.gateUsers, 1000));
+  const port2 = await freePort();
+  const base2 = `http://127.0.0.1:${port2}`;
+  const second = await startProcess(
+    'voicegate-2',
+    ['node', opts.entry],
+    { ...env, PORT: String(port2), MIGRATIONS_RUN: 'false' },
+    `${base2}/health`,
+    tmp,
+  );
+  const header = (i) => (u) => (i % 2 ? { 'x-api-key': u.apiKey } : { authorization: `Bearer ${u.access}` });
+  const pids = [server.pid, second.pid];
+  const warm = Math.max(10_000, Math.round(opts.gateSoak / 10 / 2) * 2);
+  log(`gate soak: warm-up ${warm} forwarded requests`);
+  await Promise.all(
+    [base, base2].map((b, i) => cannon(`${b}/auth/verify`, { amount: warm / 2, ...gateLoad(users, header(i)) })),
+  );
+  await sleep(2000);
+  const rssBefore = pids.map((p) => mb(rssKb(p)));
+  const c0 = pids.map(cpuUs);
+  log(`gate soak: RSS ${rssBefore.join('/')} MB; now ${opts.gateSoak} forwarded requests over both instances`);
+  const t0 = performance.now();
+  const half = Math.floor(opts.gateSoak / 2);
+  const runs = await Promise.all(
+    [base, base2].map((b, i) =>
+      cannon(`${b}/auth/verify`, { amount: i ? opts.gateSoak - half : half, ...gateLoad(users, header(i)) }),
+    ),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const c1 = pids.map(cpuUs);
+  await sleep(2000);
+  const rssAfter = pids.map((p) => mb(rssKb(p)));
+  const sent = runs.reduce((n, r) => n + r.rec.values.length, 0);
+  const errors = runs.reduce((n, r) => n + r.rec.non2xx + r.rec.socketErrors, 0);
+  log('gate soak: stopping both instances (their counters flush on SIGTERM), starting one again');
+  await stopProcess(second);
+  await stopProcess(server);
+  const again = await startProcess('voicegate-3', ['node', opts.entry], env, `${base}/health`, tmp);
+  let counted = 0;
+  for (let i = 0; i < users.length; i += 16) {
+    const got = await Promise.all(
+      users
+        .slice(i, i + 16)
+        .map((u) => expectOk(api(base, 'GET', '/auth/me', { headers: { 'x-api-key': u.apiKey } }), 'me')),
+    );
+    for (const me of got) counted += me.usage.total_requests - 1; // this GET /auth/me counts itself
+  }
+  await stopProcess(again);
+  const expected = warm + sent;
+  return {
+    requests: sent,
+    warmup: warm,
+    users: users.length,
+    connections: opts.gateConnections,
+    seconds: round(seconds, 1),
+    rps: round(sent / seconds, 0),
+    errors,
+    expected,
+    counted,
+    exact: counted === expected,
+    cpu_us_per_decision: round((c1[0] - c0[0] + (c1[1] - c0[1])) / sent, 1),
+    rss_before_mb: rssBefore,
+    rss_after_mb: rssAfter,
+  };
+}
+
 /** RSS after warm-up against RSS after N authenticated requests (JWT and API key alternating per round). */
 async function soak(base, pid, me) {
   const warm = Math.min(100_000, Math.max(10_000, Math.round(opts.soak / 10 / 2) * 2));
@@ -1193,15 +1348,16 @@ function table(report) {
     'RSS MB',
   ]);
   const bare = report.scenarios.bare;
-  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm';
+  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm' && label !== 'bare-gate';
+  const yard = (label) => (VERIFY.includes(label) && report.scenarios['bare-gate']) || bare;
   const row = (label, s, digits) => [
     label,
     fmt(s.rps, digits),
-    vsBare(s, label) ? fmt(s.rps / bare.rps, 3) : '–',
+    vsBare(s, label) ? fmt(s.rps / yard(label).rps, 3) : '–',
     fmt(s.same_time?.rps_vs_bare, 3),
     fmt(s.p50),
     fmt(s.p99),
-    vsBare(s, label) ? fmt(s.p99 / bare.p99) : '–',
+    vsBare(s, label) ? fmt(s.p99 / yard(label).p99) : '–',
     fmt(s.cpu_us_per_req, 0),
     String(s.errors),
     fmt(s.rss_mb, 1),
@@ -1245,6 +1401,10 @@ function table(report) {
       `${fmt(h.refused_503_per_s)} refused/s (503 with Retry-After), ${h.other_statuses} other answers; ` +
       `/health p99 ${fmt(h.health.idle_p99)} ms idle → ${fmt(h.health.storm_p99)} ms during; ` +
       `me-jwt p99 ${fmt(h.me.idle_p99)} ms idle → ${fmt(h.me.storm_p99)} ms during\n`;
+  if (report.gate_soak) {
+    const g = report.gate_soak;
+    out += `\ngate soak: ${g.requests} forwarded requests over 2 instances (${g.users} users, ${g.connections} connections each) in ${g.seconds} s, ${g.errors} errors; usage.total_requests ${g.counted} of ${g.expected} (${g.exact ? 'exact' : 'NOT exact'}); CPU ${fmt(g.cpu_us_per_decision, 1)} µs per decision; RSS ${g.rss_before_mb.join('/')} MB → ${g.rss_after_mb.join('/')} MB\n`;
+  }
   if (report.soak) {
     const k = report.soak;
     out += `\nsoak: ${k.requests} authenticated requests in ${k.seconds} s, ${k.errors} errors; RSS ${k.rss_after_warmup_mb} MB after warm-up → ${k.rss_after_mb} MB after (${fmt(k.rss_growth * 100, 1)}%), max ${k.rss_max_mb} MB\n`;

@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { UnitOfWorkModule } from './database/unit-of-work';
+import { GateModule } from './gate/gate.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -37,6 +38,7 @@ export class AppModule {
         JobsModule,
         StreamTokensModule,
         OAuthModule,
+        GateModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

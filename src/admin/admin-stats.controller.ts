@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { Roles } from '../common/decorators';
+import { GateService } from '../gate/gate.service';
+import { QuotaService } from '../gate/quota.service';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
 
@@ -10,13 +12,20 @@ import { AdminQueryService } from './admin-query.service';
 @Roles(Role.Admin)
 @Controller('auth/admin/stats')
 export class AdminStatsController {
-  constructor(private readonly query: AdminQueryService) {}
+  constructor(
+    private readonly query: AdminQueryService,
+    private readonly gate: GateService,
+    private readonly quota: QuotaService,
+  ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions',
+    summary:
+      'Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions, gate traffic',
   })
-  stats() {
-    return this.query.stats();
+  async stats() {
+    const [figures, month] = await Promise.all([this.query.stats(), this.quota.monthTotals()]);
+    // This month's forwarded traffic of every user (as flushed), and this instance's decisions since it started.
+    return { ...figures, gate: { month, decisions: { ...this.gate.counters } } };
   }
 }

@@ -18,6 +18,7 @@ import { BulkAction } from './admin.enums';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { mergeQuotaOverrides } from '../gate/quota';
 
 /** Who is acting, and from where (every admin action is audited with both). */
 export interface AdminActor {
@@ -123,6 +124,13 @@ export class AdminUsersService {
       if (rl === null || rl.per_hour !== undefined)
         set('rateLimitPerHour', 'rate_limits.per_hour', rl?.per_hour ?? null);
       if (rl === null || rl.per_day !== undefined) set('rateLimitPerDay', 'rate_limits.per_day', rl?.per_day ?? null);
+    }
+    if (dto.quota !== undefined) {
+      const next = mergeQuotaOverrides(user.quotaOverrides, dto.quota);
+      if (JSON.stringify(next) !== JSON.stringify(user.quotaOverrides ?? null)) {
+        changes.quotaOverrides = next;
+        diff.quota = { from: user.quotaOverrides ?? null, to: next };
+      }
     }
     if (!Object.keys(changes).length) return this.present.user(user);
 

@@ -61,6 +61,19 @@ import { UserPresenter } from './user-presenter';
     RequestGuard,
     { provide: APP_GUARD, useExisting: RequestGuard },
   ],
-  exports: [AuthService, TokenService, PrincipalCache, UsageBuffer, UserPresenter, UsersModule, SessionsModule],
+  // The strategies, the JWT key and JwtModule: the gate (src/gate) verifies credentials from forwarded headers.
+  exports: [
+    AuthService,
+    TokenService,
+    PrincipalCache,
+    UsageBuffer,
+    UserPresenter,
+    UsersModule,
+    SessionsModule,
+    JwtStrategy,
+    ApiKeyStrategy,
+    JWT_KEY,
+    JwtModule,
+  ],
 })
 export class AuthModule {}

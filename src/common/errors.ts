@@ -27,6 +27,8 @@ export enum ErrorCode {
   Internal = 'INTERNAL_ERROR',
   InsufficientScope = 'INSUFFICIENT_SCOPE',
   StreamTokenUsed = 'STREAM_TOKEN_USED',
+  QuotaExceeded = 'QUOTA_EXCEEDED',
+  BadGatewayRequest = 'BAD_GATEWAY_REQUEST',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -55,6 +57,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
   [ErrorCode.StreamTokenUsed]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.QuotaExceeded]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.BadGatewayRequest]: HttpStatus.BAD_REQUEST,
 };
 
 export interface FieldError {

@@ -58,6 +58,15 @@ export interface AppConfig {
     authPerMinute: number;
   };
   auditRetentionDays: number;
+  /** Forward-auth route classes, as GATE_ROUTES gives them (`/prefix=kind,…`). */
+  gateRoutes: string;
+  /** Monthly quota defaults per user; null = unlimited. */
+  quota: {
+    transcriptions: number | null;
+    translations: number | null;
+    tts: number | null;
+    audioSeconds: number | null;
+  };
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
 }
@@ -135,6 +144,10 @@ export function loadConfig(
     'ADMIN_EMAIL',
     'ADMIN_USERNAME',
     'ADMIN_PASSWORD',
+    'QUOTA_TRANSCRIPTIONS_PER_MONTH',
+    'QUOTA_TRANSLATIONS_PER_MONTH',
+    'QUOTA_TTS_PER_MONTH',
+    'QUOTA_AUDIO_SECONDS_PER_MONTH',
   ])
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -241,6 +254,13 @@ export function loadConfig(
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
     },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    gateRoutes: env.GATE_ROUTES,
+    quota: {
+      transcriptions: env.QUOTA_TRANSCRIPTIONS_PER_MONTH ?? null,
+      translations: env.QUOTA_TRANSLATIONS_PER_MONTH ?? null,
+      tts: env.QUOTA_TTS_PER_MONTH ?? null,
+      audioSeconds: env.QUOTA_AUDIO_SECONDS_PER_MONTH ?? null,
+    },
     generatedSecretsFile,
   };
 }

@@ -258,4 +258,43 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   PASSWORD_HASH_MAX_PENDING = 16;
+
+  /** Forward-auth route classes: comma-separated `prefix=kind` (kinds transcriptions, translations, tts, requests). */
+  @IsString()
+  @Matches(
+    /^\/[^,=\s]*=(transcriptions|translations|tts|requests)(,\/[^,=\s]*=(transcriptions|translations|tts|requests))*$/,
+    {
+      message:
+        'GATE_ROUTES must be comma-separated /prefix=kind pairs (kind: transcriptions, translations, tts, requests)',
+    },
+  )
+  GATE_ROUTES = '/transcribe=transcriptions,/translate=translations,/tts=tts';
+
+  /** Default monthly quota of transcriptions per user (unset: unlimited). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  QUOTA_TRANSCRIPTIONS_PER_MONTH?: number;
+
+  /** Default monthly quota of translations per user (unset: unlimited). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  QUOTA_TRANSLATIONS_PER_MONTH?: number;
+
+  /** Default monthly quota of TTS requests per user (unset: unlimited). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  QUOTA_TTS_PER_MONTH?: number;
+
+  /** Default monthly quota of audio seconds per user (unset: unlimited). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  QUOTA_AUDIO_SECONDS_PER_MONTH?: number;
 }

@@ -3,6 +3,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { TranscriptionJob } from './entities/transcription-job.entity';
 import { JobStatus, JobTask } from './jobs.enums';
 import { JobGroupStats, JobsRepository } from './jobs.repository';
+import { QuotaService } from '../gate/quota.service';
 import { JobsService } from './jobs.service';
 
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
@@ -57,7 +58,12 @@ describe(JobsService.name, () => {
     };
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
-    sut = new JobsService(repo as unknown as JobsRepository, clock);
+    const quota = { recordJob: jest.fn().mockResolvedValue(undefined), assertJobAllowed: jest.fn() };
+    sut = new JobsService(
+      repo as unknown as JobsRepository,
+      clock,
+      quota as unknown as QuotaService,
+    );
   });
 
   describe('update', () => {

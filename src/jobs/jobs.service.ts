@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { uniqueViolation } from '../database/db-errors';
+import { QuotaService } from '../gate/quota.service';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobDetailDto, JobStatsDto, JobSummaryDto } from './dto/job-response.dto';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto';
@@ -20,9 +21,11 @@ export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly clock: Clock,
+    private readonly quota: QuotaService,
   ) {}
 
   async create(userId: string, dto: CreateJobDto): Promise<JobDetailDto> {
+    await this.quota.assertJobAllowed(userId, dto.task ?? JobTask.Transcribe);
     const now = this.clock.date();
     const job = Object.assign(new TranscriptionJob(), {
       id: randomUUID(),
@@ -73,6 +76,8 @@ export class JobsService {
   async update(userId: string, ref: string, dto: UpdateJobDto): Promise<JobDetailDto> {
     const job = await this.findOwned(userId, ref, 'summary');
     const to = dto.status;
+    if (dto.audio_seconds !== undefined && to !== JobStatus.Completed)
+      throw AppError.validation([{ field: 'audio_seconds', message: 'is only accepted with status completed' }]);
     if (!canTransition(job.status, to)) throw this.transitionError(job.status, to);
 
     const now = this.clock.date();
@@ -90,6 +95,9 @@ export class JobsService {
       const current = await this.jobs.findStatus(userId, job.id);
       if (current === null) throw AppError.notFound('Job');
       throw this.transitionError(current, to);
+    }
+    if (usage) {
+      await this.quota.recordJob(userId, job.task, dto.audio_seconds ?? 0);
     }
     const updated = await this.jobs.findById(userId, job.id);
     if (!updated) throw AppError.notFound('Job'); // deleted right after the change

@@ -26,6 +26,7 @@ import { RedisRateLimitStorage } from './redis-rate-limit.storage';
     }),
   ],
   providers: [RateLimitGuard],
-  exports: [RateLimitGuard],
+  // ThrottlerModule's storage: the gate counts forwarded requests in the same windows.
+  exports: [RateLimitGuard, ThrottlerModule],
 })
 export class RateLimitModule {}

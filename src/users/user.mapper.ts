@@ -1,4 +1,5 @@
 import { AppConfig } from '../config/app-config';
+import { effectiveQuota, monthUsageOut } from '../gate/quota';
 import { resolveUserLimits } from '../rate-limit/limits';
 import { User } from './entities/user.entity';
 import { Role } from './users.enums';
@@ -42,7 +43,9 @@ export function toUserOut(user: UserRow, config: AppConfig, now: number, pending
       transcriptions: user.usageTranscriptions,
       translations: user.usageTranslations,
       tts: user.usageTts,
+      month: monthUsageOut(user, Date.now()),
     },
+    quota: effectiveQuota(config, user.quotaOverrides),
     api_key_prefix: user.apiKeyPrefix,
     api_key_created_at: iso(user.apiKeyCreatedAt),
     api_key_last_used_at: iso(user.apiKeyLastUsedAt),
@@ -61,6 +64,7 @@ const strOrNull = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
 const intOrNull = { type: ['integer', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
+const numOrNull = { type: ['number', 'null'] } as const;
 const object = (properties: Record<string, object>) =>
   ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false }) as const;
 
@@ -82,7 +86,20 @@ export const USER_OUT_SCHEMA = object({
   locked_until: strOrNull,
   rate_limits: object({ per_minute: int, per_hour: int, per_day: int }),
   rate_limit_overrides: object({ per_minute: intOrNull, per_hour: intOrNull, per_day: intOrNull }),
-  usage: object({ total_requests: int, transcriptions: int, translations: int, tts: int }),
+  usage: object({
+    total_requests: int,
+    transcriptions: int,
+    translations: int,
+    tts: int,
+    month: object({
+      transcriptions: int,
+      translations: int,
+      tts: int,
+      audio_seconds: { type: 'number' },
+      resets_at: str,
+    }),
+  }),
+  quota: object({ transcriptions: intOrNull, translations: intOrNull, tts: intOrNull, audio_seconds: numOrNull }),
   api_key_prefix: strOrNull,
   api_key_created_at: strOrNull,
   api_key_last_used_at: strOrNull,

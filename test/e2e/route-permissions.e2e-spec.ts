@@ -76,6 +76,7 @@ describe('route permissions', () => {
         'GET /.well-known/jwks.json',
         'GET /.well-known/openid-configuration',
         'POST /oauth/revoke',
+        'ALL /auth/verify', // the gate authenticates the forwarded credential itself
       ].sort(),
     );
     // Every admin route is for admins only.

@@ -30,7 +30,7 @@ interface World {
   /** The target of admin routes. */
   victim: Actor;
   /** An account to sign in as on the public credential routes. */
-  login: { username: string; password: string; refreshToken: string };
+  login: { username: string; password: string; refreshToken: string; apiKey: string };
 }
 
 const CONCURRENCY = 8;
@@ -73,6 +73,13 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
   'POST /auth/login': (w) => ({
     body: { username: w.login.username, password: w.login.password, device_name: 'walk' },
   }),
+  // The gate's credential comes from the forwarded request; a direct call is its own original request.
+  ...Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].map((m) => [
+      `${m} /auth/verify`,
+      (w: World) => ({ query: { api_key: w.login.apiKey } }),
+    ]),
+  ),
   'POST /auth/refresh': (w) => ({ body: { refresh_token: w.login.refreshToken } }),
   'POST /auth/logout': () => ({ body: { all_devices: false } }),
   'PUT /auth/profile': () => ({ body: { full_name: 'Walker', settings: { theme: 'dark' } } }),
@@ -259,7 +266,12 @@ describe('hostile input over every documented route (issue #13)', () => {
       admin,
       victim,
       login: signIn
-        ? { username: signIn.username, password: signIn.password, refreshToken: signIn.refreshToken }
+        ? {
+            username: signIn.username,
+            password: signIn.password,
+            refreshToken: signIn.refreshToken,
+            apiKey: signIn.apiKey,
+          }
         : (undefined as unknown as World['login']),
     };
   }

@@ -2,6 +2,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Role } from '../../users/users.enums';
 import { EMAIL_PATTERN, USERNAME_PATTERN } from '../../users/users.service';
+import { QuotaDto } from '../../gate/dto/quota.dto';
 import { RateLimitsDto } from './rate-limits.dto';
 import { EMAIL_MESSAGE, IsOptionalNotNull, trim, USERNAME_MESSAGE } from './validators';
 
@@ -45,4 +46,11 @@ export class UpdateUserDto {
   @ValidateNested()
   @Type(() => RateLimitsDto)
   rate_limits?: RateLimitsDto | null;
+
+  /** Monthly quotas: a field set to null is unlimited, a field left out unchanged; null resets all to the defaults. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuotaDto)
+  quota?: QuotaDto | null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, Matches } from 'class-validator';
+import { IsEnum, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { JobStatus } from '../jobs.enums';
 import { LANGUAGE_MESSAGE, LANGUAGE_PATTERN, trim } from './job-fields';
 
@@ -40,4 +40,15 @@ export class UpdateJobDto {
   @IsOptional()
   @Matches(LANGUAGE_PATTERN, { message: `translated_to ${LANGUAGE_MESSAGE}` })
   translated_to?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    description: 'Seconds of audio the job processed; only with status completed. Counts toward the monthly quota.',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'audio_seconds must be a number' })
+  @Min(0)
+  @Max(31_622_400)
+  audio_seconds?: number;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, JsonColumn, TimestampColumn, UpdatedAtColumn } from '../../database/columns';
+import type { QuotaOverrides } from '../../gate/quota';
 import { Role } from '../users.enums';
 
 @Entity('users')
@@ -88,6 +89,29 @@ export class User {
 
   @Column({ name: 'usage_tts', type: 'integer', default: 0 })
   usageTts: number;
+
+  /** Admin-set monthly quotas by kind (a null value: unlimited); a kind not listed takes the configured default. */
+  @JsonColumn({ name: 'quota_overrides', nullable: true })
+  quotaOverrides: QuotaOverrides | null;
+
+  /** The UTC month (`YYYY-MM`) the usage_month_* counters count; older counters read as zero. */
+  @Column({ name: 'usage_month', type: 'varchar', length: 7, nullable: true })
+  usageMonth: string | null;
+
+  @Column({ name: 'usage_month_requests', type: 'integer', default: 0 })
+  usageMonthRequests: number;
+
+  @Column({ name: 'usage_month_transcriptions', type: 'integer', default: 0 })
+  usageMonthTranscriptions: number;
+
+  @Column({ name: 'usage_month_translations', type: 'integer', default: 0 })
+  usageMonthTranslations: number;
+
+  @Column({ name: 'usage_month_tts', type: 'integer', default: 0 })
+  usageMonthTts: number;
+
+  @Column({ name: 'usage_month_audio_seconds', type: 'double precision', default: 0 })
+  usageMonthAudioSeconds: number;
 
   @JsonColumn({ nullable: true })
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary client JSON

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { GateController } from './gate.controller';
+import { GateRateLimiter } from './gate-rate-limiter';
+import { GateService } from './gate.service';
+import { GateVerifier } from './gate-verifier';
+import { QuotaService } from './quota.service';
+
+/** Forward auth for the speech apps, usage counting and monthly quotas. Global: jobs and admin use QuotaService. */
+@Global()
+@Module({
+  imports: [AuthModule, SigningKeysModule],
+  controllers: [GateController],
+  providers: [GateService, GateVerifier, GateRateLimiter, QuotaService],
+  exports: [QuotaService, GateService],
+})
+export class GateModule {}
