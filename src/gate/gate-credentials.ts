@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The credential kinds the gate accepts. */
-export type GateCredentialKind = 'jwt' | 'api_key';
+export type GateCredentialKind = 'jwt' | 'api_key' | 'stream';
 
 export interface GateCredential {
   kind: GateCredentialKind;
@@ -29,7 +29,25 @@ const fromAuthorization: Extractor = ({ headers }) => {
   if (typeof v !== 'string' || !bearer.test(v)) return null;
   const token = v.replace(bearer, '').trim();
   if (!token) return null;
-  return { kind: token.startsWith('tk_') ? 'api_key' : 'jwt', value: token };
+  if (token.startsWith('tk_')) return { kind: 'api_key', value: token };
+  return { kind: isStreamToken(token) ? 'stream' : 'jwt', value: token };
+};
+
+/** Routing only (the signature is checked after): a JWT whose payload says `type: "stream"`. */
+function isStreamToken(token: string): boolean {
+  const payload = token.split('.')[1];
+  if (!payload || payload.length > 4096) return false;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { type?: unknown }).type === 'stream';
+  } catch {
+    return false;
+  }
+}
+
+/** A stream token in the original URI (browsers cannot set headers on a WebSocket). */
+const fromStreamTokenQuery: Extractor = ({ query }) => {
+  const v = query?.get('token');
+  return v && v.trim() ? { kind: 'stream', value: v.trim() } : null;
 };
 
 const fromApiKeyQuery: Extractor = ({ query, allowApiKeyQuery }) => {
@@ -39,9 +57,9 @@ const fromApiKeyQuery: Extractor = ({ query, allowApiKeyQuery }) => {
 
 /**
  * Every carrier of a credential the gate reads, in order of precedence: the first that finds one decides. A new kind
- * (a stream token in the original URI's `token`) is one more extractor here and one more verifier in GateVerifier.
+ * is one more extractor here and one more branch in GateService.principal.
  */
-const EXTRACTORS: readonly Extractor[] = [fromApiKeyHeader, fromAuthorization, fromApiKeyQuery];
+const EXTRACTORS: readonly Extractor[] = [fromApiKeyHeader, fromAuthorization, fromApiKeyQuery, fromStreamTokenQuery];
 
 export function extractGateCredential(sources: CredentialSources): GateCredential | null {
   for (const extract of EXTRACTORS) {

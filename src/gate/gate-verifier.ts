@@ -18,7 +18,7 @@ import { GateCredential, GateCredentialKind } from './gate-credentials';
  */
 @Injectable()
 export class GateVerifier {
-  private readonly verifiers: Record<GateCredentialKind, (value: string) => Promise<VerifiedCredential>>;
+  private readonly verifiers: Record<Exclude<GateCredentialKind, 'stream'>, (value: string) => Promise<VerifiedCredential>>;
 
   constructor(
     private readonly jwt: JwtService,
@@ -33,7 +33,7 @@ export class GateVerifier {
   }
 
   verify(credential: GateCredential): Promise<VerifiedCredential> {
-    return this.verifiers[credential.kind](credential.value);
+    return this.verifiers[credential.kind as Exclude<GateCredentialKind, 'stream'>](credential.value);
   }
 
   private async verifyJwt(token: string): Promise<VerifiedCredential> {

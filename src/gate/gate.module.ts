@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { StreamTokensModule } from '../stream-tokens/stream-tokens.module';
 import { GateController } from './gate.controller';
 import { GateRateLimiter } from './gate-rate-limiter';
 import { GateService } from './gate.service';
@@ -10,7 +11,7 @@ import { QuotaService } from './quota.service';
 /** Forward auth for the speech apps, usage counting and monthly quotas. Global: jobs and admin use QuotaService. */
 @Global()
 @Module({
-  imports: [AuthModule, SigningKeysModule],
+  imports: [AuthModule, SigningKeysModule, StreamTokensModule],
   controllers: [GateController],
   providers: [GateService, GateVerifier, GateRateLimiter, QuotaService],
   exports: [QuotaService, GateService],

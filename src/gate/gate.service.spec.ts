@@ -37,6 +37,7 @@ function sutWith(scopes: string[] | undefined) {
     usage as never,
     { emit: jest.fn() } as never,
     new Clock(),
+    {} as never,
   );
 }
 

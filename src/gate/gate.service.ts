@@ -14,6 +14,7 @@ import { extractGateCredential, GateCredential } from './gate-credentials';
 import { RateLimitOutcome, GateRateLimiter, rateLimitHeaders } from './gate-rate-limiter';
 import { classify, GateRoute, parseGateRoutes, parseOriginalUri } from './gate-routes';
 import { GateVerifier } from './gate-verifier';
+import { StreamTokenService } from '../stream-tokens/stream-token.service';
 import { UsageKind } from './quota';
 import { ForwardDecision, QuotaService } from './quota.service';
 import { CLASS_SCOPE, ScopedPrincipal, scopeHeader, scopesOf } from './scopes';
@@ -63,6 +64,7 @@ export class GateService {
     private readonly usage: UsageBuffer,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
+    private readonly streams: StreamTokenService,
   ) {
     this.routes = parseGateRoutes(config.gateRoutes);
   }
@@ -94,7 +96,21 @@ export class GateService {
     });
     if (!credential) throw new AppError(ErrorCode.NotAuthenticated, 'Not authenticated');
     const kind = classify(this.routes, original.path);
+    if (credential.kind === 'stream') return this.admitStream(req, credential.value, kind);
     return then(this.principal(req, credential), (principal) => this.admit(req, principal, kind));
+  }
+
+  /**
+   * A stream token: checked (signature, owner, parent session, its one scope) without spending it, decided like any
+   * caller, and spent only when allowed — once on every instance; a second use is refused.
+   */
+  private async admitStream(req: FastifyRequest, token: string, kind: UsageKind): Promise<GateAnswer> {
+    const scope = CLASS_SCOPE[kind] ?? null;
+    const { claims, principal } = await this.streams.check(token);
+    if (claims.scope !== scope) await this.streams.consume(token, { scope }); // throws the scope refusal, spends nothing
+    const answer = await this.admit(req, principal as unknown as Principal & ScopedPrincipal, kind);
+    if (answer.allowed) await this.streams.consume(token, { scope });
+    return answer;
   }
 
   private principal(req: FastifyRequest, credential: GateCredential): Maybe<Principal> {

@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomInt } from 'node:crypto';
 import { Response } from 'supertest';
 import { QUOTA_THRESHOLD, QuotaService, QuotaThresholdPayload } from '../../src/gate/quota.service';
-import { UsageBuffer } from '../../src/users/usage-buffer.service';
+import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 
