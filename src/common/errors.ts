@@ -25,6 +25,10 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  EmailDisabled = 'EMAIL_DISABLED',
+  EmailNotVerified = 'EMAIL_NOT_VERIFIED',
+  EmailTokenInvalid = 'EMAIL_TOKEN_INVALID',
+  EmailAlreadyVerified = 'EMAIL_ALREADY_VERIFIED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -51,6 +55,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.EmailDisabled]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.EmailNotVerified]: HttpStatus.FORBIDDEN,
+  [ErrorCode.EmailTokenInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.EmailAlreadyVerified]: HttpStatus.CONFLICT,
 };
 
 export interface FieldError {
