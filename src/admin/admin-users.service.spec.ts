@@ -78,6 +78,7 @@ describe('AdminUsersService', () => {
       {} as never,
       { forget: jest.fn() } as never,
       new Clock(),
+      {} as never,
     );
   });
 

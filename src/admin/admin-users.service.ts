@@ -5,6 +5,7 @@ import { SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
+import { UnitOfWork } from '../database/unit-of-work';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
@@ -73,6 +74,7 @@ export class AdminUsersService {
     private readonly hasher: PasswordHasher,
     private readonly usage: UsageBuffer,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -224,12 +226,18 @@ export class AdminUsersService {
     const password = newPassword ?? generated!;
     const errors = checkPassword(password, { username: user.username, email: user.email }, 'new_password');
     if (errors.length) throw AppError.validation(errors);
-    await this.updateExisting(id, {
+    const changes = {
       hashedPassword: await this.hasher.hash(password),
       passwordChangedAt: this.clock.date(),
       failedLoginAttempts: 0,
       lockedUntil: null,
+    };
+    const found = await this.uow.run(function* (unit) {
+      const n = yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }));
+      if (n) yield* unit.publish({ name: 'user.password_changed', payload: { user_id: id, by_admin: true } });
+      return n;
     });
+    if (!found) throw AppError.notFound('User');
     const ended = await this.sessions.revokeAll(id, 'password_reset');
     await this.state.invalidateUser(id);
     this.emit(

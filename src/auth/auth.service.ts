@@ -15,6 +15,8 @@ import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { toDbTime } from '../database/columns';
+import { UnitOfWork } from '../database/unit-of-work';
+import { assertEmailVerified } from '../mail/require-verified-email';
 import { assertUsable, AuthStateService } from '../sessions/auth-state.service';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { SessionsService } from '../sessions/sessions.service';
@@ -43,6 +45,7 @@ export class AuthService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -138,12 +141,13 @@ export class AuthService {
     await this.state.invalidateUser(user.id);
     try {
       assertUsable(user);
+      assertEmailVerified(user, this.config);
     } catch (err) {
       await this.recordAttempt({
         userId: user.id,
         usernameAttempted: login,
         success: false,
-        failureReason: user.isSuspended ? 'suspended' : 'inactive',
+        failureReason: user.isSuspended ? 'suspended' : user.isActive ? 'email_not_verified' : 'inactive',
         method,
         meta,
       });
@@ -255,10 +259,11 @@ export class AuthService {
     if (!errors.length && current === next)
       errors.push({ field: 'new_password', message: 'must differ from the current password' });
     if (errors.length) throw AppError.validation(errors);
-    await this.users.repo.update(
-      { id: user.id },
-      { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() },
-    );
+    const changes = { hashedPassword: await this.hasher.hash(next), passwordChangedAt: this.clock.date() };
+    await this.uow.run(function* (unit) {
+      yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id: user.id }));
+      yield* unit.publish({ name: 'user.password_changed', payload: { user_id: user.id } });
+    });
     await this.state.invalidateUser(user.id);
     const ended = await this.sessions.revokeAll(user.id, 'password_changed', principal.sessionId);
     this.emit({

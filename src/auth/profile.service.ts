@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SecurityEventType } from '../audit/audit.events';
 import { AppError } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
+import { UnitOfWork } from '../database/unit-of-work';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
@@ -16,6 +17,7 @@ export class ProfileService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly state: AuthStateService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async update(principal: Principal, dto: UpdateProfileDto, meta: Partial<RequestMetadata>): Promise<User> {
@@ -47,7 +49,15 @@ export class ProfileService {
     if (!Object.keys(changes).length) return user;
     await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, user.id);
     try {
-      await this.users.repo.update({ id: user.id }, changes);
+      const previous = changes.email ? user.email : null;
+      await this.uow.run(function* (unit) {
+        yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id: user.id }));
+        if (previous)
+          yield* unit.publish({
+            name: 'user.email_changed',
+            payload: { user_id: user.id, previous_email: previous, email: changes.email },
+          });
+      });
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }

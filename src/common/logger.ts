@@ -22,6 +22,7 @@ const REDACT_PATHS = [
   '*.api_key',
   '*.key',
   '*.secret',
+  '*.token',
 ];
 
 export function createRootLogger(level: string, destination?: DestinationStream): Logger {

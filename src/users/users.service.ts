@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { generateApiKey } from '../api-keys/api-key.util';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
@@ -9,6 +10,7 @@ import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
+import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
@@ -30,6 +32,8 @@ export interface NewUser {
   isVerified?: boolean;
   /** Skip the common-password policy (only for accounts imported or created by an operator on purpose). */
   skipPolicy?: boolean;
+  /** Self-service registration (`user.created` says so: a verification mail goes out). */
+  registration?: boolean;
 }
 
 @Injectable()
@@ -43,6 +47,7 @@ export class UsersService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
   ) {
     this.repo = dataSource.getRepository(User);
   }
@@ -97,8 +102,13 @@ export class UsersService {
       passwordChangedAt: now,
       settings: {},
     });
+    user.id = randomUUID();
+    const registration = input.registration === true;
     try {
-      await this.repo.insert(user);
+      await this.uow.run(function* (unit) {
+        yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user));
+        yield* unit.publish({ name: 'user.created', payload: { user_id: user.id, registration } });
+      });
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }
