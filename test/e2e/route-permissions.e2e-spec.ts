@@ -65,7 +65,16 @@ describe('route permissions', () => {
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     ).toEqual(
-      ['GET /health', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/register', 'POST /auth/token'].sort(),
+      [
+        'GET /health',
+        'POST /auth/login',
+        'POST /auth/refresh',
+        'POST /auth/register',
+        'POST /auth/token',
+        'POST /auth/email-verification/confirm',
+        'POST /auth/password-reset',
+        'POST /auth/password-reset/confirm',
+      ].sort(),
     );
     // Every admin route is for admins only.
     for (const r of routes.filter((r) => r.path.startsWith('/auth/admin'))) expect(r.roles).toEqual(['admin']);
