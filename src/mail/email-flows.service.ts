@@ -30,7 +30,10 @@ const invalidLink = () => new AppError(ErrorCode.EmailTokenInvalid, INVALID_LINK
 const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The account's address as the unit sees it (a notice goes to the address of the moment). */
-function* accountOf(unit: Unit, userId: unknown): Generator<Prepared, { email: string; verified: boolean } | null, Outcome> {
+function* accountOf(
+  unit: Unit,
+  userId: unknown,
+): Generator<Prepared, { email: string; verified: boolean } | null, Outcome> {
   if (typeof userId !== 'string') return null;
   const [row] = yield* unit.read<{ email: string; is_verified: boolean | number }>({
     sql: 'SELECT email, is_verified FROM users WHERE id = :id',
@@ -86,7 +89,10 @@ export class EmailFlowsService implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.enabled) return;
-    const on = (name: string, write: (event: DomainEvent, unit: Unit, now: Date) => Generator<Prepared, void, Outcome>) => {
+    const on = (
+      name: string,
+      write: (event: DomainEvent, unit: Unit, now: Date) => Generator<Prepared, void, Outcome>,
+    ) => {
       const clock = this.clock;
       this.uow.onEventInTransaction(name, function* (event, unit) {
         yield* write(event, unit, clock.date());
@@ -108,7 +114,12 @@ export class EmailFlowsService implements OnModuleInit {
       if (account)
         yield* mail(
           unit,
-          { kind: MailKind.PasswordChanged, userId: e.payload.user_id as string, to: account.email, params: { at: stamp(now) } },
+          {
+            kind: MailKind.PasswordChanged,
+            userId: e.payload.user_id as string,
+            to: account.email,
+            params: { at: stamp(now) },
+          },
           now,
         );
     });

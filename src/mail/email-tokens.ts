@@ -69,5 +69,8 @@ export function* findEmailToken(
 
 /** Kills every unused token of the account (its address changed: links sent to the old one must not work). */
 export function* revokeEmailTokens(unit: Unit, userId: string): Generator<Prepared, number, Outcome> {
-  return yield* unit.write({ sql: 'DELETE FROM email_tokens WHERE user_id = :userId AND used_at IS NULL', params: { userId } });
+  return yield* unit.write({
+    sql: 'DELETE FROM email_tokens WHERE user_id = :userId AND used_at IS NULL',
+    params: { userId },
+  });
 }

@@ -116,7 +116,11 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
     }
     if (!mail) {
       await this.outbox.settle(row.id, claimId, { status: MailStatus.Cancelled, error: 'the account changed' });
-      this.logger.log({ msg: 'mail cancelled: the account changed since it was queued', mail_id: row.id, kind: row.kind });
+      this.logger.log({
+        msg: 'mail cancelled: the account changed since it was queued',
+        mail_id: row.id,
+        kind: row.kind,
+      });
       return;
     }
     try {
@@ -170,7 +174,13 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
       }
       const retryAt = new Date(this.clock.now() + delay);
       await this.outbox.settle(row.id, claimId, { status: MailStatus.Pending, retryAt, error });
-      this.logger.warn({ msg: 'mail not sent; will retry', mail_id: row.id, attempt: row.attempts, retry_at: retryAt, error });
+      this.logger.warn({
+        msg: 'mail not sent; will retry',
+        mail_id: row.id,
+        attempt: row.attempts,
+        retry_at: retryAt,
+        error,
+      });
     } catch (dbErr) {
       // The lease runs out and the row is claimed again.
       this.logger.warn({ msg: 'mail outcome not recorded', mail_id: row.id, error: (dbErr as Error).message });

@@ -100,7 +100,11 @@ export class SmtpSink {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`no ${count} mail(s) to ${address} ${subject ?? ''} within ${timeoutMs} ms (got ${found().length})`));
+        reject(
+          new Error(
+            `no ${count} mail(s) to ${address} ${subject ?? ''} within ${timeoutMs} ms (got ${found().length})`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (found().length < count) return;
