@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -17,6 +17,8 @@ export const RETRY_DELAYS_MS = [10, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 2
 /** A claimed row is this worker's for this long: longer than the transport's worst-case attempt. */
 export const LEASE_MS = 2 * 60_000;
 const POLL_MS = 1000;
+/** Provided (true) by the CLI: its short-lived process queues mail but leaves sending to the service. */
+export const MAIL_WORKER_DISABLED = Symbol('MAIL_WORKER_DISABLED');
 const BATCH = 20;
 
 const LINKS: Partial<Record<MailKind, { purpose: EmailTokenPurpose; page: string }>> = {
@@ -43,8 +45,9 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnApplicationSh
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(MAIL_WORKER_DISABLED) disabled?: boolean,
   ) {
-    this.transport = createMailTransport(config.mail);
+    this.transport = disabled ? null : createMailTransport(config.mail);
   }
 
   onApplicationBootstrap(): void {

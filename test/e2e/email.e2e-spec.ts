@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { secondFactorRemovedNotice } from '../../src/mail/email-flows.service';
 import { MailOutboxWorker } from '../../src/mail/mail-outbox.worker';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
+import { createPgDatabase } from '../support/infrastructure';
 import { SmtpSink } from '../support/smtp-sink';
 
 const PUBLIC_URL = 'https://gate.example.test';
@@ -374,24 +376,33 @@ describe('email: verification, password reset by link, notices, through an SMTP 
     });
 
     it('a pending mail survives a restart', async () => {
-      const u = await createUser(t);
-      await sink.stop();
-      await t.http.post(`/auth/admin/users/${u.id}/send-password-reset`).set(adminKey()).expect(202);
-      await eventually(async () => {
-        const [row] = await sql(t, `SELECT last_error FROM mail_outbox WHERE user_id = $1`, [u.id]);
-        if (!row?.last_error) throw new Error('not tried yet');
-      });
-      const offset = t.clock.now() - Date.now();
-      await t.close();
-      await sink.start();
-      t = await createTestApp({
-        databaseUrl: t.databaseUrl,
-        env: { SMTP_URL: sink.url, PUBLIC_URL, TRUST_PROXY: 'true' },
-      });
-      t.clock.advance(offset + 11_000);
-      await t.get(MailOutboxWorker).drain();
-      await sink.waitFor(u.email, /Reset your/);
-      expect(sink.to(u.email)).toHaveLength(1);
+      // A database of its own, kept when its first instance closes.
+      const pg = t.driver === 'postgres' ? await createPgDatabase('vg_mail_restart') : null;
+      const file = join(tmpdir(), `voicegate-mail-restart-${process.pid}-${Date.now()}.db`);
+      const databaseUrl = pg ? pg.url : `sqlite:${file}`;
+      const env = { SMTP_URL: sink.url, PUBLIC_URL };
+      let a = await createTestApp({ databaseUrl, env });
+      try {
+        const u = await createUser(a);
+        const adm = await createAdmin(a);
+        await sink.stop();
+        await a.http.post(`/auth/admin/users/${u.id}/send-password-reset`).set({ 'X-API-Key': adm.apiKey }).expect(202);
+        await eventually(async () => {
+          const [row] = await sql(a, `SELECT last_error FROM mail_outbox WHERE user_id = $1`, [u.id]);
+          if (!row?.last_error) throw new Error('not tried yet');
+        });
+        await a.close();
+        await sink.start();
+        a = await createTestApp({ databaseUrl, env });
+        a.clock.advance(11_000);
+        await a.get(MailOutboxWorker).drain();
+        await sink.waitFor(u.email, /Reset your/);
+        expect(sink.to(u.email)).toHaveLength(1);
+      } finally {
+        await a.close();
+        if (pg) await pg.drop();
+        else for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }
     });
   });
 });
