@@ -92,6 +92,30 @@ describe('email: sending limits and REQUIRE_VERIFIED_EMAIL', () => {
     await t.http.post('/auth/login').set(newIp()).send({ username: u.username, password: u.password }).expect(200);
   });
 
+  it('with Redis, instances count together: a second instance refuses what the first already sent', async () => {
+    // This engineer's Redis database; a random address and client IP per run (the counters outlive the test).
+    const env = {
+      SMTP_URL: sink.url,
+      RATE_LIMIT_ENABLED: 'true',
+      TRUST_PROXY: 'true',
+      REDIS_URL: process.env.TEST_MAIL_REDIS_URL ?? 'redis://127.0.0.1:6379/13',
+    };
+    const a = await createTestApp({ databaseUrl: t.databaseUrl, env });
+    const b = await createTestApp({ databaseUrl: t.databaseUrl, env });
+    try {
+      const u = await createUser(a, { isVerified: true });
+      const ip = { 'X-Forwarded-For': `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` };
+      await a.http.post('/auth/password-reset').set(ip).send({ email: u.email }).expect(202);
+      await sink.waitFor(u.email, /Reset/);
+      await b.http.post('/auth/password-reset').set(newIp()).send({ email: u.email }).expect(202);
+      await Promise.all([a.get(MailOutboxWorker).drain(), b.get(MailOutboxWorker).drain(), drain()]);
+      expect(sink.to(u.email, /Reset/)).toHaveLength(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('RATE_LIMIT_ENABLED=false lifts the sending limits', async () => {
     const free = await createTestApp({ databaseUrl: t.databaseUrl, env: { SMTP_URL: sink.url } });
     try {
