@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../app.factory';
+import { Role } from '../../src/users/users.enums';
 import { createUser } from '../factories/user.factory';
 import { SmtpSink } from '../support/smtp-sink';
 
@@ -134,6 +135,27 @@ describe('email links in a real browser', () => {
     await again.getByRole('button', { name: 'Confirm email address' }).click();
     await again.getByText('invalid, has expired or has already been used').waitFor();
     await again.close();
+    await page.close();
+  });
+
+  it('the dashboard shows the verification state and sends verification and reset links from the user page', async () => {
+    const admin = await createUser(t, { role: Role.Admin, isVerified: true });
+    const u = await createUser(t, { username: `mailme_${Date.now().toString(36)}` });
+    const page = await openPage();
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Username or email').fill(admin.username);
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: u.username, exact: true }).click();
+    await page.getByRole('heading', { name: u.username }).waitFor();
+    await page.getByText('Not verified').waitFor();
+    await page.getByRole('button', { name: 'Send verification' }).click();
+    await page.getByText(`Verification link sent to ${u.email}`).waitFor();
+    await page.getByRole('button', { name: 'Send password reset' }).click();
+    await page.getByText(`Password reset link sent to ${u.email}`).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'email-dashboard-user-actions.png'), fullPage: true });
+    await sink.waitFor(u.email, /Confirm/);
+    await sink.waitFor(u.email, /Reset your/);
     await page.close();
   });
 
