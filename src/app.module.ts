@@ -13,6 +13,7 @@ import { UnitOfWorkModule } from './database/unit-of-work';
 import { GateModule } from './gate/gate.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './mail/mail.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServiceKeysModule } from './service-keys/service-keys.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -39,6 +40,7 @@ export class AppModule {
         StreamTokensModule,
         OAuthModule,
         GateModule,
+        MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

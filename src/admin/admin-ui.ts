@@ -24,6 +24,7 @@ export const ADMIN_UI_CSP = [
 
 export const ADMIN_UI_PATH = '/admin';
 const ASSETS_PREFIX = '/admin/assets/';
+export const EMAIL_LINK_PAGES = ['/account/verify-email', '/account/reset-password'];
 
 export interface AdminUiOptions {
   /** The Vite build output (tests point this elsewhere). Default: admin-ui/dist of the project. */
@@ -131,5 +132,7 @@ export async function registerAdminUi(
     });
     scope.get(ADMIN_UI_PATH, serveIndex);
     scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+    // The pages email links open (PUBLIC_URL/account/…); GET only shows the page, its button POSTs.
+    for (const page of EMAIL_LINK_PAGES) scope.get(page, serveIndex);
   });
 }

@@ -55,7 +55,8 @@ export interface LoginAttemptInput {
   userId: string | null;
   usernameAttempted: string | null;
   success: boolean;
-  failureReason?: 'unknown_user' | 'bad_password' | 'account_locked' | 'inactive' | 'suspended' | null;
+  failureReason?:
+    'unknown_user' | 'bad_password' | 'account_locked' | 'inactive' | 'suspended' | 'email_not_verified' | null;
   method: 'password' | 'oauth2_password' | 'refresh';
   meta: Partial<RequestMetadata>;
   sessionId?: string | null;

@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { UnitOfWork } from '../database/unit-of-work';
 import { isUuid } from '../common/pipes';
 import {
   LOGIN_ATTEMPT,
@@ -26,6 +27,7 @@ export class AuditListener {
     private readonly writer: SecurityEventWriter,
     private readonly suspicion: SuspiciousLoginService,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** Fire-and-forget: queued in memory, written in batches; never fails or delays the emitter. */
@@ -57,7 +59,7 @@ export class AuditListener {
     const ip = normalizeIp(attempt.meta?.ip);
     const userId = isUuid(attempt.userId) ? attempt.userId : null;
     const reasons = attempt.success && userId ? await this.suspicion.evaluate(userId, ip, now) : [];
-    await this.dataSource
+    const insert = this.dataSource
       .createQueryBuilder()
       .insert()
       .into(LoginHistory)
@@ -76,8 +78,17 @@ export class AuditListener {
         jwtJti: attempt.jwtJti?.slice(0, 64) ?? null,
         suspicious: reasons.length > 0,
       })
-      .updateEntity(false)
-      .execute();
+      .updateEntity(false);
+    if (!reasons.length) await insert.execute();
+    else
+      // A flagged sign-in is a `security.alert` (its notice mail commits with the history row).
+      await this.uow.run(function* (unit) {
+        yield* unit.write(insert);
+        yield* unit.publish({
+          name: 'security.alert',
+          payload: { alert: 'suspicious_login', user_id: userId, ip, session_id: attempt.sessionId ?? null, reasons },
+        });
+      });
 
     if (!attempt.success)
       this.writer.record({

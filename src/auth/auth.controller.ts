@@ -58,7 +58,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { user, apiKey } = await this.users.create(
-      { email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name },
+      { email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name, registration: true },
       meta,
     );
     noStore(reply);

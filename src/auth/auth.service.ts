@@ -15,6 +15,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { assertEmailVerified } from '../mail/require-verified-email';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
@@ -116,12 +117,13 @@ export class AuthService {
     // A refused login (suspended, inactive) neither resets the failure count nor records a login.
     try {
       assertUsable(user);
+      assertEmailVerified(user, this.config);
     } catch (err) {
       await this.recordAttempt({
         userId: user.id,
         usernameAttempted: login,
         success: false,
-        failureReason: user.isSuspended ? 'suspended' : 'inactive',
+        failureReason: user.isSuspended ? 'suspended' : user.isActive ? 'email_not_verified' : 'inactive',
         method,
         meta,
       });

@@ -47,7 +47,7 @@ export class ProfileService {
     if (!Object.keys(changes).length) return user;
     await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, user.id);
     try {
-      await this.userRows.update(user.id, changes);
+      await this.userRows.update(user.id, changes, { previous_email: user.email });
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }

@@ -3,14 +3,22 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
+import { MAIL_WORKER_DISABLED } from '../mail/mail-outbox.worker';
 import { ADMIN_BOOTSTRAP_DISABLED } from '../users/admin-bootstrap.service';
 import { CliGlobals } from './cli-config';
 import { probeDatabase, runPendingMigrations } from './cli-database';
 import { StderrLogger } from './stderr-logger';
 
-/** The CLI creates admins itself (init-db, create-admin): the start-up admin check stays out of its way. */
+/** The CLI creates admins itself (init-db, create-admin): the start-up admin check stays out of its way; mail it
+ * queues is sent by the service, not by the short-lived CLI process. */
 @Global()
-@Module({ providers: [{ provide: ADMIN_BOOTSTRAP_DISABLED, useValue: true }], exports: [ADMIN_BOOTSTRAP_DISABLED] })
+@Module({
+  providers: [
+    { provide: ADMIN_BOOTSTRAP_DISABLED, useValue: true },
+    { provide: MAIL_WORKER_DISABLED, useValue: true },
+  ],
+  exports: [ADMIN_BOOTSTRAP_DISABLED, MAIL_WORKER_DISABLED],
+})
 class CliOverridesModule {}
 
 @Module({})

@@ -29,6 +29,10 @@ export enum ErrorCode {
   StreamTokenUsed = 'STREAM_TOKEN_USED',
   QuotaExceeded = 'QUOTA_EXCEEDED',
   BadGatewayRequest = 'BAD_GATEWAY_REQUEST',
+  EmailDisabled = 'EMAIL_DISABLED',
+  EmailNotVerified = 'EMAIL_NOT_VERIFIED',
+  EmailTokenInvalid = 'EMAIL_TOKEN_INVALID',
+  EmailAlreadyVerified = 'EMAIL_ALREADY_VERIFIED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -59,6 +63,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.StreamTokenUsed]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.QuotaExceeded]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.BadGatewayRequest]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.EmailDisabled]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.EmailNotVerified]: HttpStatus.FORBIDDEN,
+  [ErrorCode.EmailTokenInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.EmailAlreadyVerified]: HttpStatus.CONFLICT,
 };
 
 export interface FieldError {

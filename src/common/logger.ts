@@ -54,6 +54,7 @@ const REDACT_PATHS = [
   '*.api_key',
   '*.key',
   '*.secret',
+  '*.token',
 ];
 
 export function createRootLogger(level: string, destination?: DestinationStream): Logger {

@@ -67,8 +67,23 @@ export interface AppConfig {
     tts: number | null;
     audioSeconds: number | null;
   };
+  mail: MailConfig;
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
+}
+
+/** How mail leaves: SMTP, .eml files beside the database (development), or not at all (production without SMTP). */
+export type MailMode = 'smtp' | 'files' | 'disabled';
+
+export interface MailConfig {
+  mode: MailMode;
+  smtpUrl?: string;
+  from: string;
+  /** Without a trailing slash. */
+  publicUrl: string;
+  /** Where `files` mode writes its .eml files. */
+  dir: string;
+  requireVerifiedEmail: boolean;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +163,7 @@ export function loadConfig(
     'QUOTA_TRANSLATIONS_PER_MONTH',
     'QUOTA_TTS_PER_MONTH',
     'QUOTA_AUDIO_SECONDS_PER_MONTH',
+    'SMTP_URL',
   ])
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -182,7 +198,13 @@ export function loadConfig(
   });
   if (env.ADMIN_PASSWORD && !(env.ADMIN_EMAIL && env.ADMIN_USERNAME))
     problems.push('ADMIN_PASSWORD: needs ADMIN_EMAIL and ADMIN_USERNAME as well');
+  if (production && env.SMTP_URL && !source.PUBLIC_URL)
+    problems.push('PUBLIC_URL: is required when SMTP_URL is set in production (mails carry links to it)');
   if (problems.length) throw new ConfigError(problems);
+  const dataDir =
+    database.type === 'better-sqlite3' && database.database !== ':memory:'
+      ? dirname(database.database)
+      : resolve(opts.cwd ?? process.cwd(), 'data');
 
   if (!secret || encryptionKeys.length === 0) {
     // Development: generate once and keep beside the SQLite file so restarts lose nothing.
@@ -260,6 +282,14 @@ export function loadConfig(
       translations: env.QUOTA_TRANSLATIONS_PER_MONTH ?? null,
       tts: env.QUOTA_TTS_PER_MONTH ?? null,
       audioSeconds: env.QUOTA_AUDIO_SECONDS_PER_MONTH ?? null,
+    },
+    mail: {
+      mode: env.SMTP_URL ? 'smtp' : production ? 'disabled' : 'files',
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+      dir: join(dataDir, 'mail'),
+      requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
     },
     generatedSecretsFile,
   };

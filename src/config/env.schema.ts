@@ -19,6 +19,7 @@ export const SECRET_VARIABLES = new Set([
   'ADMIN_PASSWORD',
   'DATABASE_URL',
   'REDIS_URL',
+  'SMTP_URL',
 ]);
 
 /**
@@ -297,4 +298,27 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   QUOTA_AUDIO_SECONDS_PER_MONTH?: number;
+
+  /** SMTP server for mail (smtp:// or smtps://, user and password in it); unset: .eml files in data/mail/ (development), email routes off (production). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must start with smtp:// or smtps://' })
+  SMTP_URL?: string;
+
+  /** Sender of every mail: an address, or "Name <address>". */
+  @IsString()
+  @Matches(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'MAIL_FROM must be an address or "Name <address>"',
+  })
+  MAIL_FROM = 'Voicegate <no-reply@localhost>';
+
+  /** Public base URL of this service, used in the links mails carry (PUBLIC_URL/account/…). */
+  @IsString()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'PUBLIC_URL must be an http(s) URL without query or fragment' })
+  PUBLIC_URL = 'http://localhost:8000';
+
+  /** Refuse sign-in (403 "Email not verified") to users who have not verified their email address. */
+  @Transform(toBool)
+  @IsBoolean()
+  REQUIRE_VERIFIED_EMAIL = false;
 }

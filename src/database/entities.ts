@@ -2,6 +2,8 @@ import { LoginHistory } from '../audit/entities/login-history.entity';
 import { SecurityEvent } from '../audit/entities/security-event.entity';
 import { JobStats } from '../jobs/entities/job-stats.entity';
 import { TranscriptionJob } from '../jobs/entities/transcription-job.entity';
+import { EmailToken } from '../mail/entities/email-token.entity';
+import { MailOutbox } from '../mail/entities/mail-outbox.entity';
 import { ServiceKey } from '../service-keys/entities/service-key.entity';
 import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
@@ -18,4 +20,6 @@ export const ENTITIES = [
   TranscriptionJob,
   JobStats,
   SigningKey,
+  MailOutbox,
+  EmailToken,
 ];

@@ -240,22 +240,23 @@ export class UsersRepository {
   // ---- writes
 
   /** A new user (its id, timestamps and key already set); a taken email or username fails on the unique index. */
-  insert(user: User): Promise<void> {
+  insert(user: User, context: { registration?: boolean } = {}): Promise<void> {
     return this.uow.run(function* (unit) {
       yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user).updateEntity(false));
-      yield* unit.publish(userEvent(UserEvent.Created, user.id));
+      const created = userEvent(UserEvent.Created, user.id);
+      yield* unit.publish({ ...created, payload: { ...created.payload, ...context } });
     });
   }
 
   /**
    * Changes columns of a user; returns whether the user exists. Publishes `user.updated` with the changed fields
-   * (and `user.email_changed` when the email is among them).
+   * (and `user.email_changed`, with `previous_email` when given, when the email is among them).
    */
-  update(id: string, changes: Partial<User>): Promise<boolean> {
+  update(id: string, changes: Partial<User>, context: { previous_email?: string } = {}): Promise<boolean> {
     return this.uow.run(function* (unit) {
       if (!(yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }))))
         return false;
-      yield* publishChanges(unit, id, changes);
+      yield* publishChanges(unit, id, changes, context.previous_email);
       return true;
     });
   }
@@ -436,11 +437,20 @@ function apiKeyEvent(name: string, userId: string, prefix: string): DomainEvent 
 }
 
 /** The events a change of columns publishes: suspension, email, or else a plain update. */
-function* publishChanges(unit: EventUnit, id: string, changes: Partial<User>): UnitSteps<void> {
+function* publishChanges(
+  unit: EventUnit,
+  id: string,
+  changes: Partial<User>,
+  previousEmail?: string,
+): UnitSteps<void> {
   if (changes.isSuspended === true) yield* unit.publish(userEvent(UserEvent.Suspended, id));
   else if (changes.isSuspended === false) yield* unit.publish(userEvent(UserEvent.Unsuspended, id));
   else {
-    if (changes.email !== undefined) yield* unit.publish(userEvent(UserEvent.EmailChanged, id));
+    if (changes.email !== undefined)
+      yield* unit.publish({
+        name: UserEvent.EmailChanged,
+        payload: { user_id: id, email: changes.email, ...(previousEmail ? { previous_email: previousEmail } : {}) },
+      });
     yield* unit.publish(userEvent(UserEvent.Updated, id, fieldsOf(changes)));
   }
 }

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
 import { uniqueViolation } from '../database/db-errors';
+import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
@@ -28,6 +29,8 @@ export interface NewUser {
   isVerified?: boolean;
   /** Skip the common-password policy (only for accounts imported or created by an operator on purpose). */
   skipPolicy?: boolean;
+  /** Self-service registration (`user.created` says so: a verification mail goes out). */
+  registration?: boolean;
 }
 
 @Injectable()
@@ -83,8 +86,10 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
+    user.id = randomUUID();
+    const registration = input.registration === true;
     try {
-      await this.users.insert(user);
+      await this.users.insert(user, { registration });
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }

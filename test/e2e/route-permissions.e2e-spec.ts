@@ -77,6 +77,9 @@ describe('route permissions', () => {
         'GET /.well-known/openid-configuration',
         'POST /oauth/revoke',
         'ALL /auth/verify', // the gate authenticates the forwarded credential itself
+        'POST /auth/email-verification/confirm',
+        'POST /auth/password-reset',
+        'POST /auth/password-reset/confirm',
       ].sort(),
     );
     // Every admin route is for admins only.

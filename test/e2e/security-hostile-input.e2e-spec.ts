@@ -1,8 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
+import { atomically } from '../../src/database/atomic-writes';
+import { issueEmailToken } from '../../src/mail/email-tokens';
+import { EmailTokenPurpose } from '../../src/mail/mail.enums';
 import { createTestApp, currentDriver, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { snapshotDatabase } from '../security/db-snapshot';
+import { recordSecret } from '../security/secrets';
 import { Expectation, HostileCase, hostileCases, RequestSpec, RouteInfo, routesOf } from '../security/hostile-cases';
 import { RawClient, RawResponse } from '../security/http';
 import { OpenApiDocument, SchemaChecker } from '../security/openapi-schema';
@@ -31,6 +35,8 @@ interface World {
   victim: Actor;
   /** An account to sign in as on the public credential routes. */
   login: { username: string; password: string; refreshToken: string; apiKey: string };
+  /** Live email-link tokens of the sign-in account (the confirm routes' baselines). */
+  links: { verify: string; reset: string };
 }
 
 const CONCURRENCY = 8;
@@ -122,6 +128,10 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
       detected_language: 'en',
     },
   }),
+  'POST /auth/email-verification/confirm': (w) => ({ body: { token: w.links.verify } }),
+  // An address no account has: nothing this can do changes a row.
+  'POST /auth/password-reset': () => ({ body: { email: `nobody_${uniq()}@example.com` } }),
+  'POST /auth/password-reset/confirm': (w) => ({ body: { token: w.links.reset, new_password: strongPassword() } }),
   'PATCH /jobs/{job_id}': () => ({
     body: {
       status: 'processing',
@@ -139,6 +149,11 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
  * garbage refresh token, an account that already exists.
  */
 const REJECTING: Record<string, (w: World) => Partial<RequestSpec>> = {
+  // Link tokens that never existed.
+  'POST /auth/email-verification/confirm': () => ({ body: { token: `walk-${uniq()}-${randomUUID()}` } }),
+  'POST /auth/password-reset/confirm': () => ({
+    body: { token: `walk-${uniq()}-${randomUUID()}`, new_password: strongPassword() },
+  }),
   'POST /auth/token': () => ({
     body: {
       grant_type: 'password',
@@ -168,6 +183,9 @@ const SELF_DESTRUCTIVE = new Set([
   'POST /auth/refresh',
   'POST /auth/change-password',
   'DELETE /auth/sessions',
+  // A link works once.
+  'POST /auth/email-verification/confirm',
+  'POST /auth/password-reset/confirm',
 ]);
 /** Routes whose baseline holds unique values (a second success would be a 409): a fresh baseline per accepted case. */
 const UNIQUE_BASELINE = new Set(['POST /auth/register', 'POST /auth/admin/users', 'POST /jobs']);
@@ -261,6 +279,14 @@ describe('hostile input over every documented route (issue #13)', () => {
       !route || route.public ? createUser(t) : undefined,
     ]);
     // Registering twice the same account is the rejecting variant of /auth/register: it needs a user.
+    const link = (purpose: EmailTokenPurpose) =>
+      atomically(t.dataSource, (unit) =>
+        issueEmailToken(unit, { userId: signIn!.id, purpose, email: signIn!.email, now: t.clock.date() }),
+      );
+    const links = signIn
+      ? { verify: await link(EmailTokenPurpose.VerifyEmail), reset: await link(EmailTokenPurpose.PasswordReset) }
+      : (undefined as unknown as World['links']);
+    if (signIn) recordSecret(links.verify, links.reset);
     return {
       user: user ?? absent,
       admin,
@@ -273,6 +299,7 @@ describe('hostile input over every documented route (issue #13)', () => {
             apiKey: signIn.apiKey,
           }
         : (undefined as unknown as World['login']),
+      links,
     };
   }
 

@@ -46,6 +46,7 @@ const REQUEST_SECRETS = new Set([
   'key',
   'api_key',
   'client_secret',
+  'token',
 ]);
 
 function collect(value: unknown, names: Set<string>, out: unknown[], depth = 0): void {

@@ -123,6 +123,28 @@ export function UserPage({ id }: { id: string }) {
           </button>
           <button
             type="button"
+            class="btn"
+            disabled={busy}
+            onClick={() =>
+              run(`Password reset link sent to ${user.email}`, () => api('POST', `${base}/send-password-reset`))
+            }
+          >
+            Send password reset
+          </button>
+          {!user.is_verified && (
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={() =>
+                run(`Verification link sent to ${user.email}`, () => api('POST', `${base}/send-verification`))
+              }
+            >
+              Send verification
+            </button>
+          )}
+          <button
+            type="button"
             class="btn danger"
             disabled={isSelf}
             title={isSelf ? 'You cannot delete yourself' : undefined}
@@ -157,6 +179,8 @@ export function UserPage({ id }: { id: string }) {
             {usage.jobs && <Stat label="Jobs" value={usage.jobs.total} />}
           </dl>
           <dl class="facts">
+            <dt>Email</dt>
+            <dd>{user.is_verified ? 'Verified' : 'Not verified'}</dd>
             <dt>User id</dt>
             <dd class="mono small">{user.id}</dd>
             <dt>API key</dt>
