@@ -46,6 +46,15 @@ export interface AppConfig {
     authPerMinute: number;
   };
   auditRetentionDays: number;
+  webhooks: {
+    /** Delay before each retry of a failed delivery; its length is the number of retries. */
+    retryScheduleMs: number[];
+    /** Private, loopback, link-local and unspecified addresses accepted as endpoints. */
+    allowPrivate: boolean;
+    timeoutMs: number;
+    /** 0: this instance runs no delivery worker. */
+    pollMs: number;
+  };
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
 }
@@ -83,6 +92,16 @@ export function parseDatabaseUrl(url: string | undefined, poolSize = 10, cwd = p
     return { type: 'better-sqlite3', database: isAbsolute(path) ? path : resolve(cwd, path) };
   }
   throw new ConfigError([`DATABASE_URL must be a postgres:// or sqlite: URL (got scheme "${u.split(':')[0]}")`]);
+}
+
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `10s,1m,2h` → milliseconds (the schema has checked the shape). */
+export function parseDurations(list: string): number[] {
+  return list.split(',').map((part) => {
+    const [, n, unit] = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)!;
+    return Number(n) * DURATION_UNIT_MS[unit];
+  });
 }
 
 function parseTrustProxy(v: string): boolean | number | string[] {
@@ -123,6 +142,7 @@ export function loadConfig(
     'ADMIN_EMAIL',
     'ADMIN_USERNAME',
     'ADMIN_PASSWORD',
+    'WEBHOOK_ALLOW_PRIVATE',
   ])
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -223,6 +243,12 @@ export function loadConfig(
       authPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
     },
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    webhooks: {
+      retryScheduleMs: parseDurations(env.WEBHOOK_RETRY_SCHEDULE),
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? !production,
+      timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      pollMs: env.WEBHOOK_POLL_SECONDS * 1000,
+    },
     generatedSecretsFile,
   };
 }
