@@ -6,6 +6,9 @@ import { ServiceKey } from '../service-keys/entities/service-key.entity';
 import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
+import { WebhookAttempt } from '../webhooks/entities/webhook-attempt.entity';
+import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/entities/webhook-endpoint.entity';
 
 export const ENTITIES = [
   User,
@@ -16,4 +19,7 @@ export const ENTITIES = [
   ServiceKey,
   TranscriptionJob,
   JobStats,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

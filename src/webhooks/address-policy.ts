@@ -109,7 +109,10 @@ export function urlProblem(raw: string, blockPrivate: boolean): string | null {
   if (url.hash) return 'must not have a #fragment';
   if (!blockPrivate) return null;
   // The URL parser has already turned every IPv4 spelling (decimal, hex, octal, short) into dotted quads.
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (isIP(host)) {
     const cls = classifyAddress(host);
     return cls === 'public' ? null : `must not point to a ${cls} address`;
@@ -143,7 +146,8 @@ export function guardedLookup(resolve: Lookup = dnsLookup as unknown as Lookup):
         const cls = classifyAddress(a.address);
         if (cls !== 'public') return callback(new BlockedAddressError(hostname, a.address, cls), []);
       }
-      if (!list.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+      if (!list.length)
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, list);
       callback(null, list[0].address, list[0].family);
     });
