@@ -6,6 +6,7 @@ import { User } from '../users/entities/user.entity';
 import { Role } from '../users/users.enums';
 import { BulkAction } from './admin.enums';
 import { AdminActor, AdminUsersService } from './admin-users.service';
+import { DomainEvent } from '../database/unit-of-work';
 
 const ADMIN = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
@@ -20,6 +21,7 @@ describe('AdminUsersService', () => {
   let sessions: { revokeAll: jest.Mock };
   let state: { invalidateUser: jest.Mock };
   let write: jest.Mock;
+  let published: DomainEvent[];
   let sut: AdminUsersService;
 
   const user = (over: Partial<User> = {}): User =>
@@ -70,6 +72,32 @@ describe('AdminUsersService', () => {
     });
     repo.exists.mockImplementation(async ({ where }: { where: { id: string } }) => where.id === OTHER);
     const dataSource = { options: { type: 'better-sqlite3' }, manager: { createQueryBuilder: () => qb } };
+    // The unit of work runs each yielded statement (the fake builder) and records what was published.
+    published = [];
+    const unitOfWork = {
+      async run(steps: (unit: unknown) => Generator<typeof qb, unknown, { rows: unknown[]; affected: number }>) {
+        const unit = {
+          em: dataSource.manager,
+          postgres: false,
+          *write(statement: typeof qb): Generator<typeof qb, number, { affected: number }> {
+            return (yield statement).affected;
+          },
+          *read(statement: typeof qb): Generator<typeof qb, unknown[], { rows: unknown[] }> {
+            return (yield statement).rows;
+          },
+          // eslint-disable-next-line require-yield
+          *publish(event: DomainEvent) {
+            published.push(event);
+          },
+        };
+        const it = steps(unit);
+        for (let next = it.next(); ;) {
+          if (next.done) return next.value;
+          const res = (await next.value.execute()) as { affected: number };
+          next = it.next({ rows: [], affected: res.affected });
+        }
+      },
+    };
     sut = new AdminUsersService(
       dataSource as never,
       users as never,
@@ -78,6 +106,7 @@ describe('AdminUsersService', () => {
       {} as never,
       { forget: jest.fn() } as never,
       new Clock(),
+      unitOfWork as never,
     );
   });
 
@@ -96,6 +125,7 @@ describe('AdminUsersService', () => {
     expect(write).toHaveBeenCalledWith(OTHER);
     expect(sessions.revokeAll).toHaveBeenCalledWith(OTHER, 'suspended');
     expect(state.invalidateUser).toHaveBeenCalledWith(OTHER);
+    expect(published).toEqual([{ name: 'user.suspended', payload: { user_id: OTHER } }]);
     expect(emitted).toEqual([
       expect.objectContaining({
         type: SecurityEventType.AdminUserSuspended,

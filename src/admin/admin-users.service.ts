@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { Statement } from '../database/atomic-writes';
+import { DomainEvent, UnitOfWork } from '../database/unit-of-work';
 import { SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
@@ -73,6 +75,7 @@ export class AdminUsersService {
     private readonly hasher: PasswordHasher,
     private readonly usage: UsageBuffer,
     private readonly clock: Clock,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -146,9 +149,14 @@ export class AdminUsersService {
     if (changes.email || changes.usernameCanonical)
       await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
+    const updated = { name: 'user.updated', payload: { user_id: id } };
     try {
-      if (demote || deactivate) await this.guardedUpdate(id, changes, demote ? 'demote' : 'deactivate');
-      else await this.users.repo.update({ id }, changes);
+      if (demote || deactivate) await this.guardedUpdate(id, changes, demote ? 'demote' : 'deactivate', [updated]);
+      else
+        await this.unitOfWork.run(function* (unit) {
+          yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }));
+          yield* unit.publish(updated);
+        });
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }
@@ -168,14 +176,17 @@ export class AdminUsersService {
   async remove(actor: AdminActor, id: string): Promise<void> {
     this.assertNotSelf(actor, id, 'delete');
     const user = await this.users.getById(id);
-    await this.guarded(id, 'delete', (em) =>
-      em
-        .createQueryBuilder()
-        .delete()
-        .from(User)
-        .where('id = :id', { id })
-        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
-        .execute(),
+    await this.guarded(
+      id,
+      'delete',
+      (em) =>
+        em
+          .createQueryBuilder()
+          .delete()
+          .from(User)
+          .where('id = :id', { id })
+          .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }),
+      [{ name: 'user.deleted', payload: { user_id: id } }],
     );
     // Sessions, service keys and jobs went with the row (ON DELETE CASCADE); forget what is cached of them.
     await this.state.invalidateUserSessions(id);
@@ -196,6 +207,7 @@ export class AdminUsersService {
       id,
       { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() },
       'suspend',
+      [{ name: 'user.suspended', payload: { user_id: id } }],
     );
     const ended = await this.sessions.revokeAll(id, 'suspended');
     await this.state.invalidateUser(id);
@@ -204,7 +216,9 @@ export class AdminUsersService {
   }
 
   async unsuspend(actor: AdminActor, id: string): Promise<UserOut> {
-    await this.updateExisting(id, { isSuspended: false, suspendedReason: null, suspendedAt: null });
+    await this.updateExisting(id, { isSuspended: false, suspendedReason: null, suspendedAt: null }, [
+      { name: 'user.unsuspended', payload: { user_id: id } },
+    ]);
     await this.state.invalidateUser(id);
     this.emit(SecurityEventType.AdminUserUnsuspended, actor, id, {});
     return this.users.toOut(await this.users.getById(id));
@@ -320,20 +334,28 @@ export class AdminUsersService {
     if (actor.id === id) throw new AppError(ErrorCode.Conflict, SELF[what]);
   }
 
-  private async updateExisting(id: string, changes: Partial<User>): Promise<void> {
-    const res = await this.users.repo.update({ id }, changes);
-    if (!res.affected) throw AppError.notFound('User');
+  /** Updates an existing user (404 otherwise), publishing `events` with the change. */
+  private async updateExisting(id: string, changes: Partial<User>, events: DomainEvent[] = []): Promise<void> {
+    const affected = await this.unitOfWork.run(function* (unit) {
+      const n = yield* unit.write(unit.em.createQueryBuilder().update(User).set(changes).where('id = :id', { id }));
+      if (n) for (const event of events) yield* unit.publish(event);
+      return n;
+    });
+    if (!affected) throw AppError.notFound('User');
   }
 
-  private guardedUpdate(id: string, changes: Partial<User>, what: Removal): Promise<void> {
-    return this.guarded(id, what, (em) =>
-      em
-        .createQueryBuilder()
-        .update(User)
-        .set(changes)
-        .where('id = :id', { id })
-        .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id })
-        .execute(),
+  private guardedUpdate(id: string, changes: Partial<User>, what: Removal, events: DomainEvent[]): Promise<void> {
+    return this.guarded(
+      id,
+      what,
+      (em) =>
+        em
+          .createQueryBuilder()
+          .update(User)
+          .set(changes)
+          .where('id = :id', { id })
+          .andWhere(KEEPS_AN_ACTIVE_ADMIN, { guardId: id }),
+      events,
     );
   }
 
@@ -341,20 +363,22 @@ export class AdminUsersService {
    * A write that could leave no active admin, refused (409) when it would. The check is part of the write's
    * WHERE. SQLite runs one statement at a time, so that alone is atomic; on Postgres two such statements could
    * each still see the other's admin (READ COMMITTED), so they take one transaction-scoped lock first and the
-   * second, once it has the lock, reads what the first committed.
+   * second, once it has the lock, reads what the first committed. `events` are published with the write.
    */
   private async guarded(
     id: string,
     what: Removal,
-    write: (em: EntityManager) => Promise<{ affected?: number | null }>,
+    write: (em: EntityManager) => Statement,
+    events: DomainEvent[],
   ): Promise<void> {
-    const res = this.postgres
-      ? await this.dataSource.transaction(async (em) => {
-          await em.query('SELECT pg_advisory_xact_lock($1)', [LAST_ADMIN_LOCK]);
-          return write(em);
-        })
-      : await write(this.dataSource.manager);
-    if (res.affected) return;
+    const postgres = this.postgres;
+    const affected = await this.unitOfWork.run(function* (unit) {
+      if (postgres) yield* unit.read({ sql: 'SELECT pg_advisory_xact_lock(:lock)', params: { lock: LAST_ADMIN_LOCK } });
+      const n = yield* unit.write(write(unit.em));
+      if (n) for (const event of events) yield* unit.publish(event);
+      return n;
+    });
+    if (affected) return;
     if (!(await this.users.repo.exists({ where: { id } }))) throw AppError.notFound('User');
     throw new AppError(ErrorCode.Conflict, LAST[what]);
   }

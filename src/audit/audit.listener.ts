@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/pipes';
+import { UnitOfWork } from '../database/unit-of-work';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
@@ -20,10 +20,10 @@ import { SuspiciousLoginService } from './suspicious-login.service';
 @Injectable()
 export class AuditListener {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly writer: SecurityEventWriter,
     private readonly suspicion: SuspiciousLoginService,
     private readonly clock: Clock,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** Fire-and-forget: queued in memory, written in batches; never fails or delays the emitter. */
@@ -43,27 +43,27 @@ export class AuditListener {
     const ip = normalizeIp(attempt.meta?.ip);
     const userId = isUuid(attempt.userId) ? attempt.userId : null;
     const reasons = attempt.success && userId ? await this.suspicion.evaluate(userId, ip, now) : [];
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(LoginHistory)
-      .values({
-        id: randomUUID(),
-        userId,
-        usernameAttempted: attempt.usernameAttempted?.slice(0, 254) ?? null,
-        loginAt: now,
-        logoutAt: null,
-        loginMethod: attempt.method,
-        success: attempt.success,
-        failureReason: attempt.success ? null : (attempt.failureReason ?? 'unknown'),
-        ipAddress: ip,
-        userAgent: attempt.meta?.userAgent?.slice(0, 512) ?? null,
-        sessionId: isUuid(attempt.sessionId) ? attempt.sessionId : null,
-        jwtJti: attempt.jwtJti?.slice(0, 64) ?? null,
-        suspicious: reasons.length > 0,
-      })
-      .updateEntity(false)
-      .execute();
+    const row = {
+      id: randomUUID(),
+      userId,
+      usernameAttempted: attempt.usernameAttempted?.slice(0, 254) ?? null,
+      loginAt: now,
+      logoutAt: null,
+      loginMethod: attempt.method,
+      success: attempt.success,
+      failureReason: attempt.success ? null : (attempt.failureReason ?? 'unknown'),
+      ipAddress: ip,
+      userAgent: attempt.meta?.userAgent?.slice(0, 512) ?? null,
+      sessionId: isUuid(attempt.sessionId) ? attempt.sessionId : null,
+      jwtJti: attempt.jwtJti?.slice(0, 64) ?? null,
+      suspicious: reasons.length > 0,
+    };
+    // A suspicious login's security alert is published with its history row.
+    await this.unitOfWork.run(function* (unit) {
+      yield* unit.write(unit.em.createQueryBuilder().insert().into(LoginHistory).values(row));
+      if (reasons.length && userId)
+        yield* unit.publish({ name: 'security.alert', payload: { user_id: userId, reason: 'suspicious_login' } });
+    });
 
     if (!attempt.success)
       this.writer.record({

@@ -15,6 +15,7 @@ import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { toDbTime } from '../database/columns';
+import { UnitOfWork } from '../database/unit-of-work';
 import { assertUsable, AuthStateService } from '../sessions/auth-state.service';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { SessionsService } from '../sessions/sessions.service';
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -122,6 +124,10 @@ export class AuthService {
         meta,
       });
       if (justLocked) {
+        // The lock was set by the reservation above, already committed: its alert goes out on its own.
+        await this.unitOfWork
+          .publish({ name: 'security.alert', payload: { user_id: user.id, reason: 'account_locked' } })
+          .catch((err: Error) => this.logger.error(`account_locked alert not recorded: ${err.message}`));
         this.emit({
           type: SecurityEventType.AccountLocked,
           severity: 'warning',
@@ -189,7 +195,9 @@ export class AuthService {
     const result = await this.sessions.rotate(claims.sid, claims.jti, claims.sub);
     if (!result.ok) {
       if (result.reason === 'reuse') {
-        await this.sessions.revoke(claims.sid, 'refresh_token_reuse');
+        await this.sessions.revoke(claims.sid, 'refresh_token_reuse', undefined, [
+          { name: 'security.alert', payload: { user_id: claims.sub, reason: 'refresh_token_reuse' } },
+        ]);
         this.emit({
           type: SecurityEventType.RefreshTokenReuse,
           severity: 'critical',

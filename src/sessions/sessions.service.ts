@@ -10,6 +10,7 @@ import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { toDbTime } from '../database/columns';
+import { DomainEvent, UnitOfWork } from '../database/unit-of-work';
 import { iso } from '../users/user.mapper';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { UserSession } from './entities/user-session.entity';
@@ -31,6 +32,7 @@ export class SessionsService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     this.repo = dataSource.getRepository(UserSession);
   }
@@ -97,20 +99,33 @@ export class SessionsService {
     return { ok: false, reason: 'reuse', session };
   }
 
-  /** Revokes one session (idempotent); its tokens stop working on the next request, on every instance. */
+  /**
+   * Revokes one session (idempotent); its tokens stop working on the next request, on every instance. Publishes
+   * `session.revoked`, and `events` (e.g. the security alert that caused it), with the revocation.
+   */
   async revoke(
     sessionId: string,
     reason: string,
     audit?: { actorId?: string; meta?: Partial<RequestMetadata> },
+    events: DomainEvent[] = [],
   ): Promise<boolean> {
     const session = await this.repo.findOneBy({ id: sessionId });
     if (!session || session.revokedAt) return false;
     const now = this.clock.date();
-    const res = await this.repo.update(
-      { id: sessionId, revokedAt: IsNull() },
-      { revokedAt: now, revokedReason: reason },
-    );
-    if (!res.affected) return false;
+    const affected = await this.unitOfWork.run(function* (unit) {
+      const n = yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(UserSession)
+          .set({ revokedAt: now, revokedReason: reason })
+          .where({ id: sessionId, revokedAt: IsNull() }),
+      );
+      if (!n) return 0;
+      yield* unit.publish({ name: 'session.revoked', payload: { user_id: session.userId, session_id: sessionId } });
+      for (const event of events) yield* unit.publish(event);
+      return n;
+    });
+    if (!affected) return false;
     await this.blacklist([session], reason, now);
     await this.state.invalidateSession(sessionId);
     if (audit)
@@ -131,13 +146,24 @@ export class SessionsService {
     });
     if (!live.length) return 0;
     const now = this.clock.date();
-    const res = await this.repo.update(
-      { id: In(live.map((s) => s.id)), revokedAt: IsNull() },
-      { revokedAt: now, revokedReason: reason },
-    );
+    const ids = live.map((s) => s.id);
+    const affected = await this.unitOfWork.run(function* (unit) {
+      const n = yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(UserSession)
+          .set({ revokedAt: now, revokedReason: reason })
+          .where({ id: In(ids), revokedAt: IsNull() }),
+      );
+      // A session revoked concurrently by another request may be announced twice (delivery is at least once anyway).
+      if (n)
+        for (const id of ids)
+          yield* unit.publish({ name: 'session.revoked', payload: { user_id: userId, session_id: id } });
+      return n;
+    });
     await this.blacklist(live, reason, now);
     await this.state.invalidateUserSessions(userId);
-    return res.affected ?? live.length;
+    return affected;
   }
 
   /** Seed 002's revoked_tokens rows for the session's current jtis (kept until they would have expired). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, Repository } from 'typeorm';
 import { generateApiKey } from '../api-keys/api-key.util';
@@ -9,6 +10,7 @@ import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
+import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
@@ -43,6 +45,7 @@ export class UsersService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     this.repo = dataSource.getRepository(User);
   }
@@ -84,6 +87,7 @@ export class UsersService {
     const key = generateApiKey();
     const now = this.clock.date();
     const user = this.repo.create({
+      id: randomUUID(),
       email,
       username: input.username,
       usernameCanonical: input.username.toLowerCase(),
@@ -98,7 +102,10 @@ export class UsersService {
       settings: {},
     });
     try {
-      await this.repo.insert(user);
+      await this.unitOfWork.run(function* (unit) {
+        yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user));
+        yield* unit.publish({ name: 'user.created', payload: { user_id: user.id } });
+      });
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }
