@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, ObjectLiteral } from 'typeorm';
 import { atomically } from '../database/atomic-writes';
 import { toDbTime } from '../database/columns';
-import { WebhookAttempt } from './entities/webhook-attempt.entity';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { DeliveryStatus } from './webhooks.enums';
 
-/** What the worker needs to send a claimed delivery. */
+/** What the worker needs to send a delivery it claimed. */
 export interface ClaimedDelivery {
-  delivery: WebhookDelivery;
-  endpoint: WebhookEndpoint;
+  delivery: { id: string; endpointId: string; eventType: string; payload: string; attempts: number; createdAt: Date };
+  endpoint: {
+    id: string;
+    url: string;
+    secretEncrypted: string;
+    previousSecretEncrypted: string | null;
+    previousSecretExpiresAt: Date | null;
+  };
   token: string;
 }
 
@@ -25,7 +28,26 @@ export interface TryOutcome {
   next: 'succeeded' | Date | null;
 }
 
-/** The delivery queue's statements; each claim and each completion is one conditional write. */
+interface ClaimedRow {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  payload: string;
+  attempts: number;
+  created_at: Date | string;
+  url: string;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | string | null;
+}
+
+/** SQLite gives timestamps back as UTC text, Postgres as Dates. */
+const fromDb = (v: Date | string): Date => (v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`));
+
+/**
+ * The delivery queue's statements, in SQL (the worker's per-delivery cost is mostly statement building otherwise).
+ * Each claim and each completion is one conditional write: affected rows decide.
+ */
 @Injectable()
 export class WebhookDeliveriesRepository {
   private readonly postgres: boolean;
@@ -34,48 +56,64 @@ export class WebhookDeliveriesRepository {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
-  private t(d: Date) {
-    return toDbTime(d, this.postgres);
-  }
-
-  /** Ids of due deliveries of enabled endpoints, oldest due first (ix_webhook_deliveries_due). */
-  async due(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(WebhookDelivery)
-      .createQueryBuilder('d')
-      .innerJoin(WebhookEndpoint, 'e', 'e.id = d.endpoint_id')
-      .select('d.id', 'id')
-      .where('d.status = :pending AND d.next_attempt_at <= :now', { pending: DeliveryStatus.Pending, now: this.t(now) })
-      .andWhere('(d.locked_until IS NULL OR d.locked_until < :now)')
-      .andWhere('e.enabled = TRUE')
-      .orderBy('d.next_attempt_at', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: string }>();
-    return rows.map((r) => r.id);
+  private query<R>(sql: string, params: ObjectLiteral): Promise<R> {
+    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    return this.dataSource.query(text, values) as Promise<R>;
   }
 
   /**
-   * Takes a delivery for `leaseMs`: of several workers (instances) racing for it, the one whose UPDATE changed the
-   * row has it; a worker that dies mid-send lets it go when the lease ends, and another retries it.
+   * Takes up to `limit` due deliveries of enabled endpoints for `leaseMs`. The UPDATE re-checks each row's claim
+   * condition, so of several workers (instances) racing for a row, only the one whose statement changed it gets it
+   * (read back by its token); a worker that dies mid-send lets it go when the lease ends, and another retries it.
    */
-  async claim(id: string, now: Date, leaseMs: number): Promise<ClaimedDelivery | null> {
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const t = toDbTime(now, this.postgres);
+    // ix_webhook_deliveries_due
+    const due = await this.query<{ id: string }[]>(
+      `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.status = :pending AND d.next_attempt_at <= :now AND (d.locked_until IS NULL OR d.locked_until < :now)
+          AND e.enabled = TRUE
+        ORDER BY d.next_attempt_at LIMIT ${Math.trunc(limit)}`,
+      { pending: DeliveryStatus.Pending, now: t },
+    );
+    if (!due.length) return [];
     const token = randomUUID();
-    const res = await this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({ lockedUntil: new Date(now.getTime() + leaseMs), lockToken: token })
-      .where('id = :id AND status = :pending AND (locked_until IS NULL OR locked_until < :now)', {
-        id,
+    await this.query(
+      `UPDATE webhook_deliveries SET locked_until = :lease, lock_token = :token
+        WHERE id IN (:...ids) AND status = :pending AND (locked_until IS NULL OR locked_until < :now)`,
+      {
+        lease: toDbTime(new Date(now.getTime() + leaseMs), this.postgres),
+        token,
+        ids: due.map((d) => d.id),
         pending: DeliveryStatus.Pending,
-        now: this.t(now),
-      })
-      .execute();
-    if (res.affected !== 1) return null;
-    const delivery = await this.dataSource.getRepository(WebhookDelivery).findOneBy({ id, lockToken: token });
-    const endpoint = delivery
-      ? await this.dataSource.getRepository(WebhookEndpoint).findOneBy({ id: delivery.endpointId })
-      : null;
-    return delivery && endpoint ? { delivery, endpoint, token } : null;
+        now: t,
+      },
+    );
+    const rows = await this.query<ClaimedRow[]>(
+      `SELECT d.id, d.endpoint_id, d.event_type, d.payload, d.attempts, d.created_at, e.url, e.secret_encrypted,
+              e.previous_secret_encrypted, e.previous_secret_expires_at
+         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.lock_token = :token`,
+      { token },
+    );
+    return rows.map((r) => ({
+      token,
+      delivery: {
+        id: r.id,
+        endpointId: r.endpoint_id,
+        eventType: r.event_type,
+        payload: r.payload,
+        attempts: Number(r.attempts),
+        createdAt: fromDb(r.created_at),
+      },
+      endpoint: {
+        id: r.endpoint_id,
+        url: r.url,
+        secretEncrypted: r.secret_encrypted,
+        previousSecretEncrypted: r.previous_secret_encrypted,
+        previousSecretExpiresAt: r.previous_secret_expires_at === null ? null : fromDb(r.previous_secret_expires_at),
+      },
+    }));
   }
 
   /**
@@ -91,59 +129,50 @@ export class WebhookDeliveriesRepository {
         : outcome.next === null
           ? DeliveryStatus.Failed
           : DeliveryStatus.Pending;
-    const t = (d: Date) => this.t(d);
+    const error = outcome.error?.slice(0, 300) ?? null;
     await atomically(this.dataSource, function* (unit) {
-      const mine = yield* unit.write(
-        unit.em
-          .createQueryBuilder()
-          .update(WebhookDelivery)
-          .set({
-            status,
-            attempts: () => 'attempts + 1',
-            lastAttemptAt: at,
-            responseStatus: outcome.status,
-            lastError: outcome.error?.slice(0, 300) ?? null,
-            ...(outcome.next instanceof Date ? { nextAttemptAt: outcome.next } : {}),
-            ...(status === DeliveryStatus.Succeeded ? { deliveredAt: at } : {}),
-            lockedUntil: null,
-            lockToken: null,
-          })
-          .where('id = :id AND lock_token = :token', { id: delivery.id, token }),
-      );
+      const mine = yield* unit.write({
+        sql: `UPDATE webhook_deliveries
+                 SET status = :status, attempts = attempts + 1, last_attempt_at = :at, response_status = :code,
+                     last_error = :error, next_attempt_at = COALESCE(:next, next_attempt_at),
+                     delivered_at = CASE WHEN :succeeded = 1 THEN :at ELSE delivered_at END,
+                     locked_until = NULL, lock_token = NULL
+               WHERE id = :id AND lock_token = :token`,
+        params: {
+          status,
+          at,
+          code: outcome.status,
+          error,
+          next: outcome.next instanceof Date ? outcome.next : null,
+          succeeded: status === DeliveryStatus.Succeeded ? 1 : 0,
+          id: delivery.id,
+          token,
+        },
+      });
       if (!mine) return; // the lease ran out and another worker took the delivery over
-      yield* unit.write(
-        unit.em
-          .createQueryBuilder()
-          .insert()
-          .into(WebhookAttempt)
-          .values({
-            id: randomUUID(),
-            deliveryId: delivery.id,
-            attemptedAt: at,
-            responseStatus: outcome.status,
-            error: outcome.error?.slice(0, 300) ?? null,
-            durationMs: Math.round(outcome.durationMs),
-          }),
-      );
+      yield* unit.write({
+        sql: `INSERT INTO webhook_attempts (id, delivery_id, attempted_at, response_status, error, duration_ms)
+              VALUES (:id, :delivery, :at, :code, :error, :ms)`,
+        params: {
+          id: randomUUID(),
+          delivery: delivery.id,
+          at,
+          code: outcome.status,
+          error,
+          ms: Math.round(outcome.durationMs),
+        },
+      });
       if (status === DeliveryStatus.Succeeded)
-        yield* unit.write(
-          unit.em
-            .createQueryBuilder()
-            .update(WebhookEndpoint)
-            .set({ lastSuccessAt: at, updatedAt: () => 'updated_at' })
-            .where('id = :id', { id: delivery.endpointId }),
-        );
+        yield* unit.write({
+          sql: 'UPDATE webhook_endpoints SET last_success_at = :at WHERE id = :id',
+          params: { at, id: delivery.endpointId },
+        });
       if (status === DeliveryStatus.Failed)
-        yield* unit.write(
-          unit.em
-            .createQueryBuilder()
-            .update(WebhookEndpoint)
-            .set({ enabled: false, disabledReason: disabledReason.slice(0, 500), disabledAt: at })
-            .where('id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)', {
-              id: delivery.endpointId,
-              since: t(new Date(delivery.createdAt)),
-            }),
-        );
+        yield* unit.write({
+          sql: `UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = :reason, disabled_at = :at
+                 WHERE id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)`,
+          params: { reason: disabledReason.slice(0, 500), at, id: delivery.endpointId, since: delivery.createdAt },
+        });
     });
   }
 }

@@ -9,7 +9,7 @@ import { MultiFernet } from '../service-keys/fernet';
 import { VERSION } from '../version';
 import { Lookup } from './address-policy';
 import { ClaimedDelivery, TryOutcome, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { sendWebhook } from './webhook-sender';
+import { createAgents, sendWebhook } from './webhook-sender';
 import { signedHeaders } from './webhook-signer';
 import { WEBHOOK_EVENTS } from './webhooks.enums';
 
@@ -29,6 +29,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private running?: Promise<void>;
   private again = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly agents = createAgents();
   /** Name resolution for deliveries (tests replace it). */
   lookup?: Lookup;
 
@@ -55,6 +56,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     for (const name of WEBHOOK_EVENTS) this.emitter.off(name, this.kick);
     await this.running;
     await Promise.allSettled([...this.inFlight]);
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   /** Look at the queue soon (a webhook event was just committed, or an admin asked for a try). */
@@ -97,10 +100,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   async sendDue(): Promise<number> {
     const now = this.clock.date();
     const lease = this.config.webhooks.timeoutMs + 60_000;
-    const ids = await this.deliveries.due(now, BATCH);
-    const claims = (await Promise.all(ids.map((id) => this.deliveries.claim(id, now, lease)))).filter(
-      (c): c is ClaimedDelivery => c !== null,
-    );
+    const claims = await this.deliveries.claimDue(now, BATCH, lease);
     const work = Promise.all(claims.map((c) => this.tryOnce(c)));
     this.inFlight.add(work);
     try {
@@ -125,6 +125,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         timeoutMs: this.config.webhooks.timeoutMs,
         blockPrivate: !this.config.webhooks.allowPrivate,
         lookup: this.lookup,
+        agents: this.agents,
       });
     } catch (err) {
       result = { error: `not sent: ${(err as Error).message}` };

@@ -1,5 +1,5 @@
-import { request as httpRequest, IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { guardedLookup, Lookup, urlProblem } from './address-policy';
 
 export interface SendResult {
@@ -12,6 +12,16 @@ export interface SendResult {
 /** Receivers' bodies are read and dropped; beyond this the connection is cut. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/** Keep-alive connections to receivers, one pool per worker (closed when it stops). */
+export interface SenderAgents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+export const createAgents = (): SenderAgents => ({
+  http: new HttpAgent({ keepAlive: true, maxSockets: 16 }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
+});
+
 /**
  * One POST with a deadline covering connect to last byte. Redirects are answers, never followed (node:http does
  * not follow them). With `blockPrivate`, the URL's literal address and every address its name resolves to must be
@@ -21,12 +31,13 @@ export function sendWebhook(
   url: string,
   body: string,
   headers: Record<string, string>,
-  opts: { timeoutMs: number; blockPrivate: boolean; lookup?: Lookup },
+  opts: { timeoutMs: number; blockPrivate: boolean; lookup?: Lookup; agents?: SenderAgents },
 ): Promise<SendResult> {
   const problem = urlProblem(url, opts.blockPrivate);
   if (problem) return Promise.resolve({ error: `URL ${problem}` });
   const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const https = target.protocol === 'https:';
+  const request = https ? httpsRequest : httpRequest;
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     const finish = (result: SendResult) => {
@@ -39,7 +50,7 @@ export function sendWebhook(
       target,
       {
         method: 'POST',
-        agent: false,
+        agent: opts.agents ? (https ? opts.agents.https : opts.agents.http) : false,
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         ...(opts.blockPrivate ? { lookup: guardedLookup(opts.lookup) as never } : {}),
       },
