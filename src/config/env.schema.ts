@@ -223,7 +223,7 @@ export class EnvironmentVariables {
   @Min(1024)
   BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
-  /** Retry delays of a failing webhook delivery after each failed try (s/m/h/d units, comma-separated; ≤ 30 tries). */
+  /** Delays before each retry of a failed webhook delivery (comma-separated, units ms/s/m/h/d; at most 30). */
   @Matches(/^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*){0,29}$/, {
     message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 10s,1m,5m,30m,2h,6h,15h',
   })

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { rotateEncryptionKeys } from '../../service-keys/key-rotation';
+import { rotateWebhookSecrets } from '../../webhooks/webhook-secret-rotation';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -18,17 +19,23 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       ? `Re-encrypting stored service keys with the first of ${keys.length} ENCRYPTION_KEY keys.\n`
       : 'ENCRYPTION_KEY holds one key: checking every stored service key is encrypted with it.\n',
   );
-  const result = await withAppContext(config, globals, async (ctx) => {
+  const { result, webhooks } = await withAppContext(config, globals, async (ctx) => {
     const progress = createProgress('Service keys');
     try {
-      return await rotateEncryptionKeys(ctx.get(DataSource), keys, {
+      const result = await rotateEncryptionKeys(ctx.get(DataSource), keys, {
         batchSize: opts.batchSize,
         onProgress: (done, total) => progress.update(done, total),
       });
+      return { result, webhooks: await rotateWebhookSecrets(ctx.get(DataSource), keys) };
     } finally {
       progress.stop();
     }
   });
+  process.stdout.write(
+    `Webhook signing secrets: ${webhooks.total} stored, ${webhooks.rotated} re-encrypted` +
+      (webhooks.undecryptable.length ? `, not decryptable for endpoint(s) ${webhooks.undecryptable.join(', ')}` : '') +
+      '.\n',
+  );
   process.stdout.write(
     `Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`,
   );
@@ -40,6 +47,10 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       `${result.undecryptable.length} service key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
     );
   }
+  if (webhooks.undecryptable.length)
+    throw new CliError(
+      `${webhooks.undecryptable.length} webhook endpoint secret(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
+    );
   if (keys.length > 1)
     process.stdout.write(
       'Every stored key is now under the first key: the others can be removed from ENCRYPTION_KEY.\n',
