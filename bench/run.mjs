@@ -29,6 +29,7 @@ const ALL_SCENARIOS = [
   'login',
   'refresh',
   'hash-storm',
+  'webhooks',
 ];
 const VERIFY = ['verify-jwt', 'verify-apikey'];
 
@@ -52,6 +53,7 @@ const HELP = `Usage: npm run bench -- [options]
                            at the same count beside them (bare-gate)
   --gate-soak N            instead of the scenarios: N forwarded requests over two instances on one database, then
                            usage.total_requests summed over the users must be exactly what was sent; RSS before/after
+  --webhook-rate N         req/s of POST …/suspend in the webhooks scenario, with none and with 3 endpoints (default 100)
   --soak [N]               instead of the scenarios: N authenticated requests (default 1000000), RSS before/after
   --entry FILE             benchmark another build of the service (default dist/src/main.js; implies --no-build)
   --no-pin                 do not pin the server and the load generator to separate cores
@@ -80,6 +82,7 @@ const { values: args } = parseArgs({
     'login-connections': { type: 'string', default: '4' },
     'probe-rate': { type: 'string', default: '200' },
     'storm-connections': { type: 'string', default: '64' },
+    'webhook-rate': { type: 'string', default: '100' },
     soak: { type: 'boolean', default: false },
     'gate-users': { type: 'string', default: '1000' },
     'gate-connections': { type: 'string', default: '16' },
@@ -123,6 +126,7 @@ const opts = {
   loginConnections: int('login-connections'),
   probeRate: int('probe-rate'),
   stormConnections: int('storm-connections'),
+  webhookRate: int('webhook-rate'),
   soak: args.soak ? Number(process.argv[process.argv.indexOf('--soak') + 1]) || 1_000_000 : 0,
   pin: !args['no-pin'],
   save: !args['no-save'],
@@ -303,6 +307,7 @@ function cannon(
     body,
     amount,
     connectionRate,
+    overallRate,
     onBody,
     setupRequest,
     timeout = 30,
@@ -320,6 +325,7 @@ function cannon(
         connections,
         ...(amount ? { amount } : { duration }),
         connectionRate,
+        overallRate,
         timeout,
         requests:
           onBody || setupRequest
@@ -581,6 +587,8 @@ function serviceEnv(port, db) {
       : {}),
     BCRYPT_ROUNDS: String(opts.bcryptRounds),
     TRUST_PROXY: 'true', // hash-storm sends each registration from its own address
+    // The webhooks scenario's receivers listen on loopback (refused in production otherwise).
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     DATABASE_URL: db.kind === 'postgres' ? db.url : `sqlite:${db.file}`,
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0' } : {}),
   };
@@ -766,6 +774,7 @@ async function main() {
     }
     if (selected.has('refresh')) scenarios.push(await refreshScenario(base, pid, login?.refreshTokens ?? []));
     if (selected.has('hash-storm')) scenarios.push(hashStormScenario(base, pid, me));
+    const webhooks = selected.has('webhooks') ? await webhooksScenario(base, pid, db, newUser) : undefined;
 
     // Warm every scenario, then interleave the rounds, so a noisy neighbour biases no scenario against another.
     if (opts.warmup)
@@ -783,6 +792,7 @@ async function main() {
             `CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req, RSS ${r.rssMb} MB${s.describe ? ', ' + s.describe(r) : ''}`,
         );
       }
+    if (webhooks) results.scenarios.webhooks = await webhooks.run();
     const sameTime = await sameTimeRatios(scenarios);
     for (const s of scenarios) {
       const agg = aggregate(rounds[s.name]);
@@ -815,7 +825,7 @@ async function main() {
     Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])),
   );
   for (const [name, s] of Object.entries(results.scenarios)) {
-    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm') continue; // login's and hash-storm's yardstick is bcrypt, not bare
+    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm' || name === 'webhooks') continue; // login's and hash-storm's yardstick is bcrypt, webhooks' the route without endpoints
     // The gate's scenarios compare with bare at their own connection count.
     const yardstick =
       VERIFY.includes(name) && results.scenarios['bare-gate'] ? results.scenarios['bare-gate'] : bareResult;
@@ -907,6 +917,123 @@ function aggregate(rounds) {
       cpu_us_per_req: round(r.cpuUsPerReq, 1),
       rss_mb: r.rssMb,
     })),
+  };
+}
+
+/** Makes a registered user an admin behind the service's back (the bench has no admin otherwise). */
+async function promoteToAdmin(db, userId) {
+  if (db.kind === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const conn = new Database(db.file);
+    conn.pragma('busy_timeout = 10000');
+    conn.prepare(`UPDATE users SET role = 'admin' WHERE id = ?`).run(userId);
+    conn.close();
+    return;
+  }
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  await c.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [userId]);
+  await c.end();
+}
+
+/**
+ * A write route's latency with and without webhook endpoints: POST …/suspend at a fixed rate, rounds alternating
+ * between no endpoint and three enabled endpoints (receivers in this process answering 200), each round waiting
+ * for the deliveries of the one before. Delivery is off the request path, so the p99s should match within ~10 %;
+ * the worker's sends still share the server's core.
+ */
+async function webhooksScenario(base, pid, db, newUser) {
+  const adminUser = await newUser('webhooks_admin', false);
+  await promoteToAdmin(db, adminUser.id); // before the key's first use, so no cached principal holds the old role
+  const target = await newUser('webhooks_target', false);
+  const headers = { 'x-api-key': adminUser.apiKey, 'content-type': 'application/json' };
+  let received = 0;
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise((r) => receiver.close(() => r())));
+  const { port } = receiver.address();
+  const endpoints = [];
+  for (let i = 0; i < 3; i++) {
+    const e = await expectOk(
+      api(base, 'POST', '/auth/admin/webhooks', {
+        headers,
+        body: { url: `http://127.0.0.1:${port}/hook/${i}`, events: ['user.suspended'] },
+      }),
+      'register webhook endpoint',
+    );
+    endpoints.push(e.id);
+  }
+  const setEnabled = (enabled) =>
+    Promise.all(
+      endpoints.map((id) =>
+        expectOk(api(base, 'PATCH', `/auth/admin/webhooks/${id}`, { headers, body: { enabled } }), 'patch endpoint'),
+      ),
+    );
+  const pending = async () => {
+    let n = 0;
+    for (const id of endpoints)
+      n += (
+        await expectOk(
+          api(base, 'GET', `/auth/admin/webhooks/${id}/deliveries?status=pending&per_page=1`, { headers }),
+          'deliveries',
+        )
+      ).total;
+    return n;
+  };
+  const drained = async () => {
+    const until = Date.now() + 120_000;
+    while ((await pending()) > 0 && Date.now() < until) await sleep(250);
+  };
+  const url = `${base}/auth/admin/users/${target.id}/suspend`;
+  const load = (duration) =>
+    cannon(url, {
+      duration,
+      connections: 10,
+      overallRate: opts.webhookRate,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ reason: 'bench' }),
+    });
+  return {
+    run: async () => {
+      const none = [];
+      const three = [];
+      for (const enabled of [false, true]) {
+        await setEnabled(enabled);
+        log(`warm-up webhooks (${enabled ? '3 endpoints' : 'no endpoint'})`);
+        if (opts.warmup) await load(opts.warmup);
+        await drained();
+        await settle(pid());
+      }
+      for (let i = 0; i < opts.rounds; i++)
+        for (const enabled of [false, true]) {
+          await setEnabled(enabled);
+          const r = await measured(pid(), () => load(opts.duration));
+          await drained();
+          (enabled ? three : none).push(r);
+          log(
+            `webhooks (${enabled ? '3 endpoints' : 'no endpoint'}) round ${i + 1}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50?.toFixed(2)} ms, p99 ${r.p99?.toFixed(2)} ms, errors ${r.errors}, CPU ${r.cpuUsPerReq?.toFixed(0)} µs/req`,
+          );
+        }
+      const withNone = aggregate(none);
+      const withThree = aggregate(three);
+      return {
+        ...withThree,
+        rate: opts.webhookRate,
+        with_none: withNone,
+        p99_vs_none: round(withThree.p99 / withNone.p99, 3),
+        p99_ratios: three.map((r, i) => round(r.p99 / none[i].p99, 3)),
+        delivered: received,
+        undelivered: await pending(),
+      };
+    },
   };
 }
 
@@ -1348,7 +1475,7 @@ function table(report) {
     'RSS MB',
   ]);
   const bare = report.scenarios.bare;
-  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm' && label !== 'bare-gate';
+  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm' && label !== 'bare-gate' && !label.startsWith('webhooks');
   const yard = (label) => (VERIFY.includes(label) && report.scenarios['bare-gate']) || bare;
   const row = (label, s, digits) => [
     label,
@@ -1368,7 +1495,9 @@ function table(report) {
       continue;
     }
     if (s.at_small) rows.push(row(`${name} (${s.at_small.jobs} jobs)`, s.at_small, 0));
-    rows.push(row(s.at_small ? `${name} (${s.jobs} jobs)` : name, s, name === 'login' ? 2 : 0));
+    if (s.with_none) rows.push(row(`${name} (no endpoint)`, s.with_none, 0));
+    const label = s.at_small ? `${name} (${s.jobs} jobs)` : s.with_none ? `${name} (3 endpoints)` : name;
+    rows.push(row(label, s, name === 'login' ? 2 : 0));
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
@@ -1405,6 +1534,11 @@ function table(report) {
     const g = report.gate_soak;
     out += `\ngate soak: ${g.requests} forwarded requests over 2 instances (${g.users} users, ${g.connections} connections each) in ${g.seconds} s, ${g.errors} errors; usage.total_requests ${g.counted} of ${g.expected} (${g.exact ? 'exact' : 'NOT exact'}); CPU ${fmt(g.cpu_us_per_decision, 1)} µs per decision; RSS ${g.rss_before_mb.join('/')} MB → ${g.rss_after_mb.join('/')} MB\n`;
   }
+  const w = report.scenarios.webhooks;
+  if (w && !w.skipped)
+    out +=
+      `webhooks: POST /auth/admin/users/{id}/suspend at ${w.rate} req/s: p99 ${fmt(w.p99)} ms with 3 endpoints vs ${fmt(w.with_none.p99)} ms with none ` +
+      `(${fmt(w.p99_vs_none, 3)}×, per round ${w.p99_ratios.map((x) => fmt(x, 3)).join(' ')}); ${w.delivered} deliveries sent, ${w.undelivered} left after the rounds\n`;
   if (report.soak) {
     const k = report.soak;
     out += `\nsoak: ${k.requests} authenticated requests in ${k.seconds} s, ${k.errors} errors; RSS ${k.rss_after_warmup_mb} MB after warm-up → ${k.rss_after_mb} MB after (${fmt(k.rss_growth * 100, 1)}%), max ${k.rss_max_mb} MB\n`;

@@ -9,6 +9,7 @@ import { OverviewPage } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
 import { UserPage } from './pages/user';
 import { UsersPage } from './pages/users';
+import { WebhooksPage } from './pages/webhooks';
 import { navigate, useLocation } from './router';
 
 function useAuth(): AuthSnapshot {
@@ -21,6 +22,7 @@ const NAV = [
   { href: '/admin/overview', label: 'Overview' },
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/security-events', label: 'Security events' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
 ];
 
 export function App() {
@@ -52,6 +54,7 @@ export function App() {
   else if (userMatch) page = <UserPage key={userMatch[1]} id={decodeURIComponent(userMatch[1])} />;
   else if (loc.path === '/admin/overview') page = <OverviewPage />;
   else if (loc.path === '/admin/security-events') page = <EventsPage loc={loc} />;
+  else if (loc.path === '/admin/webhooks') page = <WebhooksPage />;
   else
     page = (
       <>

@@ -164,3 +164,50 @@ export interface Problem {
   request_id?: string;
   errors?: { field: string; message: string }[];
 }
+
+/** Outbound webhooks (CONTRACT §19). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  previous_secret_expires_at: string | null;
+  last_success_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Only in the answers to create and rotate-secret. */
+  secret?: string;
+}
+
+export interface WebhookAttempt {
+  attempted_at: string;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempt_count: number;
+  response_status: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  attempts: WebhookAttempt[];
+}
+
+export interface WebhookDeliveryPage {
+  deliveries: WebhookDelivery[];
+  page: number;
+  per_page: number;
+  total: number;
+  pages: number;
+}

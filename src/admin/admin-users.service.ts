@@ -141,6 +141,7 @@ export class AdminUsersService {
     if (changes.email || changes.usernameCanonical)
       await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
+    const updated = { name: 'user.updated', payload: { user_id: id } };
     try {
       if (demote || deactivate) await this.guarded(id, demote ? 'demote' : 'deactivate', changes);
       else await this.updateExisting(id, changes);

@@ -3,8 +3,8 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { UnitOfWork } from '../database/unit-of-work';
 import { isUuid } from '../common/pipes';
+import { UnitOfWork } from '../database/unit-of-work';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
@@ -86,7 +86,14 @@ export class AuditListener {
         yield* unit.write(insert);
         yield* unit.publish({
           name: 'security.alert',
-          payload: { alert: 'suspicious_login', user_id: userId, ip, session_id: attempt.sessionId ?? null, reasons },
+          payload: {
+            alert: 'suspicious_login',
+            reason: 'suspicious_login',
+            user_id: userId,
+            ip,
+            session_id: attempt.sessionId ?? null,
+            reasons,
+          },
         });
       });
 

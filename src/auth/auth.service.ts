@@ -184,7 +184,9 @@ export class AuthService {
     const result = await this.sessions.rotate(claims.sid, claims.jti, claims.sub);
     if (!result.ok) {
       if (result.reason === 'reuse') {
-        await this.sessions.revoke(claims.sid, 'refresh_token_reuse');
+        await this.sessions.revoke(claims.sid, 'refresh_token_reuse', undefined, [
+          { name: 'security.alert', payload: { user_id: claims.sub, reason: 'refresh_token_reuse' } },
+        ]);
         this.emit({
           type: SecurityEventType.RefreshTokenReuse,
           severity: 'critical',

@@ -68,6 +68,15 @@ export interface AppConfig {
     audioSeconds: number | null;
   };
   mail: MailConfig;
+  webhooks: {
+    /** Delay before each retry of a failed delivery; its length is the number of retries. */
+    retryScheduleMs: number[];
+    /** Private, loopback, link-local and unspecified addresses accepted as endpoints. */
+    allowPrivate: boolean;
+    timeoutMs: number;
+    /** 0: this instance runs no delivery worker. */
+    pollMs: number;
+  };
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
 }
@@ -121,6 +130,16 @@ export function parseDatabaseUrl(url: string | undefined, poolSize = 10, cwd = p
   throw new ConfigError([`DATABASE_URL must be a postgres:// or sqlite: URL (got scheme "${u.split(':')[0]}")`]);
 }
 
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `10s,1m,2h` → milliseconds (the schema has checked the shape). */
+export function parseDurations(list: string): number[] {
+  return list.split(',').map((part) => {
+    const [, n, unit] = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)!;
+    return Number(n) * DURATION_UNIT_MS[unit];
+  });
+}
+
 function parseTrustProxy(v: string): boolean | number | string[] {
   const s = v.trim().toLowerCase();
   if (s === '' || s === 'false' || s === '0') return false;
@@ -164,6 +183,7 @@ export function loadConfig(
     'QUOTA_TTS_PER_MONTH',
     'QUOTA_AUDIO_SECONDS_PER_MONTH',
     'SMTP_URL',
+    'WEBHOOK_ALLOW_PRIVATE',
   ])
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
@@ -290,6 +310,12 @@ export function loadConfig(
       publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
       dir: join(dataDir, 'mail'),
       requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
+    },
+    webhooks: {
+      retryScheduleMs: parseDurations(env.WEBHOOK_RETRY_SCHEDULE),
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? !production,
+      timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      pollMs: env.WEBHOOK_POLL_SECONDS * 1000,
     },
     generatedSecretsFile,
   };

@@ -321,4 +321,30 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   REQUIRE_VERIFIED_EMAIL = false;
+
+  /** Delays before each retry of a failed webhook delivery (comma-separated, units ms/s/m/h/d; at most 30). */
+  @Matches(/^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*){0,29}$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 10s,1m,5m,30m,2h,6h,15h',
+  })
+  WEBHOOK_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,6h,15h';
+
+  /** Let webhook endpoints be private, loopback or link-local addresses (unset: refused in production, allowed otherwise). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE?: boolean;
+
+  /** Seconds a webhook receiver has to answer one delivery (connect to response) before the try counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  WEBHOOK_TIMEOUT_SECONDS = 10;
+
+  /** Seconds between this instance's looks for due webhook deliveries (0: it sends none; other instances do). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  WEBHOOK_POLL_SECONDS = 5;
 }

@@ -47,11 +47,27 @@ const sqliteParam = (value: unknown): unknown =>
 const sqliteDatabase = (dataSource: DataSource): SqliteDatabase =>
   (dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
 
+/** Prepared statements per connection, by SQL text: preparing costs more than running a short statement. */
+const prepared = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+const MAX_PREPARED = 500;
+
+function prepareCached(db: SqliteDatabase, sql: string): SqliteStatement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    if (cache.size >= MAX_PREPARED) cache.delete(cache.keys().next().value!);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
 function runSqlite(dataSource: DataSource, db: SqliteDatabase, sql: string, params: unknown[]): Outcome {
   const values = params.map(sqliteParam);
   dataSource.logger.logQuery(sql, values);
   try {
-    const statement = db.prepare(sql);
+    const statement = prepareCached(db, sql);
     if (!statement.reader) return { rows: [], affected: statement.run(...values).changes };
     const rows = statement.all(...values);
     return { rows, affected: rows.length };

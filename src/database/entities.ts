@@ -9,6 +9,9 @@ import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
 import { SigningKey } from '../signing-keys/entities/signing-key.entity';
+import { WebhookAttempt } from '../webhooks/entities/webhook-attempt.entity';
+import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/entities/webhook-endpoint.entity';
 
 export const ENTITIES = [
   User,
@@ -22,4 +25,7 @@ export const ENTITIES = [
   SigningKey,
   MailOutbox,
   EmailToken,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

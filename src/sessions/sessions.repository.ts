@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { SessionEvent, UserEvent } from '../common/domain-events';
 import { dialectOf, Dialect } from '../database/dialect';
-import { EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
+import { DomainEvent, EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { UserSession } from './entities/user-session.entity';
 
@@ -85,9 +85,16 @@ export class SessionsRepository {
 
   /**
    * Ends one live session and lists its tokens as revoked until they would have expired, in one unit; publishes
-   * `session.revoked`. False when it had already ended.
+   * `session.revoked`, and `events` (e.g. the security alert that caused it), with the revocation. False when it had
+   * already ended.
    */
-  revoke(session: UserSession, reason: string, now: Date, accessTtlMs: number): Promise<boolean> {
+  revoke(
+    session: UserSession,
+    reason: string,
+    now: Date,
+    accessTtlMs: number,
+    events: DomainEvent[] = [],
+  ): Promise<boolean> {
     return this.uow.run(function* (unit) {
       const ended = yield* unit.write(
         unit.em
@@ -102,6 +109,7 @@ export class SessionsRepository {
         name: SessionEvent.Revoked,
         payload: { user_id: session.userId, session_id: session.id, reason },
       });
+      for (const event of events) yield* unit.publish(event);
       return true;
     });
   }

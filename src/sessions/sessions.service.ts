@@ -7,6 +7,7 @@ import { AppError } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DomainEvent } from '../database/unit-of-work';
 import { iso } from '../common/iso';
 import { UserSession } from './entities/user-session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -77,15 +78,19 @@ export class SessionsService {
     return { ok: false, reason: 'reuse', session };
   }
 
-  /** Revokes one session (idempotent); its tokens stop working on the next request, on every instance. */
+  /**
+   * Revokes one session (idempotent); its tokens stop working on the next request, on every instance. Publishes
+   * `session.revoked`, and `events` (e.g. the security alert that caused it), with the revocation.
+   */
   async revoke(
     sessionId: string,
     reason: string,
     audit?: { actorId?: string; meta?: Partial<RequestMetadata> },
+    events: DomainEvent[] = [],
   ): Promise<boolean> {
     const session = await this.sessions.findById(sessionId);
     if (!session || session.revokedAt) return false;
-    if (!(await this.sessions.revoke(session, reason, this.clock.date(), this.accessTtlMs))) return false;
+    if (!(await this.sessions.revoke(session, reason, this.clock.date(), this.accessTtlMs, events))) return false;
     if (audit)
       this.emit({
         type: SecurityEventType.SessionRevoked,

@@ -348,8 +348,10 @@ export class UsersRepository {
       });
       const attempts = Number(row?.failed_login_attempts ?? 0);
       const lockedUntil = row?.locked_until ? dialect.readTime(row.locked_until) : null;
-      if (attempts >= max && lockedUntil)
+      if (attempts >= max && lockedUntil) {
         yield* unit.publish(userEvent(UserEvent.Locked, id, ['failedLoginAttempts', 'lockedUntil']));
+        yield* unit.publish({ name: 'security.alert', payload: { user_id: id, reason: 'account_locked' } });
+      }
       return { attempts, lockedUntil };
     });
   }

@@ -236,6 +236,11 @@ describe('operator commands on SQLite', () => {
           new Fernet(oldKey).encrypt(s),
         ]);
       }
+      const hook = `whsec_${randomBytes(32).toString('base64')}`;
+      await db.query(
+        "INSERT INTO webhook_endpoints (id, url, events, secret_encrypted) VALUES (?, 'https://h.example.com/', 'user.created', ?)",
+        [randomUUID(), new Fernet(oldKey).encrypt(hook)],
+      );
       const r = await cli(db, ['rotate-encryption-key', '--batch-size', '2'], {
         env: { ENCRYPTION_KEY: `${newKey},${oldKey}` },
       });
@@ -243,6 +248,10 @@ describe('operator commands on SQLite', () => {
       expect(r.stderr).toContain('Service keys: 2/5\nService keys: 4/5\nService keys: 5/5\n');
       expect(r.stdout).toContain('Service keys: 5 stored, 5 re-encrypted, 0 already under the first key.');
       expect(r.stdout).toContain('the others can be removed from ENCRYPTION_KEY');
+      expect(r.stdout).toContain('Webhook signing secrets: 1 stored, 1 re-encrypted.');
+      const [endpoint] = await db.query<{ secret_encrypted: string }>('SELECT secret_encrypted FROM webhook_endpoints');
+      expect(new MultiFernet([new Fernet(newKey)]).decrypt(endpoint.secret_encrypted).toString()).toBe(hook);
+      await db.query('DELETE FROM webhook_endpoints');
       const rows = await db.query<{ id: string; encrypted_key: string }>('SELECT id, encrypted_key FROM api_keys');
       const onlyNew = new MultiFernet([new Fernet(newKey)]);
       for (const row of rows) expect(onlyNew.decrypt(row.encrypted_key).toString()).toBe(secrets[ids.indexOf(row.id)]);

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { rotateEncryptionKeys } from '../../service-keys/key-rotation';
 import { rotateSigningKeyEncryption } from '../../signing-keys/encryption-rotation';
+import { rotateWebhookSecrets } from '../../webhooks/webhook-secret-rotation';
 import { CliGlobals, cliConfig } from '../cli-config';
 import { withAppContext } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -19,7 +20,7 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       ? `Re-encrypting stored service keys with the first of ${keys.length} ENCRYPTION_KEY keys.\n`
       : 'ENCRYPTION_KEY holds one key: checking every stored service key is encrypted with it.\n',
   );
-  const [result, signing] = await withAppContext(config, globals, async (ctx) => {
+  const [result, signing, webhooks] = await withAppContext(config, globals, async (ctx) => {
     const progress = createProgress('Service keys');
     let services;
     try {
@@ -31,17 +32,21 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       progress.stop();
     }
     const signingProgress = createProgress('Signing keys');
+    let signingKeys;
     try {
-      return [
-        services,
-        await rotateSigningKeyEncryption(ctx.get(DataSource), keys, {
-          onProgress: (done, total) => signingProgress.update(done, total),
-        }),
-      ] as const;
+      signingKeys = await rotateSigningKeyEncryption(ctx.get(DataSource), keys, {
+        onProgress: (done, total) => signingProgress.update(done, total),
+      });
     } finally {
       signingProgress.stop();
     }
+    return [services, signingKeys, await rotateWebhookSecrets(ctx.get(DataSource), keys)] as const;
   });
+  process.stdout.write(
+    `Webhook signing secrets: ${webhooks.total} stored, ${webhooks.rotated} re-encrypted` +
+      (webhooks.undecryptable.length ? `, not decryptable for endpoint(s) ${webhooks.undecryptable.join(', ')}` : '') +
+      '.\n',
+  );
   process.stdout.write(
     `Service keys: ${result.total} stored, ${result.rotated} re-encrypted, ${result.alreadyCurrent} already under the first key.\n`,
   );
@@ -64,6 +69,10 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       `${result.undecryptable.length} service key(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
     );
   }
+  if (webhooks.undecryptable.length)
+    throw new CliError(
+      `${webhooks.undecryptable.length} webhook endpoint secret(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
+    );
   if (keys.length > 1)
     process.stdout.write(
       'Every stored key is now under the first key: the others can be removed from ENCRYPTION_KEY.\n',
