@@ -537,7 +537,7 @@ describe('admin dashboard in a real browser', () => {
       await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
       await page.getByLabel('URL').fill(url);
       await page.getByRole('button', { name: 'Register endpoint' }).click();
-      const secret = await page.getByLabel('Signing secret (shown once)').inputValue();
+      const secret = await page.getByLabel('Signing secret (shown once)', { exact: true }).inputValue();
       recordSecret(secret);
       expect(secret).toMatch(/^whsec_/);
       const [endpoint] = (await t.http.get('/auth/admin/webhooks').set(api()).expect(200)).body;
