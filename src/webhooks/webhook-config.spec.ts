@@ -11,7 +11,8 @@ describe('webhook configuration', () => {
   it('defaults: the schedule of about 24 h, 10 s timeout, a 5 s poll', () => {
     const { webhooks } = load({});
     expect(webhooks.retryScheduleMs).toEqual([10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000, 54_000_000]);
-    expect(webhooks.retryScheduleMs.reduce((a, b) => a + b, 0)).toBe(23 * 3_600_000 + 36 * 60_000 + 10_000); // about a day;
+    const total = webhooks.retryScheduleMs.reduce((a, b) => a + b, 0);
+    expect(total).toBe(23 * 3_600_000 + 36 * 60_000 + 10_000); // about a day
     expect(webhooks).toMatchObject({ timeoutMs: 10_000, pollMs: 5_000 });
   });
 

@@ -8,6 +8,8 @@
  * `npx jest --selectProjects browser` works on a fresh checkout (`npm run build` also builds it).
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { BrowserContext, chromium, ConsoleMessage, Page, Request } from 'playwri
 import { LoginHistory } from '../../src/audit/entities/login-history.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
+import { recordSecret } from '../security/secrets';
 
 jest.setTimeout(120_000);
 
@@ -516,6 +519,45 @@ describe('admin dashboard in a real browser', () => {
     const labels = await page.locator('table.events-table tbody td[data-label="Event"]').allTextContents();
     expect(new Set(labels)).toEqual(new Set(['Admin user suspended']));
     await shot('09-security-events-1280');
+  });
+
+  it('webhooks: registers an endpoint (secret shown once), sends a test event, shows the delivery and its response', async () => {
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        got.push(String(req.headers['webhook-id']));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      await nav(page, 'Webhooks').click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.getByLabel('URL').fill(url);
+      await page.getByRole('button', { name: 'Register endpoint' }).click();
+      const secret = await page.getByLabel('Signing secret (shown once)', { exact: true }).inputValue();
+      recordSecret(secret);
+      expect(secret).toMatch(/^whsec_/);
+      const [endpoint] = (await t.http.get('/auth/admin/webhooks').set(api()).expect(200)).body;
+      expect(endpoint).toMatchObject({ url, events: ['user.suspended', 'user.deleted'], enabled: true });
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await eventually(async () => expect(got).toHaveLength(1));
+      await eventually(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        const row = page.locator('tr', { hasText: 'webhook.test' });
+        expect(await row.textContent()).toMatch(/succeeded.*200/);
+      });
+      const deliveries = (await t.http.get(`/auth/admin/webhooks/${endpoint.id}/deliveries`).set(api())).body;
+      expect(deliveries.deliveries[0]).toMatchObject({ id: got[0], status: 'succeeded', response_status: 200 });
+      expect(await page.content()).not.toContain(secret.slice(6)); // gone once dismissed
+      await shot('10-webhooks-1280');
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   it('fits a phone screen', async () => {
