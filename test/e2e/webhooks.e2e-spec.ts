@@ -341,7 +341,7 @@ describe('webhooks', () => {
           .sort(),
       ).toEqual([secondSid, own.sessionId].sort());
       expect(r.of('session.revoked', reuser.id).map((x) => x.json.data)).toEqual([
-        { user_id: reuser.id, session_id: reuser.sessionId },
+        { user_id: reuser.id, session_id: reuser.sessionId, reason: 'refresh_token_reuse' },
       ]);
       expect(r.of('security.alert', reuser.id).map((x) => x.json.data.reason)).toEqual([
         'refresh_token_reuse',
