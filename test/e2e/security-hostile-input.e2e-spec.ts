@@ -74,6 +74,10 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
     body: { username: w.login.username, password: w.login.password, device_name: 'walk' },
   }),
   'POST /auth/refresh': (w) => ({ body: { refresh_token: w.login.refreshToken } }),
+  'POST /auth/stream-token': () => ({ body: { scope: 'transcribe', ttl_seconds: 60 } }),
+  'POST /oauth/introspect': (_w, me) => ({ body: { token: me.accessToken }, encoding: 'form' }),
+  // Revoking a real token would end a session the walk uses: an unknown key (200, nothing changes).
+  'POST /oauth/revoke': () => ({ body: { token: `tk_${'W'.repeat(43)}` }, encoding: 'form' }),
   'POST /auth/logout': () => ({ body: { all_devices: false } }),
   'PUT /auth/profile': () => ({ body: { full_name: 'Walker', settings: { theme: 'dark' } } }),
   'POST /auth/change-password': (_w, me) => ({
@@ -132,6 +136,7 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
  * garbage refresh token, an account that already exists.
  */
 const REJECTING: Record<string, (w: World) => Partial<RequestSpec>> = {
+  'POST /oauth/revoke': () => ({ body: { token: `tk_${'R'.repeat(43)}` }, encoding: 'form' }),
   'POST /auth/token': () => ({
     body: {
       grant_type: 'password',
@@ -165,7 +170,8 @@ const SELF_DESTRUCTIVE = new Set([
 /** Routes whose baseline holds unique values (a second success would be a 409): a fresh baseline per accepted case. */
 const UNIQUE_BASELINE = new Set(['POST /auth/register', 'POST /auth/admin/users', 'POST /jobs']);
 /** The token endpoint ignores parameters it does not know (RFC 6749 §3.2). */
-const OPEN_BODY = new Set(['POST /auth/token']);
+// RFC 6749/7662/7009 endpoints ignore parameters they do not know.
+const OPEN_BODY = new Set(['POST /auth/token', 'POST /oauth/introspect', 'POST /oauth/revoke']);
 /** Free text stored as given: an accepted value must come back unchanged. */
 const ROUND_TRIP = ['full_name', 'key_name', 'filename', 'transcript', 'error', 'reason'];
 
