@@ -136,7 +136,6 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
  * garbage refresh token, an account that already exists.
  */
 const REJECTING: Record<string, (w: World) => Partial<RequestSpec>> = {
-  'POST /oauth/revoke': () => ({ body: { token: `tk_${'R'.repeat(43)}` }, encoding: 'form' }),
   'POST /auth/token': () => ({
     body: {
       grant_type: 'password',
@@ -170,8 +169,7 @@ const SELF_DESTRUCTIVE = new Set([
 /** Routes whose baseline holds unique values (a second success would be a 409): a fresh baseline per accepted case. */
 const UNIQUE_BASELINE = new Set(['POST /auth/register', 'POST /auth/admin/users', 'POST /jobs']);
 /** The token endpoint ignores parameters it does not know (RFC 6749 §3.2). */
-// RFC 6749/7662/7009 endpoints ignore parameters they do not know.
-const OPEN_BODY = new Set(['POST /auth/token', 'POST /oauth/introspect', 'POST /oauth/revoke']);
+const OPEN_BODY = new Set(['POST /auth/token']);
 /** Free text stored as given: an accepted value must come back unchanged. */
 const ROUND_TRIP = ['full_name', 'key_name', 'filename', 'transcript', 'error', 'reason'];
 
