@@ -65,14 +65,15 @@ export class OAuthController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({
-    summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 whatever the token',
+    summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 {} whatever the token',
   })
   async revoke(
     @ValidatedBody() dto: TokenRequestDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<void> {
+  ): Promise<Record<string, never>> {
     noStore(reply);
     await this.tokens.revoke(dto.token, meta);
+    return {}; // RFC 7009: clients ignore the body; an empty object keeps every 2xx of the API JSON
   }
 }
