@@ -1,14 +1,15 @@
-import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
-import { CurrentUser, Public, RequestMeta } from '../common/decorators';
-import { Principal, RequestMetadata } from '../common/principal';
+import { Public, RequestMeta } from '../common/decorators';
+import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
-import { ALL_SCOPES, insufficientScope, mayIntrospect } from '../stream-tokens/scopes';
+import { ALL_SCOPES } from '../stream-tokens/scopes';
+import { IntrospectionGuard } from './introspection.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
 
@@ -46,15 +47,11 @@ export class OAuthController {
 
   @Post('oauth/introspect')
   @ApiAuth()
+  @UseGuards(IntrospectionGuard)
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({ summary: 'Token introspection (RFC 7662), for admins and keys holding the introspect scope' })
-  async introspect(
-    @CurrentUser() principal: Principal,
-    @ValidatedBody() dto: TokenRequestDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (!mayIntrospect(principal)) throw insufficientScope('introspect');
+  async introspect(@ValidatedBody() dto: TokenRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
     noStore(reply);
     return this.tokens.introspect(dto.token);
   }
