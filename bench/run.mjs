@@ -38,6 +38,7 @@ const HELP = `Usage: npm run bench -- [options]
   --db sqlite|postgres     database (default sqlite; postgres: a fresh database on BENCH_PG_URL, dropped afterwards)
   --redis                  run with REDIS_URL (default redis://127.0.0.1:6379/0, or BENCH_REDIS_URL)
   --rate-limits            rate limits on (every request counts its windows; limits set far above the load)
+  --algorithm ALG          the service's ALGORITHM: HS256 (default), HS384, HS512, EdDSA, ES256, RS256
   --no-build               use the existing dist/ (default: npm run build first)
   --duration S             seconds measured per round (default 10)
   --warmup S               seconds of warm-up per scenario (default 3)
@@ -72,6 +73,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     redis: { type: 'boolean', default: false },
     'rate-limits': { type: 'boolean', default: false },
+    algorithm: { type: 'string', default: 'HS256' },
     'no-build': { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -111,6 +113,7 @@ const opts = {
   db: args.db,
   redis: args.redis,
   rateLimits: args['rate-limits'],
+  algorithm: args.algorithm,
   build: !args['no-build'] && !args.entry,
   entry: args.entry ? resolve(args.entry) : 'dist/src/main.js',
   duration: int('duration'),
@@ -145,6 +148,8 @@ opts.bcryptRounds =
     ? 4
     : 12;
 if (!['sqlite', 'postgres'].includes(opts.db)) fail('--db must be sqlite or postgres');
+if (!['HS256', 'HS384', 'HS512', 'EdDSA', 'ES256', 'RS256'].includes(opts.algorithm))
+  fail('--algorithm must be one of HS256, HS384, HS512, EdDSA, ES256, RS256');
 for (const s of opts.scenarios)
   if (!ALL_SCENARIOS.includes(s)) fail(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
 
@@ -571,6 +576,7 @@ function serviceEnv(port, db) {
     LOG_LEVEL: 'warn',
     SECRET_KEY: randomBytes(48).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64url') + '=',
+    ALGORITHM: opts.algorithm,
     RATE_LIMIT_ENABLED: opts.rateLimits ? 'true' : 'false',
     ...(opts.rateLimits
       ? Object.fromEntries(
@@ -839,6 +845,7 @@ async function main() {
     db: opts.db,
     redis: opts.redis,
     rate_limits: opts.rateLimits,
+    algorithm: opts.algorithm,
     machine: machine(),
     pinning: pinNote,
     load_average_at_start: os.loadavg().map((x) => round(x, 2)),
@@ -863,7 +870,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const file = join(
       dir,
-      `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.soak ? '-soak' : ''}${opts.gateSoak ? '-gate-soak' : ''}${VERIFY.some((v) => selected.has(v)) ? '-gate' : ''}.json`,
+      `${started.toISOString().slice(0, 10)}-${opts.db}${opts.redis ? '-redis' : ''}${opts.rateLimits ? '-ratelimits' : ''}${opts.algorithm !== 'HS256' ? `-${opts.algorithm.toLowerCase()}` : ''}${opts.soak ? '-soak' : ''}${opts.gateSoak ? '-gate-soak' : ''}${VERIFY.some((v) => selected.has(v)) ? '-gate' : ''}.json`,
     );
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     log(`wrote ${file}`);

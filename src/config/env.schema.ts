@@ -85,7 +85,7 @@ export class EnvironmentVariables {
   @IsString()
   JWT_SECRET_KEY?: string;
 
-  /** JWT algorithm: HS256, HS384, HS512 (SECRET_KEY), or EdDSA, ES256, RS256 (key pairs in the database, published as JWKS). */
+  /** JWT algorithm: HS256, HS384, HS512 (SECRET_KEY), or EdDSA, ES256, RS256 (key pairs, published as JWKS). */
   @IsIn(['HS256', 'HS384', 'HS512', 'EdDSA', 'ES256', 'RS256'], {
     message: 'ALGORITHM must be one of HS256, HS384, HS512, EdDSA, ES256, RS256',
   })

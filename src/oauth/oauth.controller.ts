@@ -1,29 +1,19 @@
-import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
-import { CurrentUser, Public, RequestMeta } from '../common/decorators';
-import { AppError, ErrorCode } from '../common/errors';
-import { Principal, RequestMetadata } from '../common/principal';
+import { Public, RequestMeta } from '../common/decorators';
+import { RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
-import { ALL_SCOPES, insufficientScope, mayIntrospect } from '../stream-tokens/scopes';
+import { ALL_SCOPES } from '../stream-tokens/scopes';
+import { IntrospectionGuard } from './introspection.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-
-/** `token` from a form (RFC 7662/7009) or JSON body; 400 invalid_request without one. */
-function tokenParameter(req: FastifyRequest): string {
-  const body = req.body;
-  const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).token : undefined;
-  if (typeof token !== 'string' || token.length === 0)
-    throw new AppError(ErrorCode.BadRequest, 'The "token" parameter is required', {
-      extensions: { error: 'invalid_request' },
-    });
-  return token.trim();
-}
 
 @ApiTags('oauth')
 @Controller()
@@ -57,19 +47,13 @@ export class OAuthController {
 
   @Post('oauth/introspect')
   @ApiAuth()
+  @UseGuards(IntrospectionGuard)
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: TokenRequestDto })
   @ApiOperation({ summary: 'Token introspection (RFC 7662), for admins and keys holding the introspect scope' })
-  async introspect(
-    @CurrentUser() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (!mayIntrospect(principal)) throw insufficientScope('introspect');
-    const token = tokenParameter(req);
+  async introspect(@ValidatedBody() dto: TokenRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
     noStore(reply);
-    return this.tokens.introspect(token);
+    return this.tokens.introspect(dto.token);
   }
 
   @Post('oauth/revoke')
@@ -77,17 +61,16 @@ export class OAuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: TokenRequestDto })
   @ApiOperation({
-    summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 whatever the token',
+    summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 {} whatever the token',
   })
   async revoke(
-    @Req() req: FastifyRequest,
+    @ValidatedBody() dto: TokenRequestDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<void> {
-    const token = tokenParameter(req);
+  ): Promise<Record<string, never>> {
     noStore(reply);
-    await this.tokens.revoke(token, meta);
+    await this.tokens.revoke(dto.token, meta);
+    return {}; // RFC 7009: clients ignore the body; an empty object keeps every 2xx of the API JSON
   }
 }

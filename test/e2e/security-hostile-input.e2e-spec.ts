@@ -87,6 +87,10 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
     ]),
   ),
   'POST /auth/refresh': (w) => ({ body: { refresh_token: w.login.refreshToken } }),
+  'POST /auth/stream-token': () => ({ body: { scope: 'transcribe', ttl_seconds: 60 } }),
+  'POST /oauth/introspect': (_w, me) => ({ body: { token: me.accessToken } }),
+  // Revoking a real token would end a session the walk uses: an unknown key (200, nothing changes).
+  'POST /oauth/revoke': () => ({ body: { token: `tk_${'W'.repeat(43)}` } }),
   'POST /auth/logout': () => ({ body: { all_devices: false } }),
   'PUT /auth/profile': () => ({ body: { full_name: 'Walker', settings: { theme: 'dark' } } }),
   'POST /auth/change-password': (_w, me) => ({

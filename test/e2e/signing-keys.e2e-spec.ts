@@ -1,11 +1,24 @@
 import { calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, errors, JWK, jwtVerify } from 'jose';
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  randomBytes,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  sign,
+} from 'node:crypto';
 import { SigningKey } from '../../src/signing-keys/entities/signing-key.entity';
-import { RETIREMENT_MARGIN_MS, SigningKeyService } from '../../src/signing-keys/signing-key.service';
+import {
+  RETIREMENT_MARGIN_MS,
+  SIGNING_KEYS_REFRESH_MS,
+  SigningKeyService,
+} from '../../src/signing-keys/signing-key.service';
 import { signCompact } from '../../src/signing-keys/jws';
 import { MultiFernet } from '../../src/service-keys/fernet';
 import { createTestApp, TEST_ENCRYPTION_KEY, TestApp } from '../app.factory';
 import { createUser } from '../factories/user.factory';
+import { recordSecret } from '../security/secrets';
 
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const claimsFor = (u: { id: string; sessionId: string }, t: TestApp, extra: object = {}) => {
@@ -234,5 +247,41 @@ describe('ALGORITHM=EdDSA: rotation, seen by a separate service through the JWKS
     expect(rows.filter((r) => r.state === 'current')).toHaveLength(1);
     expect(rows.filter((r) => r.state === 'next')).toHaveLength(1);
     expect(rows.find((r) => r.kid === before)!.state).toBe('retired');
+  });
+});
+
+describe('ALGORITHM=EdDSA without Redis: another instance picks a rotation up by itself', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const env = { ALGORITHM: 'EdDSA', SECRET_KEY: 'signing-keys-test-secret-' + randomBytes(16).toString('hex') };
+    a = await createTestApp({ env });
+    b = await createTestApp({ env, databaseUrl: a.databaseUrl });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('B re-reads the table within a minute, and at once for a kid it does not know', async () => {
+    expect(SIGNING_KEYS_REFRESH_MS).toBeLessThanOrEqual(60_000);
+    const ka = a.get(SigningKeyService);
+    const kb = b.get(SigningKeyService);
+    expect(kb.currentKid).toBe(ka.currentKid);
+    const u = await createUser(a);
+    // Two rotations on A: A's current key was created after B last read the table.
+    await ka.rotate();
+    await ka.rotate();
+    expect(kb.currentKid).not.toBe(ka.currentKid);
+    b.clock.advance(10_000); // past the unknown-kid re-read interval
+    const fresh = await a.http.post('/auth/refresh').send({ refresh_token: u.refreshToken }).expect(200);
+    recordSecret(fresh.body.access_token, fresh.body.refresh_token);
+    expect(decodeProtectedHeader(fresh.body.access_token).kid).toBe(ka.currentKid);
+    await b.http.get('/auth/me').set('Authorization', `Bearer ${fresh.body.access_token}`).expect(200);
+    await kb.tick(); // what B's timer runs every SIGNING_KEYS_REFRESH_MS
+    expect(kb.currentKid).toBe(ka.currentKid);
+    expect((await b.http.get('/.well-known/jwks.json')).body).toEqual(
+      (await a.http.get('/.well-known/jwks.json')).body,
+    );
   });
 });

@@ -108,7 +108,8 @@ export function routesOf(doc: OpenApiDocument): RouteInfo[] {
         path,
         op,
         public: !op.security?.length,
-        admin: path.startsWith('/auth/admin'),
+        // Admin routes, and introspection (admins and keys holding `introspect`).
+        admin: path.startsWith('/auth/admin') || path === '/oauth/introspect',
         bodySchema: content['application/json']?.schema ?? Object.values(content)[0]?.schema,
         bodyTypes: Object.keys(content),
       });

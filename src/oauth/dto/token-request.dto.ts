@@ -1,10 +1,22 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** RFC 7662 / RFC 7009 request parameters (form-encoded or JSON). */
 export class TokenRequestDto {
-  @ApiProperty({ description: 'The token or API key' })
+  /** The token or API key. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(8192)
   token: string;
 
-  @ApiPropertyOptional({ enum: ['access_token', 'refresh_token', 'api_key', 'stream_token'] })
+  /** access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   token_type_hint?: string;
+
+  /** Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  client_id?: string;
 }
