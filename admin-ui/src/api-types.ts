@@ -986,6 +986,25 @@ export interface components {
             /** @example de */
             translated_to?: string | null;
         };
+        SessionResponseDto: {
+            /** Format: uuid */
+            id: string;
+            ip_address: string | null;
+            user_agent: string | null;
+            device_name: string | null;
+            /** @example password */
+            login_method: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_active_at: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The session of this request */
+            current: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -1951,7 +1970,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionResponseDto"][];
+                };
             };
         };
     };

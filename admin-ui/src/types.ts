@@ -51,20 +51,11 @@ export interface LoginHistoryRow {
   suspicious: boolean;
 }
 
-export interface SessionRow {
-  id: string;
-  ip_address: string | null;
-  user_agent: string | null;
-  device_name: string | null;
-  created_at: string;
-  last_active_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-  login_method?: string | null;
-  current?: boolean;
-  /** GET /{id}/sessions only: not revoked and not expired. */
+/** A session (generated from SessionResponseDto); `active` is added by GET /auth/admin/users/{id}/sessions. */
+export type SessionRow = Schemas['SessionResponseDto'] & {
+  /** Not revoked and not expired. */
   active?: boolean;
-}
+};
 
 export interface SecurityEvent {
   id: string;

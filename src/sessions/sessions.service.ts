@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { iso } from '../common/iso';
 import { UserSession } from './entities/user-session.entity';
+import { SessionResponseDto } from './dto/session-response.dto';
 import { SessionsRepository } from './sessions.repository';
 
 /** Presenting the refresh token a rotation just replaced, within this window, is a benign race (not reuse). */
@@ -127,7 +128,7 @@ export class SessionsService {
   }
 }
 
-export function toSessionOut(s: UserSession, currentId?: string) {
+export function toSessionOut(s: UserSession, currentId?: string): SessionResponseDto {
   return {
     id: s.id,
     ip_address: s.ipAddress,
