@@ -598,7 +598,7 @@ export interface components {
             /** @description End every session of the user, not only this one. */
             all_devices?: boolean;
         };
-        RateLimitsDto: {
+        EffectiveRateLimitsDto: {
             per_minute: number;
             per_hour: number;
             per_day: number;
@@ -608,7 +608,7 @@ export interface components {
             per_hour: number | null;
             per_day: number | null;
         };
-        UsageDto: {
+        UserUsageDto: {
             total_requests: number;
             transcriptions: number;
             translations: number;
@@ -634,9 +634,9 @@ export interface components {
              */
             locked_until: string | null;
             /** @description The limits in force */
-            rate_limits: components["schemas"]["RateLimitsDto"];
+            rate_limits: components["schemas"]["EffectiveRateLimitsDto"];
             rate_limit_overrides: components["schemas"]["RateLimitOverridesDto"];
-            usage: components["schemas"]["UsageDto"];
+            usage: components["schemas"]["UserUsageDto"];
             /** @example tk_ab12cd */
             api_key_prefix: string | null;
             /** Format: date-time */
@@ -823,6 +823,11 @@ export interface components {
             user_ids: string[];
             /** @description Required for `suspend`; kept in the audit trail for the other actions. */
             reason?: string;
+        };
+        RateLimitsDto: {
+            per_minute?: number | null;
+            per_hour?: number | null;
+            per_day?: number | null;
         };
         UpdateUserDto: {
             /** @description Changing it marks the address unverified unless `is_verified` is given too. */

@@ -9,7 +9,7 @@ export type UserStatus = 'active' | 'inactive' | 'suspended' | 'locked' | 'unver
 /** A window's limit per minute, hour and day; null where the role's default applies (what an admin sets). */
 export type RateLimits = Schemas['RateLimitOverridesDto'];
 
-export type Usage = Schemas['UsageDto'];
+export type Usage = Schemas['UserUsageDto'];
 
 /** A user as the API shows it: generated from the API's UserResponseDto (api-types.ts). */
 export type UserOut = Schemas['UserResponseDto'];

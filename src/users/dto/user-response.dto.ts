@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Role } from '../../common/role';
 
-export class RateLimitsDto {
+export class EffectiveRateLimitsDto {
   @ApiProperty({ type: 'integer' })
   per_minute: number;
 
@@ -24,7 +24,7 @@ export class RateLimitOverridesDto {
   per_day: number | null;
 }
 
-export class UsageDto {
+export class UserUsageDto {
   @ApiProperty({ type: 'integer' })
   total_requests: number;
 
@@ -73,14 +73,14 @@ export class UserResponseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while a lockout lasts' })
   locked_until: string | null;
 
-  @ApiProperty({ type: RateLimitsDto, description: 'The limits in force' })
-  rate_limits: RateLimitsDto;
+  @ApiProperty({ type: EffectiveRateLimitsDto, description: 'The limits in force' })
+  rate_limits: EffectiveRateLimitsDto;
 
   @ApiProperty({ type: RateLimitOverridesDto })
   rate_limit_overrides: RateLimitOverridesDto;
 
-  @ApiProperty({ type: UsageDto })
-  usage: UsageDto;
+  @ApiProperty({ type: UserUsageDto })
+  usage: UserUsageDto;
 
   @ApiProperty({ type: String, nullable: true, example: 'tk_ab12cd' })
   api_key_prefix: string | null;
