@@ -33,13 +33,6 @@ export function shortUserAgent(ua: string | null | undefined): string {
   return ua.length > 80 ? `${ua.slice(0, 77)}…` : ua;
 }
 
-export function asArray<T>(v: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(v)) return v as T[];
-  if (v && typeof v === 'object')
-    for (const k of keys) if (Array.isArray((v as Record<string, unknown>)[k])) return (v as Record<string, T[]>)[k];
-  return [];
-}
-
 export const STATUSES: UserStatus[] = ['active', 'inactive', 'suspended', 'locked', 'unverified'];
 
 export function label(s: string): string {

@@ -1,46 +1,18 @@
-/** Wire shapes of the admin API. Read defensively: fields may be missing or null. */
+/** Wire shapes of the admin API: generated from /openapi.json where the API declares them (api-types.ts). */
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
 
 export type Role = 'admin' | 'user';
 export type UserStatus = 'active' | 'inactive' | 'suspended' | 'locked' | 'unverified';
 
-export interface RateLimits {
-  per_minute: number | null;
-  per_hour: number | null;
-  per_day: number | null;
-}
+/** A window's limit per minute, hour and day; null where the role's default applies (what an admin sets). */
+export type RateLimits = Schemas['RateLimitOverridesDto'];
 
-export interface Usage {
-  total_requests: number;
-  transcriptions: number;
-  translations: number;
-  tts: number;
-}
+export type Usage = Schemas['UserUsageDto'];
 
-export interface UserOut {
-  id: string;
-  email: string;
-  username: string;
-  full_name: string | null;
-  role: Role;
-  is_superuser?: boolean;
-  is_active: boolean;
-  is_verified: boolean;
-  is_suspended: boolean;
-  suspended_reason: string | null;
-  locked_until: string | null;
-  /** Effective limits (the override, else the role default). */
-  rate_limits?: Partial<RateLimits> | null;
-  /** What an admin set; null fields use the role default. */
-  rate_limit_overrides?: Partial<RateLimits> | null;
-  usage?: Partial<Usage> | null;
-  api_key_prefix: string | null;
-  api_key_last_used_at?: string | null;
-  settings?: Record<string, unknown> | null;
-  created_at: string;
-  updated_at?: string | null;
-  last_login_at: string | null;
-  password_changed_at?: string | null;
-}
+/** A user as the API shows it: generated from the API's UserResponseDto (api-types.ts). */
+export type UserOut = Schemas['UserResponseDto'];
 
 export interface Tokens {
   access_token: string;
@@ -79,20 +51,11 @@ export interface LoginHistoryRow {
   suspicious: boolean;
 }
 
-export interface SessionRow {
-  id: string;
-  ip_address: string | null;
-  user_agent: string | null;
-  device_name: string | null;
-  created_at: string;
-  last_active_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-  login_method?: string | null;
-  current?: boolean;
-  /** GET /{id}/sessions only: not revoked and not expired. */
+/** A session (generated from SessionResponseDto); `active` is added by GET /auth/admin/users/{id}/sessions. */
+export type SessionRow = Schemas['SessionResponseDto'] & {
+  /** Not revoked and not expired. */
   active?: boolean;
-}
+};
 
 export interface SecurityEvent {
   id: string;

@@ -1,11 +1,14 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta, Roles } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
 import { ValidatedBody, ValidatedQuery } from '../common/validation';
+import { UserResponseDto } from '../users/dto/user-response.dto';
+import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
 import { AdminActor, AdminUsersService } from './admin-users.service';
@@ -73,6 +76,8 @@ export class AdminUsersController {
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: UserResponseDto })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   @ApiOperation({
     summary: 'Update profile, role, flags and rate limits (role/limit changes apply from the next request)',
   })
@@ -96,6 +101,8 @@ export class AdminUsersController {
   @Post(':id/suspend')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Suspend: every session ends and tokens and API key are refused (403) at once' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   suspend(
     @CurrentUser() p: Principal,
     @UserId() id: string,
@@ -108,6 +115,8 @@ export class AdminUsersController {
   @Post(':id/unsuspend')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Lift a suspension' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   unsuspend(@CurrentUser() p: Principal, @UserId() id: string, @RequestMeta() meta: RequestMetadata) {
     return this.admin.unsuspend(actor(p, meta), id);
   }
@@ -115,6 +124,8 @@ export class AdminUsersController {
   @Post(':id/unlock')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Clear a lockout after failed sign-ins' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   unlock(@CurrentUser() p: Principal, @UserId() id: string, @RequestMeta() meta: RequestMetadata) {
     return this.admin.unlock(actor(p, meta), id);
   }

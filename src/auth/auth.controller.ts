@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Public, RequestMeta } from '../common/decorators';
@@ -9,6 +9,7 @@ import { Principal, RequestMetadata } from '../common/principal';
 import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { User } from '../users/entities/user.entity';
+import { UserResponseDto } from '../users/dto/user-response.dto';
 import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UsersService } from '../users/users.service';
 import { PrincipalCache } from './credential/principal-cache';
@@ -156,6 +157,7 @@ export class AuthController {
   @Get('me')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user' })
+  @ApiOkResponse({ type: UserResponseDto })
   @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   async me(@CurrentUser() principal: Principal) {
     // The row the guard just resolved, from the principal cache (no query when nothing changed).
@@ -167,6 +169,7 @@ export class AuthController {
   @Get('profile')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user (the same as GET /auth/me)' })
+  @ApiOkResponse({ type: UserResponseDto })
   @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   profileGet(@CurrentUser() principal: Principal) {
     return this.me(principal);
@@ -175,6 +178,7 @@ export class AuthController {
   @Put('profile')
   @ApiAuth()
   @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
+  @ApiOkResponse({ type: UserResponseDto })
   @RouteSchema({ response: { 200: USER_OUT_SCHEMA } })
   async profileUpdate(
     @CurrentUser() principal: Principal,

@@ -1,10 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
 import { SecurityEventType } from '../audit/audit.events';
+import { responseSchema } from '../common/response-schema';
+import { SessionResponseDto } from './dto/session-response.dto';
 import { SessionsService, toSessionOut } from './sessions.service';
 
 @ApiTags('sessions')
@@ -15,6 +18,8 @@ export class SessionsController {
 
   @Get()
   @ApiOperation({ summary: 'Active sessions of the current user; `current` marks this one' })
+  @ApiOkResponse({ type: SessionResponseDto, isArray: true })
+  @RouteSchema({ response: { 200: { type: 'array', items: responseSchema(SessionResponseDto) } } })
   async list(@CurrentUser() principal: Principal) {
     const sessions = await this.sessions.listForUser(principal.user.id);
     return sessions.map((s) => toSessionOut(s, principal.sessionId));

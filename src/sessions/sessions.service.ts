@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DomainEvent } from '../database/unit-of-work';
 import { iso } from '../common/iso';
 import { UserSession } from './entities/user-session.entity';
+import { SessionResponseDto } from './dto/session-response.dto';
 import { SessionsRepository } from './sessions.repository';
 
 /** Presenting the refresh token a rotation just replaced, within this window, is a benign race (not reuse). */
@@ -132,7 +133,7 @@ export class SessionsService {
   }
 }
 
-export function toSessionOut(s: UserSession, currentId?: string) {
+export function toSessionOut(s: UserSession, currentId?: string): SessionResponseDto {
   return {
     id: s.id,
     ip_address: s.ipAddress,

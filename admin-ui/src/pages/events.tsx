@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { EventsTable } from '../components/events-table';
 import { ErrorBox, Loading, Pagination } from '../components/ui';
-import { asArray, label } from '../format';
+import { label } from '../format';
 import { useDebounced, useLoad } from '../hooks';
 import { navigate, type Location } from '../router';
 import type { SecurityEvent, SecurityEventList } from '../types';
@@ -91,7 +91,7 @@ export function EventsPage({ loc }: { loc: Location }) {
       }),
     [type, severity, userId, since, until, page],
   );
-  const events = asArray<SecurityEvent>(list.data, 'events', 'items');
+  const events: SecurityEvent[] = list.data?.events ?? [];
 
   return (
     <>

@@ -4,7 +4,7 @@ import { ActionDialog, Dialog } from '../components/dialog';
 import { EventsTable } from '../components/events-table';
 import { Badge, CopyField, ErrorBox, Link, Loading, Section, StatusBadges } from '../components/ui';
 import { flash } from '../flash';
-import { asArray, formatDate, formatNumber, isLocked, label, shortUserAgent } from '../format';
+import { formatDate, formatNumber, isLocked, label, shortUserAgent } from '../format';
 import { errorText, useLoad } from '../hooks';
 import { navigate } from '../router';
 import type { LoginHistoryRow, RateLimits, Role, SecurityEvent, SessionRow, UserDetail, UserOut } from '../types';
@@ -27,10 +27,10 @@ export function UserPage({ id }: { id: string }) {
   const close = () => setDialog({ kind: 'none' });
 
   const d = detail.data;
-  const user: UserOut | undefined = d ? (d.user ?? (d as unknown as UserOut)) : undefined;
-  const history = asArray<LoginHistoryRow>(d?.login_history, 'items', 'login_history', 'history');
-  const sessions = asArray<SessionRow>(d?.sessions, 'items', 'sessions');
-  const events = asArray<SecurityEvent>(d?.security_events, 'items', 'events');
+  const user: UserOut | undefined = d?.user;
+  const history: LoginHistoryRow[] = d?.login_history ?? [];
+  const sessions: SessionRow[] = d?.sessions ?? [];
+  const events: SecurityEvent[] = d?.security_events ?? [];
   const me = authSnapshot().user;
   const isSelf = !!user && me?.id === user.id;
 

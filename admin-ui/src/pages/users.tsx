@@ -3,7 +3,7 @@ import { api, authSnapshot } from '../api';
 import { ActionDialog, Dialog } from '../components/dialog';
 import { CopyField, ErrorBox, Link, Loading, Pagination, StatusBadges } from '../components/ui';
 import { flash } from '../flash';
-import { asArray, formatDate, label, STATUSES } from '../format';
+import { formatDate, label, STATUSES } from '../format';
 import { useDebounced, useLoad } from '../hooks';
 import { navigate, type Location } from '../router';
 import type { BulkAction, BulkResult, CreateUserResponse, Role, UserList, UserOut } from '../types';
@@ -59,7 +59,7 @@ export function UsersPage({ loc }: { loc: Location }) {
     () => api<UserList>('GET', '/auth/admin/users', { query: { search, role, status, sort, page, per_page: perPage } }),
     [search, role, status, sort, page, perPage],
   );
-  const users = asArray<UserOut>(list.data, 'users', 'items');
+  const users: UserOut[] = list.data?.users ?? [];
 
   const [selected, setSelected] = useState<Set<string>>(new Set());
   useEffect(() => setSelected(new Set()), [search, role, status, sort, page, perPage]);
@@ -457,7 +457,7 @@ function BulkDialog({
         const body: Record<string, unknown> = { action, user_ids: users.map((u) => u.id) };
         if (action === 'suspend') body.reason = reason.trim();
         const res = await api<{ results: BulkResult[] }>('POST', '/auth/admin/users/bulk', { body });
-        const results = asArray<BulkResult>(res, 'results');
+        const results = res.results;
         const failed = results
           .filter((r) => !r.success)
           .map((r) => ({ user: names.get(r.user_id) ?? r.user_id, error: r.error || 'Failed' }));

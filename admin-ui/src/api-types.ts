@@ -1,0 +1,2020 @@
+// Generated from /openapi.json by `npm run gen:api-types` (openapi-typescript). Do not edit.
+
+export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and dependencies: 200 healthy, 503 when the database or Redis is down */
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account; returns the user and their personal API key (shown once) */
+        post: operations["AuthController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OAuth2 token endpoint (RFC 6749): password and refresh_token grants */
+        post: operations["AuthController_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with username or email and password; returns the user, tokens and session id */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a refresh token: new access and refresh tokens; the old refresh token dies */
+        post: operations["AuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this session (or every session with all_devices); its tokens stop working at once */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user (the same as GET /auth/me) */
+        get: operations["AuthController_profileGet"];
+        /** Update name, username, email (needs current_password) and settings */
+        put: operations["AuthController_profileUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password; every other session ends */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/regenerate-api-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the personal API key (shown once); the old key stops working at once */
+        post: operations["AuthController_regenerateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your login attempts, newest first (paginated) */
+        get: operations["AuditController_loginHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security events about you, newest first (paginated); filter by type, severity and time */
+        get: operations["AuditController_securityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin: every security event, newest first (paginated); filter by type, severity, user and time */
+        get: operations["AuditController_adminSecurityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your service keys, newest first */
+        get: operations["ServiceKeysController_list"];
+        put?: never;
+        /** Store a third-party service key, encrypted */
+        post: operations["ServiceKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your service keys (without the key itself) */
+        get: operations["ServiceKeysController_get"];
+        put?: never;
+        post?: never;
+        /** Delete one of your service keys */
+        delete: operations["ServiceKeysController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api-keys/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decrypt one of your service keys (audited; marks it used) */
+        post: operations["ServiceKeysController_reveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search, filter, sort and page through users */
+        get: operations["AdminUsersController_list"];
+        put?: never;
+        /** Create a user; returns their API key, and a generated password when none was given (both shown once) */
+        post: operations["AdminUsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply one action to up to 100 users; per-user results (a failure does not stop the others) */
+        post: operations["AdminUsersController_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user with recent sign-ins, live sessions, recent security events and usage */
+        get: operations["AdminUsersController_detail"];
+        /** Update profile, role, flags and rate limits (role/limit changes apply from the next request) */
+        put: operations["AdminUsersController_update"];
+        post?: never;
+        /** Delete a user with their sessions, service keys and jobs (the audit trail stays) */
+        delete: operations["AdminUsersController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend: every session ends and tokens and API key are refused (403) at once */
+        post: operations["AdminUsersController_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a suspension */
+        post: operations["AdminUsersController_unsuspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clear a lockout after failed sign-ins */
+        post: operations["AdminUsersController_unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password (or generate one: 200 with it, shown once; else 204); ends every session, clears the lockout */
+        post: operations["AdminUsersController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/login-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's sign-in attempts, newest first, paginated */
+        get: operations["AdminUsersController_loginHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's sessions, newest first, ended ones included (`active` tells them apart) */
+        get: operations["AdminUsersController_sessions"];
+        put?: never;
+        post?: never;
+        /** End every session of the user at once */
+        delete: operations["AdminUsersController_revokeSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/sessions/{sid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one session of the user (404 when it is not theirs) */
+        delete: operations["AdminUsersController_revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions */
+        get: operations["AdminStatsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your jobs, newest first (transcripts not included) */
+        get: operations["JobsController_list"];
+        put?: never;
+        /** Record a new job (status pending) */
+        post: operations["JobsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/stats/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics over all your jobs
+         * @description success_rate is completed / (completed + failed) as a fraction 0..1 rounded to 4 places (0 when none finished).
+         */
+        get: operations["JobsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your jobs, with its transcript */
+        get: operations["JobsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete one of your jobs from the history */
+        delete: operations["JobsController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the status of one of your jobs
+         * @description pending → processing | completed | failed; processing → completed | failed; anything else is 409 INVALID_STATE_TRANSITION. Completing counts toward your usage.
+         */
+        patch: operations["JobsController_update"];
+        trace?: never;
+    };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active sessions of the current user; `current` marks this one */
+        get: operations["SessionsController_list"];
+        put?: never;
+        post?: never;
+        /** Revoke every session except the current one */
+        delete: operations["SessionsController_revokeOthers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your sessions */
+        delete: operations["SessionsController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        RegisterDto: {
+            /** @description Email address (stored lower-case). */
+            email: string;
+            /** @description 3–32 of [A-Za-z0-9_.-], unique case-insensitively. */
+            username: string;
+            /** @description 8–128 characters; not common, not the username/email. */
+            password: string;
+            full_name?: string;
+        };
+        TokenRequestDto: {
+            /** @description "password" (default) or "refresh_token". */
+            grant_type?: string;
+            username?: string;
+            password?: string;
+            refresh_token?: string;
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
+        };
+        LoginDto: {
+            /** @description Username or email. */
+            username: string;
+            password: string;
+            device_name?: string;
+        };
+        RefreshDto: {
+            refresh_token: string;
+        };
+        LogoutDto: {
+            /** @description End every session of the user, not only this one. */
+            all_devices?: boolean;
+        };
+        EffectiveRateLimitsDto: {
+            per_minute: number;
+            per_hour: number;
+            per_day: number;
+        };
+        RateLimitOverridesDto: {
+            per_minute: number | null;
+            per_hour: number | null;
+            per_day: number | null;
+        };
+        UserUsageDto: {
+            total_requests: number;
+            transcriptions: number;
+            translations: number;
+            tts: number;
+        };
+        UserResponseDto: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            username: string;
+            full_name: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            /** @description role is admin */
+            is_superuser: boolean;
+            is_active: boolean;
+            is_verified: boolean;
+            is_suspended: boolean;
+            suspended_reason: string | null;
+            /**
+             * Format: date-time
+             * @description Set while a lockout lasts
+             */
+            locked_until: string | null;
+            /** @description The limits in force */
+            rate_limits: components["schemas"]["EffectiveRateLimitsDto"];
+            rate_limit_overrides: components["schemas"]["RateLimitOverridesDto"];
+            usage: components["schemas"]["UserUsageDto"];
+            /** @example tk_ab12cd */
+            api_key_prefix: string | null;
+            /** Format: date-time */
+            api_key_created_at: string | null;
+            /** Format: date-time */
+            api_key_last_used_at: string | null;
+            /** @description Free-form client settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            last_login_at: string | null;
+            /** Format: date-time */
+            password_changed_at: string | null;
+        };
+        UpdateProfileDto: {
+            full_name?: string | null;
+            /** @description Optional, but null is refused (422): there is no "no username". */
+            username?: string;
+            email?: string;
+            /** @description Free-form client settings (JSON object, ≤ 16 KB). */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** @description Required to change the email address. */
+            current_password?: string;
+        };
+        ChangePasswordDto: {
+            current_password: string;
+            new_password: string;
+        };
+        LoginHistoryItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            login_at: string;
+            /** Format: date-time */
+            logout_at: string | null;
+            /**
+             * @description `password` (/auth/login) or `oauth2_password` (/auth/token)
+             * @example password
+             */
+            login_method: string;
+            success: boolean;
+            /**
+             * @description unknown_user, bad_password, account_locked, inactive or suspended
+             * @example bad_password
+             */
+            failure_reason: string | null;
+            /** @example 203.0.113.9 */
+            ip_address: string | null;
+            user_agent: string | null;
+            /** Format: uuid */
+            session_id: string | null;
+            /** @description Succeeded from a new IP after ≥3 failures in the hour before, or after a refresh-token reuse */
+            suspicious: boolean;
+        };
+        LoginHistoryPageDto: {
+            /** @example 42 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            per_page: number;
+            /** @example 3 */
+            pages: number;
+            items: components["schemas"]["LoginHistoryItemDto"][];
+        };
+        SecurityEventItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example login_failed */
+            type: string;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            /**
+             * Format: uuid
+             * @description The user the event is about
+             */
+            user_id: string | null;
+            /**
+             * Format: uuid
+             * @description Who acted (an admin for admin actions)
+             */
+            actor_id: string | null;
+            ip_address: string | null;
+            user_agent: string | null;
+            request_id: string | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        OwnSecurityEventPageDto: {
+            /** @example 42 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            per_page: number;
+            /** @example 3 */
+            pages: number;
+            items: components["schemas"]["SecurityEventItemDto"][];
+            /** @description Same list as `items` (the admin list calls it `events`) */
+            events: components["schemas"]["SecurityEventItemDto"][];
+        };
+        AdminSecurityEventPageDto: {
+            /** @example 42 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            per_page: number;
+            /** @example 3 */
+            pages: number;
+            events: components["schemas"]["SecurityEventItemDto"][];
+        };
+        CreateServiceKeyDto: {
+            /**
+             * @description One of SERVICE_KEY_SERVICES (case-insensitive).
+             * @example openai
+             */
+            service: string;
+            /**
+             * @description The third-party key; stored Fernet-encrypted. Required unless `api_key` is given.
+             * @example sk-proj-…
+             */
+            key?: string;
+            /** @description Alias of `key` (older clients send `api_key`). */
+            api_key?: string;
+            /** @example My OpenAI key */
+            key_name?: string | null;
+        };
+        ServiceKeyResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example openai */
+            service: string;
+            /** @example My OpenAI key */
+            key_name: string | null;
+            /**
+             * @description Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.
+             * @example sk-…abcd
+             */
+            key_preview: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+        };
+        RevealedServiceKeyDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example openai */
+            service: string;
+            /** @description The plaintext key. */
+            key: string;
+        };
+        CreateUserDto: {
+            /** @description Email address (stored lower-case). */
+            email: string;
+            /** @description 3–32 of [A-Za-z0-9_.-], unique case-insensitively. */
+            username: string;
+            /** @description Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
+            password?: string;
+            full_name?: string;
+            /**
+             * @description Default "user".
+             * @enum {string}
+             */
+            role?: "admin" | "user";
+            /** @description Default false. */
+            is_verified?: boolean;
+        };
+        BulkActionDto: {
+            /** @enum {string} */
+            action: "suspend" | "unsuspend" | "activate" | "deactivate" | "verify" | "unlock" | "revoke_sessions" | "delete";
+            /** @description 1–100 distinct user ids; each is processed under the rules of the single-user route. */
+            user_ids: string[];
+            /** @description Required for `suspend`; kept in the audit trail for the other actions. */
+            reason?: string;
+        };
+        RateLimitsDto: {
+            per_minute?: number | null;
+            per_hour?: number | null;
+            per_day?: number | null;
+        };
+        UpdateUserDto: {
+            /** @description Changing it marks the address unverified unless `is_verified` is given too. */
+            email?: string;
+            username?: string;
+            /** @description null or "" clears it. */
+            full_name?: string | null;
+            /**
+             * @description Admins cannot change their own role, nor demote the last active admin (409).
+             * @enum {string}
+             */
+            role?: "admin" | "user";
+            /** @description false ends every session; admins cannot deactivate themselves or the last active admin (409). */
+            is_active?: boolean;
+            is_verified?: boolean;
+            /** @description null resets every window to the role default. */
+            rate_limits?: components["schemas"]["RateLimitsDto"] | null;
+        };
+        SuspendUserDto: {
+            /** @description Why (kept with the account and in the audit trail). */
+            reason: string;
+        };
+        ResetPasswordDto: {
+            /** @description Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
+            new_password?: string;
+        };
+        /** @enum {string} */
+        JobTask: "transcribe" | "translate" | "tts";
+        CreateJobDto: {
+            /** @example meeting-2025-01-31.mp3 */
+            filename: string;
+            /**
+             * Format: uuid
+             * @description The id the speech worker knows the job by; generated when absent. Unique per user (409 when reused).
+             */
+            job_id?: string;
+            /** @default transcribe */
+            task: components["schemas"]["JobTask"];
+            /** @default false */
+            with_diarization: boolean;
+            /** @example de */
+            translated_to?: string | null;
+            /** @example en */
+            detected_language?: string | null;
+        };
+        /** @enum {string} */
+        JobStatus: "pending" | "processing" | "completed" | "failed";
+        JobDetailDto: {
+            /**
+             * Format: uuid
+             * @description Voicegate row id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The id the speech worker knows the job by; the `{job_id}` of the job routes.
+             */
+            job_id: string;
+            /** @example meeting-2025-01-31.mp3 */
+            filename: string;
+            status: components["schemas"]["JobStatus"];
+            task: components["schemas"]["JobTask"];
+            /** @example en */
+            detected_language: string | null;
+            /** @example de */
+            translated_to: string | null;
+            with_diarization: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the job completed or failed.
+             */
+            completed_at: string | null;
+            transcript: string | null;
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description When the job moved to processing.
+             */
+            started_at: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        JobSummaryDto: {
+            /**
+             * Format: uuid
+             * @description Voicegate row id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The id the speech worker knows the job by; the `{job_id}` of the job routes.
+             */
+            job_id: string;
+            /** @example meeting-2025-01-31.mp3 */
+            filename: string;
+            status: components["schemas"]["JobStatus"];
+            task: components["schemas"]["JobTask"];
+            /** @example en */
+            detected_language: string | null;
+            /** @example de */
+            translated_to: string | null;
+            with_diarization: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the job completed or failed.
+             */
+            completed_at: string | null;
+        };
+        JobCountsByTaskDto: {
+            transcribe: number;
+            translate: number;
+            tts: number;
+        };
+        JobStatsDto: {
+            total_jobs: number;
+            pending: number;
+            processing: number;
+            completed: number;
+            failed: number;
+            /**
+             * @description completed / (completed + failed), a fraction from 0 to 1 (not a percentage) rounded to 4 decimal places; 0 when no job has finished yet.
+             * @example 0.9167
+             */
+            success_rate: number;
+            /** @description Jobs per task, all statuses. */
+            by_task: components["schemas"]["JobCountsByTaskDto"];
+            /**
+             * @description Jobs per detected_language (jobs without one are not counted), the 20 most frequent.
+             * @example {
+             *       "en": 12,
+             *       "de": 3
+             *     }
+             */
+            languages: {
+                [key: string]: number;
+            };
+            /**
+             * @description Mean of completed_at - created_at over completed and failed jobs, in seconds (3 decimal places); null when none.
+             * @example 42.5
+             */
+            average_duration_seconds?: number | null;
+            /**
+             * Format: date-time
+             * @description created_at of the newest job; null when none.
+             */
+            last_job_at: string | null;
+        };
+        UpdateJobDto: {
+            /** @description pending → processing | completed | failed; processing → completed | failed. Anything else is 409 INVALID_STATE_TRANSITION. */
+            status: components["schemas"]["JobStatus"];
+            /** @description The full transcript (stored without truncation; the request body limit applies). */
+            transcript?: string | null;
+            /** @description Why the job failed. */
+            error?: string | null;
+            /** @example en */
+            detected_language?: string | null;
+            /** @example de */
+            translated_to?: string | null;
+        };
+        SessionResponseDto: {
+            /** Format: uuid */
+            id: string;
+            ip_address: string | null;
+            user_agent: string | null;
+            device_name: string | null;
+            /** @example password */
+            login_method: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_active_at: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The session of this request */
+            current: boolean;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestDto"];
+                "application/json": components["schemas"]["TokenRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_profileGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_profileUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_regenerateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_loginHistory: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginHistoryPageDto"];
+                };
+            };
+            /** @description Bad page or per_page (1–100) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_securityEvents: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Only events of this type */
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action";
+                severity?: "info" | "warning" | "critical";
+                /** @description Events at or after this time (ISO-8601) */
+                since?: string;
+                /** @description Events at or before this time (ISO-8601) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnSecurityEventPageDto"];
+                };
+            };
+            /** @description Unknown type or severity, malformed date, since after until, bad paging */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditController_adminSecurityEvents: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Only events of this type */
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action";
+                severity?: "info" | "warning" | "critical";
+                /** @description Events at or after this time (ISO-8601) */
+                since?: string;
+                /** @description Events at or before this time (ISO-8601) */
+                until?: string;
+                /** @description Only events about this user */
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSecurityEventPageDto"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown type or severity, malformed user_id or date, since after until, bad paging */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ServiceKeysController_list: {
+        parameters: {
+            query?: {
+                /** @description Only keys of this service (one of SERVICE_KEY_SERVICES) */
+                service?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceKeyResponseDto"][];
+                };
+            };
+        };
+    };
+    ServiceKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceKeyResponseDto"];
+                };
+            };
+        };
+    };
+    ServiceKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceKeyResponseDto"];
+                };
+            };
+        };
+    };
+    ServiceKeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ServiceKeysController_reveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealedServiceKeyDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_list: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Items per page, 1–100. */
+                per_page?: number;
+                /** @description A field name, `-` for descending. */
+                sort?: "created_at" | "-created_at" | "username" | "-username" | "email" | "-email" | "last_login_at" | "-last_login_at";
+                /** @description Case-insensitive substring of the email, username or full name (`%` and `_` match literally). */
+                search?: string;
+                role?: "admin" | "user";
+                /** @description active = can sign in (active, not suspended, not locked). */
+                status?: "active" | "inactive" | "suspended" | "locked" | "unverified";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_unsuspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description `{generated_password}` when none was given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The given password was set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_loginHistory: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Items per page, 1–100. */
+                per_page?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_revokeSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminUsersController_revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminStatsController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    JobsController_list: {
+        parameters: {
+            query?: {
+                /** @description Only jobs in this status. */
+                status_filter?: components["schemas"]["JobStatus"];
+                /** @description Only jobs of this task. */
+                task?: components["schemas"]["JobTask"];
+                /** @description Only jobs created at or after this instant (inclusive). */
+                since?: string;
+                /** @description Only jobs created before this instant (exclusive). */
+                until?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Number of jobs matching the filters (all pages). */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSummaryDto"][];
+                };
+            };
+        };
+    };
+    JobsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJobDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailDto"];
+                };
+            };
+            /** @description You already have a job with this job_id. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    JobsController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStatsDto"];
+                };
+            };
+        };
+    };
+    JobsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's job_id (its row id is accepted too). Someone else's job is 404. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    JobsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's job_id (its row id is accepted too). Someone else's job is 404. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    JobsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's job_id (its row id is accepted too). Someone else's job is 404. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateJobDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The transition is not allowed from the current status (code INVALID_STATE_TRANSITION). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SessionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseDto"][];
+                };
+            };
+        };
+    };
+    SessionsController_revokeOthers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SessionsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
