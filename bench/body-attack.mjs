@@ -3,6 +3,7 @@
 // authenticated caller to PATCH /jobs/{id}), how long a /health probe beside it waits (the event loop held) and
 // the server's RSS. `node bench/body-attack.mjs [dist/src/main.js] [--mb 10]`.
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';

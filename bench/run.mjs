@@ -831,7 +831,8 @@ async function main() {
     Object.entries(results.scenarios).sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])),
   );
   for (const [name, s] of Object.entries(results.scenarios)) {
-    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm' || name === 'webhooks') continue; // login's and hash-storm's yardstick is bcrypt, webhooks' the route without endpoints
+    if (!bareResult || s.skipped || name === 'bare' || name === 'login' || name === 'hash-storm' || name === 'webhooks')
+      continue; // login's and hash-storm's yardstick is bcrypt, webhooks' the route without endpoints
     // The gate's scenarios compare with bare at their own connection count.
     const yardstick =
       VERIFY.includes(name) && results.scenarios['bare-gate'] ? results.scenarios['bare-gate'] : bareResult;
@@ -1482,7 +1483,13 @@ function table(report) {
     'RSS MB',
   ]);
   const bare = report.scenarios.bare;
-  const vsBare = (s, label) => bare && s !== bare && label !== 'login' && label !== 'hash-storm' && label !== 'bare-gate' && !label.startsWith('webhooks');
+  const vsBare = (s, label) =>
+    bare &&
+    s !== bare &&
+    label !== 'login' &&
+    label !== 'hash-storm' &&
+    label !== 'bare-gate' &&
+    !label.startsWith('webhooks');
   const yard = (label) => (VERIFY.includes(label) && report.scenarios['bare-gate']) || bare;
   const row = (label, s, digits) => [
     label,

@@ -15,7 +15,7 @@ import { AdminActor, AdminUsersService } from './admin-users.service';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
-import { PageQueryDto } from './dto/page-query.dto';
+import { PageQueryDto } from '../common/page-query.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { SuspendUserDto } from './dto/suspend-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';

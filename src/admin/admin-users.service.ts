@@ -18,7 +18,7 @@ import { BulkAction } from './admin.enums';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
-import { mergeQuotaOverrides } from '../gate/quota';
+import { mergeQuotaOverrides } from '../users/quota';
 
 /** Who is acting, and from where (every admin action is audited with both). */
 export interface AdminActor {
@@ -141,7 +141,6 @@ export class AdminUsersService {
     if (changes.email || changes.usernameCanonical)
       await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
-    const updated = { name: 'user.updated', payload: { user_id: id } };
     try {
       if (demote || deactivate) await this.guarded(id, demote ? 'demote' : 'deactivate', changes);
       else await this.updateExisting(id, changes);

@@ -15,7 +15,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { assertEmailVerified } from '../mail/require-verified-email';
+import { assertEmailVerified } from './require-verified-email';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';

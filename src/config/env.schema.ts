@@ -328,7 +328,7 @@ export class EnvironmentVariables {
   })
   WEBHOOK_RETRY_SCHEDULE = '10s,1m,5m,30m,2h,6h,15h';
 
-  /** Let webhook endpoints be private, loopback or link-local addresses (unset: refused in production, allowed otherwise). */
+  /** Let webhook endpoints be private, loopback or link-local (unset: refused in production, allowed otherwise). */
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()

@@ -1,4 +1,4 @@
-import { UsageKind } from './quota';
+import { UsageKind } from '../users/quota';
 
 export interface GateRoute {
   /** Path prefix without a trailing slash ('' is the root: every path). */

@@ -18,7 +18,10 @@ import { GateCredential, GateCredentialKind } from './gate-credentials';
  */
 @Injectable()
 export class GateVerifier {
-  private readonly verifiers: Record<Exclude<GateCredentialKind, 'stream'>, (value: string) => Promise<VerifiedCredential>>;
+  private readonly verifiers: Record<
+    Exclude<GateCredentialKind, 'stream'>,
+    (value: string) => Promise<VerifiedCredential>
+  >;
 
   constructor(
     private readonly jwt: JwtService,

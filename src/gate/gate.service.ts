@@ -15,7 +15,7 @@ import { RateLimitOutcome, GateRateLimiter, rateLimitHeaders } from './gate-rate
 import { classify, GateRoute, parseGateRoutes, parseOriginalUri } from './gate-routes';
 import { GateVerifier } from './gate-verifier';
 import { StreamTokenService } from '../stream-tokens/stream-token.service';
-import { UsageKind } from './quota';
+import { UsageKind } from '../users/quota';
 import { ForwardDecision, QuotaService } from './quota.service';
 import { CLASS_SCOPE, ScopedPrincipal, scopeHeader, scopesOf } from './scopes';
 
@@ -107,7 +107,8 @@ export class GateService {
   private async admitStream(req: FastifyRequest, token: string, kind: UsageKind): Promise<GateAnswer> {
     const scope = CLASS_SCOPE[kind] ?? null;
     const { claims, principal } = await this.streams.check(token);
-    if (claims.scope !== scope) await this.streams.consume(token, { scope }); // throws the scope refusal, spends nothing
+    // Another class: consume throws the scope refusal and spends nothing.
+    if (claims.scope !== scope) await this.streams.consume(token, { scope });
     const answer = await this.admit(req, principal as unknown as Principal & ScopedPrincipal, kind);
     if (answer.allowed) await this.streams.consume(token, { scope });
     return answer;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Clock } from '../common/clock';
-import { MonthCounts, ZERO_COUNTS } from './quota';
+import { MonthCounts, ZERO_COUNTS } from '../users/quota';
 
 type Field = keyof MonthCounts;
 const FIELDS: readonly Field[] = ['requests', 'transcriptions', 'translations', 'tts', 'audio_seconds'];

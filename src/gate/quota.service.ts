@@ -17,7 +17,7 @@ import {
   rowCounts,
   UsageKind,
   ZERO_COUNTS,
-} from './quota';
+} from '../users/quota';
 import { CountStep, MemoryQuotaCounter, QuotaCounter, RedisQuotaCounter } from './quota-counter';
 
 /** Published when a user's month usage of a kind reaches 80 % and 100 % of its quota (once each per month). */

@@ -1,5 +1,12 @@
 import { AppConfig } from '../config/app-config';
-import { crossedThresholds, effectiveQuota, mergeQuotaOverrides, monthEnd, monthOf, monthUsageOut } from './quota';
+import {
+  crossedThresholds,
+  effectiveQuota,
+  mergeQuotaOverrides,
+  monthEnd,
+  monthOf,
+  monthUsageOut,
+} from '../users/quota';
 import { MemoryQuotaCounter } from './quota-counter';
 
 const config = { quota: { transcriptions: 100, translations: null, tts: 10, audioSeconds: null } } as AppConfig;

@@ -1,6 +1,6 @@
 import { Principal } from '../common/principal';
 import { Role } from '../users/users.enums';
-import { UsageKind } from './quota';
+import { UsageKind } from '../users/quota';
 
 /** Every scope a credential can hold; `admin` and `introspect` only an admin holds. */
 export const USER_SCOPES = [

@@ -59,11 +59,7 @@ describe(JobsService.name, () => {
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
     const quota = { recordJob: jest.fn().mockResolvedValue(undefined), assertJobAllowed: jest.fn() };
-    sut = new JobsService(
-      repo as unknown as JobsRepository,
-      clock,
-      quota as unknown as QuotaService,
-    );
+    sut = new JobsService(repo as unknown as JobsRepository, clock, quota as unknown as QuotaService);
   });
 
   describe('update', () => {

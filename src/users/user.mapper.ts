@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { effectiveQuota, monthUsageOut } from '../gate/quota';
+import { effectiveQuota, monthUsageOut } from './quota';
 import { resolveUserLimits } from '../rate-limit/limits';
 import { responseSchema } from '../common/response-schema';
 import { UserResponseDto } from './dto/user-response.dto';

@@ -439,12 +439,7 @@ function apiKeyEvent(name: string, userId: string, prefix: string): DomainEvent 
 }
 
 /** The events a change of columns publishes: suspension, email, or else a plain update. */
-function* publishChanges(
-  unit: EventUnit,
-  id: string,
-  changes: Partial<User>,
-  previousEmail?: string,
-): UnitSteps<void> {
+function* publishChanges(unit: EventUnit, id: string, changes: Partial<User>, previousEmail?: string): UnitSteps<void> {
   if (changes.isSuspended === true) yield* unit.publish(userEvent(UserEvent.Suspended, id));
   else if (changes.isSuspended === false) yield* unit.publish(userEvent(UserEvent.Unsuspended, id));
   else {

@@ -7,7 +7,6 @@ import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';
 import { RequestMetadata } from '../common/principal';
 import { uniqueViolation } from '../database/db-errors';
-import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Role } from '../../users/users.enums';
 import { UserSort, UserStatus } from '../admin.enums';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { trim } from './validators';
 
 export class ListUsersQueryDto extends PageQueryDto {

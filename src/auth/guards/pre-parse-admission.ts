@@ -3,7 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { routeTarget } from '../../common/route-targets';
-import type { RequestGuard } from './request.guard';
+import type { ExecutionContext } from '@nestjs/common';
 
 const admitted = new WeakSet<object>();
 
@@ -15,7 +15,8 @@ export const admittedBeforeParsing = (req: object) => admitted.has(req);
  * the body is read or parsed, so no anonymous or over-limit request makes the service parse anything. Nest's own
  * run of the guard then sees the decision and passes.
  */
-export function preParseAdmission(guard: RequestGuard) {
+/** `guard` is the global RequestGuard (typed by what is used of it, so the two files do not import each other). */
+export function preParseAdmission(guard: { canActivate(context: ExecutionContext): boolean | Promise<boolean> }) {
   return (
     req: FastifyRequest,
     reply: FastifyReply,

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, JsonColumn, TimestampColumn, UpdatedAtColumn } from '../../database/columns';
-import type { QuotaOverrides } from '../../gate/quota';
+import type { QuotaOverrides } from '../quota';
 import { Role } from '../users.enums';
 
 @Entity('users')

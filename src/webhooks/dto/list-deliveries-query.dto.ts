@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto } from '../../admin/dto/page-query.dto';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { DeliveryStatus } from '../webhooks.enums';
 
 export class ListDeliveriesQueryDto extends PageQueryDto {

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PER_PAGE = 100;
 
-/** `page` and `per_page` of every paginated admin list. */
+/** `page` and `per_page` of every paginated list (admin users, webhook deliveries). */
 export class PageQueryDto {
   /** 1-based page number. */
   @ApiPropertyOptional({ type: 'integer' })
