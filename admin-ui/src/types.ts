@@ -14,7 +14,14 @@ export interface Usage {
   transcriptions: number;
   translations: number;
   tts: number;
+  /** This UTC month's counts (the monthly quotas count these). */
+  month?: MonthUsage;
 }
+
+export type QuotaKind = 'transcriptions' | 'translations' | 'tts' | 'audio_seconds';
+/** Monthly quotas in effect; null = unlimited. */
+export type Quota = Record<QuotaKind, number | null>;
+export type MonthUsage = Record<QuotaKind, number> & { resets_at: string };
 
 export interface UserOut {
   id: string;
@@ -33,6 +40,7 @@ export interface UserOut {
   /** What an admin set; null fields use the role default. */
   rate_limit_overrides?: Partial<RateLimits> | null;
   usage?: Partial<Usage> | null;
+  quota?: Quota | null;
   api_key_prefix: string | null;
   api_key_last_used_at?: string | null;
   settings?: Record<string, unknown> | null;
@@ -152,6 +160,11 @@ export interface Stats {
   };
   jobs?: { by_status?: Record<string, number> };
   sessions?: { active?: number };
+  /** Forwarded traffic: this month's (every user, as flushed) and this instance's decisions since it started. */
+  gate?: {
+    month: Record<QuotaKind | 'requests' | 'users', number> & { month: string };
+    decisions: Record<'allowed' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'quota_exceeded', number>;
+  };
 }
 
 /** RFC 9457 problem document (CONTRACT §2). */
