@@ -309,6 +309,36 @@ describe('the gate: GET /auth/verify', () => {
     );
   });
 
+  it('a cached caller is decided without a database statement, and counting writes nothing per request', async () => {
+    const u = await createUser(t);
+    await setQuota(u, { tts: 1000 }).expect(200);
+    const statements: string[] = [];
+    const logger = t.dataSource.logger;
+    const original = logger.logQuery.bind(logger);
+    const spy = jest.spyOn(logger, 'logQuery').mockImplementation((query, parameters, runner) => {
+      statements.push(query);
+      return original(query, parameters, runner);
+    });
+    const held = [
+      jest.spyOn(t.get(QuotaService), 'flush').mockResolvedValue(undefined),
+      jest.spyOn(t.get(UsageBuffer), 'flush').mockResolvedValue(undefined),
+    ];
+    try {
+      for (const headers of [{ 'X-API-Key': u.apiKey }, u.auth]) {
+        await caddy('/tts', headers).expect(200); // loads the caller
+        statements.length = 0;
+        const started = Date.now();
+        for (let i = 0; i < 25; i++) await caddy(i % 2 ? '/tts' : '/translate', headers).expect(200);
+        // Only the user/session state's periodic re-read (every 5 s) may show up on a slow machine.
+        if (Date.now() - started < 4500) expect(statements).toEqual([]);
+        else for (const q of statements) expect(q).toMatch(/^SELECT/);
+      }
+    } finally {
+      spy.mockRestore();
+      for (const h of held) h.mockRestore();
+    }
+  });
+
   it('GET /auth/admin/stats includes the gate traffic', async () => {
     await flush();
     const stats = (await t.http.get('/auth/admin/stats').set(admin.auth).expect(200)).body;
