@@ -1,4 +1,5 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { randomInt } from 'node:crypto';
 import { Response } from 'supertest';
 import { QUOTA_THRESHOLD, QuotaService, QuotaThresholdPayload } from '../../src/gate/quota.service';
@@ -312,6 +313,7 @@ describe('the gate: GET /auth/verify', () => {
   it('a cached caller is decided without a database statement, and counting writes nothing per request', async () => {
     const u = await createUser(t);
     await setQuota(u, { tts: 1000 }).expect(200);
+    await t.get(SecurityEventWriter).flush(); // the admin's audit event, written in the background
     const statements: string[] = [];
     const logger = t.dataSource.logger;
     const original = logger.logQuery.bind(logger);
@@ -322,6 +324,7 @@ describe('the gate: GET /auth/verify', () => {
     const held = [
       jest.spyOn(t.get(QuotaService), 'flush').mockResolvedValue(undefined),
       jest.spyOn(t.get(UsageBuffer), 'flush').mockResolvedValue(undefined),
+      jest.spyOn(t.get(SecurityEventWriter), 'flush').mockResolvedValue(undefined),
     ];
     try {
       for (const headers of [{ 'X-API-Key': u.apiKey }, u.auth]) {
