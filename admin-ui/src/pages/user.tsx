@@ -536,7 +536,7 @@ function QuotaForm({ user, base, onSaved }: { user: UserOut; base: string; onSav
     >
       <p class="hint">
         Per UTC calendar month{month ? `; resets ${formatDate(month.resets_at)}` : ''}. An empty field is unlimited;
-        "Use defaults" returns to the server's configured quotas.
+        "Use default quotas" returns to the server's configured ones.
       </p>
       <div class="limits-fields">
         {QUOTA_KINDS.map((k) => {
@@ -567,7 +567,7 @@ function QuotaForm({ user, base, onSaved }: { user: UserOut; base: string; onSav
       {error && <ErrorBox message={error} />}
       <div class="form-actions">
         <button type="button" class="btn" disabled={busy} onClick={() => void save(null, 'Quota reset to defaults')}>
-          Use defaults
+          Use default quotas
         </button>
         <button type="submit" class="btn primary" disabled={busy} aria-busy={busy}>
           Save quota
