@@ -14,6 +14,11 @@ export type Usage = Schemas['UserUsageDto'];
 /** A user as the API shows it: generated from the API's UserResponseDto (api-types.ts). */
 export type UserOut = Schemas['UserResponseDto'];
 
+export type QuotaKind = 'transcriptions' | 'translations' | 'tts' | 'audio_seconds';
+/** Monthly quotas in effect; null = unlimited. */
+export type Quota = Record<QuotaKind, number | null>;
+export type MonthUsage = Record<QuotaKind, number> & { resets_at: string };
+
 export interface Tokens {
   access_token: string;
   refresh_token: string;
@@ -115,6 +120,11 @@ export interface Stats {
   };
   jobs?: { by_status?: Record<string, number> };
   sessions?: { active?: number };
+  /** Forwarded traffic: this month's (every user, as flushed) and this instance's decisions since it started. */
+  gate?: {
+    month: Record<QuotaKind | 'requests' | 'users', number> & { month: string };
+    decisions: Record<'allowed' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'quota_exceeded', number>;
+  };
 }
 
 /** RFC 9457 problem document. */

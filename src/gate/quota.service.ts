@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
@@ -76,7 +76,7 @@ const JOB_KIND: Record<string, 'transcriptions' | 'translations' | 'tts'> = {
  * `quota.threshold` event, so a restart never forgets that a quota is spent.
  */
 @Injectable()
-export class QuotaService implements OnModuleInit, OnApplicationShutdown {
+export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(QuotaService.name);
   private readonly counter: QuotaCounter;
   private pending = new Map<string, Pending>();
@@ -321,7 +321,8 @@ export class QuotaService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any module's shutdown hook, so the database is still connected (TypeORM closes it in its own). */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     let lastError: unknown;
     for (let attempt = 0; attempt < 4 && (this.pending.size || this.flushing); attempt++)

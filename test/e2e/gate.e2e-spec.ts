@@ -1,4 +1,5 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { randomInt } from 'node:crypto';
 import { Response } from 'supertest';
 import { QUOTA_THRESHOLD, QuotaService, QuotaThresholdPayload } from '../../src/gate/quota.service';
@@ -307,6 +308,38 @@ describe('the gate: GET /auth/verify', () => {
         ['transcriptions', 100],
       ]),
     );
+  });
+
+  it('a cached caller is decided without a database statement, and counting writes nothing per request', async () => {
+    const u = await createUser(t);
+    await setQuota(u, { tts: 1000 }).expect(200);
+    await t.get(SecurityEventWriter).flush(); // the admin's audit event, written in the background
+    const statements: string[] = [];
+    const logger = t.dataSource.logger;
+    const original = logger.logQuery.bind(logger);
+    const spy = jest.spyOn(logger, 'logQuery').mockImplementation((query, parameters, runner) => {
+      statements.push(query);
+      return original(query, parameters, runner);
+    });
+    const held = [
+      jest.spyOn(t.get(QuotaService), 'flush').mockResolvedValue(undefined),
+      jest.spyOn(t.get(UsageBuffer), 'flush').mockResolvedValue(undefined),
+      jest.spyOn(t.get(SecurityEventWriter), 'flush').mockResolvedValue(undefined),
+    ];
+    try {
+      for (const headers of [{ 'X-API-Key': u.apiKey }, u.auth]) {
+        await caddy('/tts', headers).expect(200); // loads the caller
+        statements.length = 0;
+        const started = Date.now();
+        for (let i = 0; i < 25; i++) await caddy(i % 2 ? '/tts' : '/translate', headers).expect(200);
+        // Only the user/session state's periodic re-read (every 5 s) may show up on a slow machine.
+        if (Date.now() - started < 4500) expect(statements).toEqual([]);
+        else for (const q of statements) expect(q).toMatch(/^SELECT/);
+      }
+    } finally {
+      spy.mockRestore();
+      for (const h of held) h.mockRestore();
+    }
   });
 
   it('GET /auth/admin/stats includes the gate traffic', async () => {

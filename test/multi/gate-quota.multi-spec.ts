@@ -83,22 +83,32 @@ describe('the gate on two instances (PostgreSQL + Redis)', () => {
     [a, b] = await startTwo({ ...env, MIGRATIONS_RUN: 'false' });
   }, 120_000);
 
-  test('killed right after the quota was spent: the restarted instances still refuse', async () => {
+  test('both killed right after the quota was spent: the shared counter still refuses after the restart', async () => {
     const u = await register(a, 'gk');
     users.push(u.id);
     await req(a, 'PUT', `/auth/admin/users/${u.id}`, { token: adminToken, json: { quota: { transcriptions: 3 } } });
     for (const svc of [a, b, a]) expect((await verify(svc, u.apiKey, '/transcribe')).status).toBe(200);
     await a.stop('SIGKILL');
     await b.stop('SIGKILL');
-    // Redis lost too: the database alone must remember that the quota is spent.
-    const redis = new Redis(REDIS_URL);
-    await redis.del(...(await redis.keys(`voicegate:quota:${u.id}:*`)));
-    redis.disconnect();
-    const [row] = await db.query('SELECT usage_month_transcriptions FROM users WHERE id = $1', [u.id]);
-    expect(row.usage_month_transcriptions).toBe(3);
     a = await startService('A2', { ...env, MIGRATIONS_RUN: 'false' });
     const refused = await verify(a, u.apiKey, '/transcribe');
     expect(refused.status).toBe(429);
     expect(refused.body.code).toBe('QUOTA_EXCEEDED');
+    await a.stop('SIGTERM');
+  }, 120_000);
+
+  test('one instance without Redis, killed right after the quota was spent: the database remembers it', async () => {
+    const solo = { ...env, REDIS_URL: undefined, MIGRATIONS_RUN: 'false' };
+    let s = await startService('S', solo);
+    const token = (await login(s, ADMIN.username, ADMIN.password)).access;
+    const u = await register(s, 'gs');
+    await req(s, 'PUT', `/auth/admin/users/${u.id}`, { token, json: { quota: { tts: 4 } } });
+    for (let i = 0; i < 4; i++) expect((await verify(s, u.apiKey)).status).toBe(200);
+    await s.stop('SIGKILL'); // no shutdown flush
+    const [row] = await db.query('SELECT usage_month_tts FROM users WHERE id = $1', [u.id]);
+    expect(row.usage_month_tts).toBe(4); // written when the quota was reached
+    s = await startService('S2', solo);
+    expect((await verify(s, u.apiKey)).status).toBe(429);
+    await s.stop('SIGTERM');
   }, 120_000);
 });

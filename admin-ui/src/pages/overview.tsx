@@ -165,6 +165,27 @@ export function OverviewPage() {
               </dl>
             </Section>
           )}
+          {s.gate && (
+            <Section title={`Gate traffic (${s.gate.month.month})`}>
+              <dl class="stats">
+                {(['requests', 'transcriptions', 'translations', 'tts', 'audio_seconds', 'users'] as const).map((k) => (
+                  <div class="stat" key={k}>
+                    <dt>{k === 'users' ? 'Active users' : label(k)}</dt>
+                    <dd>{formatNumber(s.gate!.month[k])}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p class="hint">Decisions of this instance since it started:</p>
+              <dl class="stats">
+                {Object.entries(s.gate.decisions).map(([k, v]) => (
+                  <div class="stat" key={k}>
+                    <dt>{label(k)}</dt>
+                    <dd>{formatNumber(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </Section>
+          )}
         </>
       )}
     </>

@@ -7,7 +7,17 @@ import { flash } from '../flash';
 import { formatDate, formatNumber, isLocked, label, shortUserAgent } from '../format';
 import { errorText, useLoad } from '../hooks';
 import { navigate } from '../router';
-import type { LoginHistoryRow, RateLimits, Role, SecurityEvent, SessionRow, UserDetail, UserOut } from '../types';
+import type {
+  LoginHistoryRow,
+  Quota,
+  QuotaKind,
+  RateLimits,
+  Role,
+  SecurityEvent,
+  SessionRow,
+  UserDetail,
+  UserOut,
+} from '../types';
 
 type DialogState =
   | { kind: 'none' }
@@ -209,6 +219,12 @@ export function UserPage({ id }: { id: string }) {
       <Section title="Rate limits">
         <RateLimitsForm key={`rl-${user.updated_at ?? ''}`} user={user} base={base} onSaved={detail.reload} />
       </Section>
+
+      {user.quota && (
+        <Section title="Monthly quota">
+          <QuotaForm key={`q-${user.updated_at ?? ''}`} user={user} base={base} onSaved={detail.reload} />
+        </Section>
+      )}
 
       <Section
         title={`Active sessions (${activeSessions.length})`}
@@ -484,6 +500,101 @@ function RateLimitsForm({ user, base, onSaved }: { user: UserOut; base: string; 
         </button>
         <button type="submit" class="btn primary" disabled={busy} aria-busy={busy}>
           Save limits
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const QUOTA_KINDS: { key: QuotaKind; label: string }[] = [
+  { key: 'transcriptions', label: 'Transcriptions' },
+  { key: 'translations', label: 'Translations' },
+  { key: 'tts', label: 'Text to speech' },
+  { key: 'audio_seconds', label: 'Audio seconds' },
+];
+
+/** This month's usage against the quota in effect, and the admin's overrides (an empty field: unlimited). */
+function QuotaForm({ user, base, onSaved }: { user: UserOut; base: string; onSaved: () => void }) {
+  const quota = user.quota!;
+  const month = user.usage?.month;
+  const initial = (k: QuotaKind) => (typeof quota[k] === 'number' ? String(quota[k]) : '');
+  const [form, setForm] = useState<Record<QuotaKind, string>>({
+    transcriptions: initial('transcriptions'),
+    translations: initial('translations'),
+    tts: initial('tts'),
+    audio_seconds: initial('audio_seconds'),
+  });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const save = async (next: Quota | null, message: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api<UserOut>('PUT', base, { body: { quota: next } });
+      flash(message);
+      onSaved();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const parse = (v: string) => (v.trim() === '' ? null : Number(v));
+
+  return (
+    <form
+      class="limits"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(
+          {
+            transcriptions: parse(form.transcriptions),
+            translations: parse(form.translations),
+            tts: parse(form.tts),
+            audio_seconds: parse(form.audio_seconds),
+          },
+          'Quota saved',
+        );
+      }}
+    >
+      <p class="hint">
+        Per UTC calendar month{month ? `; resets ${formatDate(month.resets_at)}` : ''}. An empty field is unlimited;
+        "Use default quotas" returns to the server's configured ones.
+      </p>
+      <div class="limits-fields">
+        {QUOTA_KINDS.map((k) => {
+          const used = month?.[k.key] ?? 0;
+          const limit = quota[k.key];
+          return (
+            <div class="field" key={k.key}>
+              <label for={`q-${k.key}`}>{k.label}</label>
+              <input
+                id={`q-${k.key}`}
+                type="number"
+                min={0}
+                step={k.key === 'audio_seconds' ? 'any' : 1}
+                inputMode="numeric"
+                placeholder="Unlimited"
+                value={form[k.key]}
+                aria-describedby={`q-${k.key}-used`}
+                onInput={(e) => setForm({ ...form, [k.key]: (e.currentTarget as HTMLInputElement).value })}
+              />
+              {limit !== null && <meter min={0} max={limit || 1} value={Math.min(used, limit)} />}
+              <p class="hint" id={`q-${k.key}-used`}>
+                Used this month: {formatNumber(used)} of {limit === null ? 'unlimited' : formatNumber(limit)}
+              </p>
+            </div>
+          );
+        })}
+      </div>
+      {error && <ErrorBox message={error} />}
+      <div class="form-actions">
+        <button type="button" class="btn" disabled={busy} onClick={() => void save(null, 'Quota reset to defaults')}>
+          Use default quotas
+        </button>
+        <button type="submit" class="btn primary" disabled={busy} aria-busy={busy}>
+          Save quota
         </button>
       </div>
     </form>
