@@ -457,7 +457,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions */
+        /** Dashboard figures: users by status and role, sign-ins per day (30 UTC days), jobs, live sessions, gate traffic */
         get: operations["AdminStatsController_stats"];
         put?: never;
         post?: never;
@@ -527,6 +527,325 @@ export interface paths {
         patch: operations["JobsController_update"];
         trace?: never;
     };
+    "/auth/stream-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived, single-use token for one speech stream (WebSocket), accepted only by the gate */
+        post: operations["StreamTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth 2.0 / OpenID Connect discovery: issuer, JWKS and the token endpoints */
+        get: operations["OAuthController_discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Token introspection (RFC 7662), for admins and keys holding the introspect scope */
+        post: operations["OAuthController_introspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 {} whatever the token */
+        post: operations["OAuthController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        get: operations["GateController_verify_get"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        put: operations["GateController_verify_put"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        post: operations["GateController_verify_post"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        delete: operations["GateController_verify_delete"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        options: operations["GateController_verify_options"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        head: operations["GateController_verify_head"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        patch: operations["GateController_verify_patch"];
+        trace?: never;
+    };
+    "/auth/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a verification link to the current address (24 h, single use) */
+        post: operations["EmailController_requestVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an email address with its link's token; returns the user */
+        post: operations["EmailController_confirmVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a password-reset link (1 h, single use); same answer for unknown addresses */
+        post: operations["EmailController_requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link's token; every session ends, the lockout clears */
+        post: operations["EmailController_confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/send-password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a password-reset link to the user's address */
+        post: operations["EmailAdminController_sendPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/send-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a verification link to the user's address (409 when already verified) */
+        post: operations["EmailAdminController_sendVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every endpoint, newest first (never a secret) */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Register an endpoint; returns its signing secret (whsec_…), shown this once */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its deliveries */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change URL, events, description; enabled: true re-enables a disabled endpoint */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/auth/admin/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret (shown once); the old one also signs for 24 h (two v1 signatures) */
+        post: operations["WebhooksController_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's deliveries, newest first, with every try, status and response code */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/webhooks/{id}/deliveries/{did}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now, with the same webhook-id */
+        post: operations["WebhooksController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a webhook.test event for this endpoint */
+        post: operations["WebhooksController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/sessions": {
         parameters: {
             query?: never;
@@ -562,6 +881,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public keys that verify Voicegate tokens (RFC 7517): current, next and retired keys */
+        get: operations["SigningKeysController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -576,14 +912,12 @@ export interface components {
             full_name?: string;
         };
         TokenRequestDto: {
-            /** @description "password" (default) or "refresh_token". */
-            grant_type?: string;
-            username?: string;
-            password?: string;
-            refresh_token?: string;
-            scope?: string;
+            /** @description The token or API key. */
+            token: string;
+            /** @description access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
+            token_type_hint?: string;
+            /** @description Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
             client_id?: string;
-            client_secret?: string;
         };
         LoginDto: {
             /** @description Username or email. */
@@ -608,11 +942,29 @@ export interface components {
             per_hour: number | null;
             per_day: number | null;
         };
+        MonthUsageDto: {
+            transcriptions: number;
+            translations: number;
+            tts: number;
+            audio_seconds: number;
+            /**
+             * Format: date-time
+             * @description When the month ends and the counts start again
+             */
+            resets_at: string;
+        };
         UserUsageDto: {
             total_requests: number;
             transcriptions: number;
             translations: number;
             tts: number;
+            month: components["schemas"]["MonthUsageDto"];
+        };
+        QuotaDto: {
+            transcriptions: number | null;
+            translations: number | null;
+            tts: number | null;
+            audio_seconds: number | null;
         };
         UserResponseDto: {
             /** Format: uuid */
@@ -637,6 +989,7 @@ export interface components {
             rate_limits: components["schemas"]["EffectiveRateLimitsDto"];
             rate_limit_overrides: components["schemas"]["RateLimitOverridesDto"];
             usage: components["schemas"]["UserUsageDto"];
+            quota: components["schemas"]["QuotaDto"];
             /** @example tk_ab12cd */
             api_key_prefix: string | null;
             /** Format: date-time */
@@ -845,6 +1198,8 @@ export interface components {
             is_verified?: boolean;
             /** @description null resets every window to the role default. */
             rate_limits?: components["schemas"]["RateLimitsDto"] | null;
+            /** @description Monthly quotas: a field set to null is unlimited, a field left out unchanged; null resets all to the defaults. */
+            quota?: components["schemas"]["QuotaDto"] | null;
         };
         SuspendUserDto: {
             /** @description Why (kept with the account and in the audit trail). */
@@ -990,6 +1345,150 @@ export interface components {
             detected_language?: string | null;
             /** @example de */
             translated_to?: string | null;
+            /** @description Seconds of audio the job processed; only with status completed. Counts toward the monthly quota. */
+            audio_seconds?: number;
+        };
+        CreateStreamTokenDto: {
+            /**
+             * @description The speech route class the token opens.
+             * @enum {string}
+             */
+            scope: "transcribe" | "translate" | "tts";
+            /** @description Lifetime in seconds (1–600, default 60). */
+            ttl_seconds?: number;
+        };
+        EmailTokenDto: {
+            /** @description The token of the link the mail carried. */
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /** @description The account's email address. */
+            email: string;
+        };
+        PasswordResetConfirmDto: {
+            /** @description The token of the link the mail carried. */
+            token: string;
+            /** @description 8–128 characters; not common, not the username/email. */
+            new_password: string;
+        };
+        CreateWebhookDto: {
+            /** @example https://speech.example.com/hooks/voicegate */
+            url: string;
+            /**
+             * @example [
+             *       "user.suspended",
+             *       "user.deleted"
+             *     ]
+             */
+            events: ("user.created" | "user.updated" | "user.suspended" | "user.unsuspended" | "user.deleted" | "session.revoked" | "api_key.created" | "api_key.revoked" | "mfa.disabled" | "security.alert" | "quota.threshold")[];
+            description?: string | null;
+        };
+        CreatedWebhookEndpointDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            events: string[];
+            enabled: boolean;
+            /** @description Why the endpoint was disabled */
+            disabled_reason: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the secret before the last rotation signs too (a second v1 signature)
+             */
+            previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            last_success_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * @description The signing secret, shown this once
+             * @example whsec_…
+             */
+            secret: string;
+        };
+        WebhookEndpointDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            events: string[];
+            enabled: boolean;
+            /** @description Why the endpoint was disabled */
+            disabled_reason: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the secret before the last rotation signs too (a second v1 signature)
+             */
+            previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            last_success_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        UpdateWebhookDto: {
+            url?: string;
+            events?: ("user.created" | "user.updated" | "user.suspended" | "user.unsuspended" | "user.deleted" | "session.revoked" | "api_key.created" | "api_key.revoked" | "mfa.disabled" | "security.alert" | "quota.threshold")[];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        WebhookAttemptDto: {
+            /** Format: date-time */
+            attempted_at: string;
+            /** @description null: no HTTP response (see error) */
+            response_status: number | null;
+            error: string | null;
+            duration_ms: number;
+        };
+        WebhookDeliveryDto: {
+            /**
+             * Format: uuid
+             * @description Also the webhook-id header of every try
+             */
+            id: string;
+            /** Format: uuid */
+            endpoint_id: string;
+            /** @example user.suspended */
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description Tries made so far */
+            attempt_count: number;
+            /** @description HTTP status of the last try */
+            response_status: number | null;
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @description null once it succeeded or failed
+             */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            last_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The body sent: {type, timestamp, data} */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description Every try, oldest first */
+            attempts: components["schemas"]["WebhookAttemptDto"][];
+        };
+        WebhookDeliveryPageDto: {
+            deliveries: components["schemas"]["WebhookDeliveryDto"][];
+            page: number;
+            per_page: number;
+            total: number;
+            pages: number;
         };
         SessionResponseDto: {
             /** Format: uuid */
@@ -1276,7 +1775,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -1312,7 +1811,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -1962,6 +2461,543 @@ export interface operations {
             };
         };
     };
+    StreamTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_introspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestDto"];
+                "application/json": components["schemas"]["TokenRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    OAuthController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestDto"];
+                "application/json": components["schemas"]["TokenRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    GateController_verify_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    EmailController_requestVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailController_confirmVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+        };
+    };
+    EmailController_requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailController_confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailAdminController_sendPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EmailAdminController_sendVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"][];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. */
+                page?: number;
+                /** @description Items per page, 1–100. */
+                per_page?: number;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                did: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+        };
+    };
     SessionsController_list: {
         parameters: {
             query?: never;
@@ -2010,6 +3046,23 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SigningKeysController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
