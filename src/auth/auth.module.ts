@@ -13,7 +13,7 @@ import { AuthenticationGuard } from './guards/authentication.guard';
 import { RequestGuard } from './guards/request.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { ProfileService } from './profile.service';
-import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { ApiKeyStrategy } from '../personal-keys/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { JWT_KEY, TokenService } from './token.service';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { generateApiKey } from '../api-keys/api-key.util';
+import { generateApiKey } from '../personal-keys/personal-key.util';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, Repository } from 'typeorm';
-import { generateApiKey } from '../api-keys/api-key.util';
+import { generateApiKey } from '../personal-keys/personal-key.util';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { DataSource } from 'typeorm';
-import { hashApiKey, looksLikeApiKey } from '../../api-keys/api-key.util';
-import { User } from '../../users/entities/user.entity';
-import { VerifiedCredential } from '../../sessions/auth-state.service';
+import { hashApiKey, looksLikeApiKey } from './personal-key.util';
+import { User } from '../users/entities/user.entity';
+import { VerifiedCredential } from '../sessions/auth-state.service';
 
 /** Personal keys: one SHA-256 and one indexed lookup; a wrong key costs the same as a right one. */
 @Injectable()
