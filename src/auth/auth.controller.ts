@@ -200,19 +200,6 @@ export class AuthController {
     await this.auth.changePassword(principal, dto.current_password, dto.new_password, meta);
   }
 
-  @Post('regenerate-api-key')
-  @ApiAuth()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the personal API key (shown once); the old key stops working at once' })
-  async regenerateApiKey(
-    @CurrentUser() principal: Principal,
-    @RequestMeta() meta: RequestMetadata,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    noStore(reply);
-    return this.auth.regenerateApiKey(principal, meta);
-  }
-
   private invalidRequest(field: string): AppError {
     return new AppError(ErrorCode.BadRequest, `Missing required parameter: ${field}`, {
       extensions: { error: 'invalid_request', error_description: `${field} is required` },
