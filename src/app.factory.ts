@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
+import { scopesInOpenApi } from './personal-keys/openapi-scopes';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { VERSION } from './version';
@@ -121,6 +122,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
+  scopesInOpenApi(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     swaggerOptions: { persistAuthorization: false },

@@ -7,7 +7,8 @@ import { PersonalKeysRepository } from './personal-keys.repository';
 
 /**
  * Personal keys: one SHA-256 and one indexed lookup (current or previous secret); a wrong key costs the same as a
- * right one. Whether the key may still be used (expiry, roll overlap, deletion) is decided per request by KeyAccessGuard.
+ * right one. Whether the key may still be used (expiry, roll overlap, deletion) is decided per request by
+ * KeyAccessGuard.
  */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {

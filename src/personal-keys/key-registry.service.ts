@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { Principal } from '../common/principal';
 import { RedisService } from '../redis/redis.service';
-import { AUTH_STATE_TTL_MS } from '../sessions/auth-state.service';
+import { AUTH_STATE_TTL_MS, AuthStateService } from '../sessions/auth-state.service';
 import { Role } from '../users/users.enums';
 import { PersonalKey } from './entities/personal-key.entity';
 import { PersonalKeysRepository } from './personal-keys.repository';
@@ -65,12 +65,16 @@ export function toGrant(k: PersonalKey): KeyGrant {
  */
 @Injectable()
 export class KeyRegistry implements OnModuleInit {
-  private readonly byUser = new LRUCache<string, ReadonlyMap<string, KeyGrant>>({ max: 50_000, ttl: AUTH_STATE_TTL_MS });
+  private readonly byUser = new LRUCache<string, ReadonlyMap<string, KeyGrant>>({
+    max: 50_000,
+    ttl: AUTH_STATE_TTL_MS,
+  });
 
   constructor(
     private readonly repo: PersonalKeysRepository,
     private readonly redis: RedisService,
     private readonly clock: Clock,
+    private readonly state: AuthStateService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -112,13 +116,16 @@ export class KeyRegistry implements OnModuleInit {
     return grant;
   }
 
-  /** A user's keys changed: every instance drops its copy. */
+  /**
+   * A user's keys changed: every instance drops its copy. The user's cached row too (it shows the `default` key's
+   * prefix), until the principal cache hears the domain events itself.
+   */
   @OnEvent('api_key.created')
   @OnEvent('api_key.updated')
   @OnEvent('api_key.rolled')
   @OnEvent('api_key.revoked')
   async onKeyEvent(payload: KeyEventPayload): Promise<void> {
     this.byUser.delete(payload.user_id);
-    await this.redis.publish(CHANNEL, payload.user_id);
+    await Promise.all([this.redis.publish(CHANNEL, payload.user_id), this.state.invalidateUser(payload.user_id)]);
   }
 }

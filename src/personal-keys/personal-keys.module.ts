@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { KeyAccessGuard } from './key-access.guard';
@@ -10,7 +11,7 @@ import { PersonalKeysService } from './personal-keys.service';
 
 /** Personal API keys (`tk_…`): several per user, scoped, expiring, rolled; their strategy and per-request check. */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, SessionsModule],
   controllers: [PersonalKeysController, AdminPersonalKeysController],
   providers: [PersonalKeysRepository, PersonalKeysService, KeyRegistry, KeyUsage, KeyAccessGuard, ApiKeyStrategy],
   exports: [KeyAccessGuard, KeyRegistry, PersonalKeysService],

@@ -30,7 +30,10 @@ const DAY_MS = 86_400_000;
 
 type Owner = { id: string; role: Role };
 
-const keyEvent = (name: string, userId: string, keyId: string) => ({ name, payload: { user_id: userId, key_id: keyId } });
+const keyEvent = (name: string, userId: string, keyId: string) => ({
+  name,
+  payload: { user_id: userId, key_id: keyId },
+});
 
 /** Several API keys per user: scopes, expiry, own limits, rolls with overlap. The `default` key is part one's. */
 @Injectable()
@@ -80,7 +83,8 @@ export class PersonalKeysService {
     for (const s of asked as Scope[]) {
       if (ADMIN_ONLY_SCOPES.includes(s) && principal.user.role !== Role.Admin)
         throw new AppError(ErrorCode.Forbidden, `Only administrators can hold the scope "${s}"`);
-      if (!held.includes(s)) throw new AppError(ErrorCode.Forbidden, `You cannot grant the scope "${s}": you do not hold it`);
+      if (!held.includes(s))
+        throw new AppError(ErrorCode.Forbidden, `You cannot grant the scope "${s}": you do not hold it`);
     }
     return [...asked].sort((a, b) => SCOPES_ORDER.indexOf(a) - SCOPES_ORDER.indexOf(b)).join(' ');
   }
@@ -136,7 +140,10 @@ export class PersonalKeysService {
       const current = parseScopes(key.scopes) ?? ROLE_SCOPES[owner.role];
       const wider = dto.scopes.filter((s) => !current.includes(s as Scope));
       if (wider.length)
-        throw new AppError(ErrorCode.Forbidden, `Scopes can only be narrowed; the key does not hold: ${wider.join(', ')}`);
+        throw new AppError(
+          ErrorCode.Forbidden,
+          `Scopes can only be narrowed; the key does not hold: ${wider.join(', ')}`,
+        );
       scopes = this.grantable(principal, dto.scopes);
     }
     const changes = { name: dto.name, scopes, rateLimits: dto.rate_limits ? limits(dto.rate_limits, key) : undefined };
@@ -174,7 +181,8 @@ export class PersonalKeysService {
     const rolled = await this.uow.run(function* (unit: EventUnit) {
       const n = yield* PersonalKeysRepository.roll(unit, target, secret, at, until);
       if (!n) return 0;
-      if (isDefault) yield* PersonalKeysRepository.mirrorDefault(unit, target.userId, { prefix: secret.prefix, createdAt: at });
+      if (isDefault)
+        yield* PersonalKeysRepository.mirrorDefault(unit, target.userId, { prefix: secret.prefix, createdAt: at });
       yield* unit.publish(keyEvent('api_key.rolled', target.userId, target.id));
       return n;
     });
@@ -194,7 +202,13 @@ export class PersonalKeysService {
       return n;
     });
     if (!deleted) throw AppError.notFound('API key');
-    this.audit(SecurityEventType.ApiKeyDeleted, ownerId, meta, { key_id: key.id, name: key.name, prefix: key.prefix }, actorId);
+    this.audit(
+      SecurityEventType.ApiKeyDeleted,
+      ownerId,
+      meta,
+      { key_id: key.id, name: key.name, prefix: key.prefix },
+      actorId,
+    );
   }
 
   /** Part one's regenerate: the `default` key rolled with no overlap (created when the user has none). */
@@ -217,7 +231,8 @@ export class PersonalKeysService {
     try {
       return await run();
     } catch (err) {
-      if (uniqueViolation(err)) throw new AppError(ErrorCode.ApiKeyNameTaken, 'You already have an API key with this name');
+      if (uniqueViolation(err))
+        throw new AppError(ErrorCode.ApiKeyNameTaken, 'You already have an API key with this name');
       throw err;
     }
   }

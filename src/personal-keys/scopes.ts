@@ -46,11 +46,17 @@ export const RequireScope = (scope: Scope) =>
  * its owner has. Routes without a declaration are treated the same way (default-deny).
  */
 export const RequireFullAccess = () =>
-  applyDecorators(SetMetadata(SCOPE_REQUIREMENT, 'full' satisfies ScopeRequirement), ApiExtension('x-required-scopes', ['*']));
+  applyDecorators(
+    SetMetadata(SCOPE_REQUIREMENT, 'full' satisfies ScopeRequirement),
+    ApiExtension('x-required-scopes', ['*']),
+  );
 
 /** Any authenticated caller; the handler checks scopes itself (e.g. per route class with {@link requiredScope}). */
 export const AnyScope = () =>
-  applyDecorators(SetMetadata(SCOPE_REQUIREMENT, 'any' satisfies ScopeRequirement), ApiExtension('x-required-scopes', []));
+  applyDecorators(
+    SetMetadata(SCOPE_REQUIREMENT, 'any' satisfies ScopeRequirement),
+    ApiExtension('x-required-scopes', []),
+  );
 
 /** The scopes a principal holds: a key's (or a stream token's) own, or every scope of its user's role. */
 export function scopesOf(principal: Pick<Principal, 'user' | 'scopes'>): readonly Scope[] {
@@ -90,7 +96,10 @@ export function requiredFullAccess(principal: Pick<Principal, 'user' | 'scopes'>
 }
 
 /** Applies a route's requirement (undefined: as `full`). */
-export function checkRequirement(principal: Pick<Principal, 'user' | 'scopes'>, req: ScopeRequirement | undefined): void {
+export function checkRequirement(
+  principal: Pick<Principal, 'user' | 'scopes'>,
+  req: ScopeRequirement | undefined,
+): void {
   if (!principal.scopes || req === 'any') return;
   if (req === undefined || req === 'full') requiredFullAccess(principal);
   else requiredScope(principal, req.scope);

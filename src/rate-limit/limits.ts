@@ -30,7 +30,10 @@ export const WINDOWS: ReadonlyArray<WindowDef> = [
 ];
 
 /** An API key's own windows, counted after (and on top of) its owner's. */
-export const KEY_WINDOWS: ReadonlyArray<WindowDef> = WINDOWS.map((w) => ({ ...w, name: `key-${w.name}` as WindowName }));
+export const KEY_WINDOWS: ReadonlyArray<WindowDef> = WINDOWS.map((w) => ({
+  ...w,
+  name: `key-${w.name}` as WindowName,
+}));
 
 /** Every window a request may count, in counting order. */
 export const ALL_WINDOWS: ReadonlyArray<WindowDef> = [...WINDOWS, ...KEY_WINDOWS];

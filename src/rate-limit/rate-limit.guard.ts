@@ -122,7 +122,10 @@ export class RateLimitGuard extends ThrottlerGuard {
       authRoute: !!this.authRoute(context),
       override: this.override(context),
       route: `${context.getClass().name}.${context.getHandler().name}`,
-      key: req.principal?.keyId && req.principal.keyRateLimits ? { id: req.principal.keyId, rateLimits: req.principal.keyRateLimits } : undefined,
+      key:
+        req.principal?.keyId && req.principal.keyRateLimits
+          ? { id: req.principal.keyId, rateLimits: req.principal.keyRateLimits }
+          : undefined,
     });
     states.set(req, { plan, counted: [] });
     return false;

@@ -243,7 +243,14 @@ export class AuthStateService implements OnModuleInit {
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
     }
     assertUsable(user.snapshot);
-    return { user: user.snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via, keyId: v.keyId, keyHash: v.keyHash };
+    return {
+      user: user.snapshot,
+      sessionId: v.sessionId,
+      tokenId: v.tokenId,
+      via: v.via,
+      keyId: v.keyId,
+      keyHash: v.keyHash,
+    };
   }
 
   /**

@@ -73,7 +73,7 @@ export class UsersService {
     return errors;
   }
 
-  /** Creates a user with its `default` API key (one unit); returns the key once. Duplicates → 409, even under a race. */
+  /** Creates a user and its `default` API key as one unit; returns the key once. Duplicates → 409, even in a race. */
   async create(
     input: NewUser,
     meta?: Partial<RequestMetadata>,
