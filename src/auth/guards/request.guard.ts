@@ -6,10 +6,9 @@ import { RolesGuard } from './roles.guard';
 
 /**
  * The one global guard: authentication → the API key's grant and the route's scope → roles → rate limit, in this
- * order by construction (both later steps need
- * the principal; a 403 is answered before the budget is counted). Each step stays its own guard; this runs them
- * without awaiting what is already decided — a cached credential, a route without limits — so a request whose
- * state is in memory passes Nest's guard stage synchronously.
+ * order by construction (the later steps need the principal; a 403 is answered before the budget is counted). Each
+ * step stays its own guard; this runs them without awaiting what is already decided — a cached credential, a route
+ * without limits — so a request whose state is in memory passes Nest's guard stage synchronously.
  */
 @Injectable()
 export class RequestGuard implements CanActivate {
