@@ -16,8 +16,18 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SAME_TIME = ['health', 'me-jwt', 'me-apikey'];
-const ALL_SCENARIOS = ['bare', 'health', 'me-jwt', 'me-apikey', 'jobs-list', 'jobs-stats', 'login', 'refresh'];
+const SAME_TIME = ['health', 'me-jwt', 'me-apikey', 'me-apikey-scoped'];
+const ALL_SCENARIOS = [
+  'bare',
+  'health',
+  'me-jwt',
+  'me-apikey',
+  'me-apikey-scoped',
+  'jobs-list',
+  'jobs-stats',
+  'login',
+  'refresh',
+];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -661,6 +671,23 @@ async function main() {
       );
     if (selected.has('me-apikey'))
       scenarios.push(httpScenario('me-apikey', pid, `${base}/auth/me`, { headers: { 'x-api-key': me.apiKey } }));
+    if (selected.has('me-apikey-scoped')) {
+      // A key of its own (several per user): two scopes and an expiry.
+      const scoped = await expectOk(
+        api(base, 'POST', '/auth/api-keys', {
+          headers: { authorization: `Bearer ${me.access}` },
+          body: {
+            name: 'bench-scoped',
+            scopes: ['profile:read', 'jobs:read'],
+            expires_in_days: 30,
+          },
+        }),
+        'create a scoped key',
+      );
+      scenarios.push(
+        httpScenario('me-apikey-scoped', pid, `${base}/auth/me`, { headers: { 'x-api-key': scoped.key } }),
+      );
+    }
 
     const jobSizes = [];
     if (selected.has('jobs-list') || selected.has('jobs-stats')) {

@@ -83,7 +83,10 @@ describe('scopes are enforced on every route', () => {
 
   const call = (r: Route, key: string) => {
     const path = r.path.replace(/:[a-z_]+/g, () => randomUUID());
-    const req = t.http[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set('X-API-Key', key);
+    const req = t.http[r.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(
+      'X-API-Key',
+      key,
+    );
     return ['POST', 'PUT', 'PATCH'].includes(r.method) ? req.send({}) : req;
   };
 
