@@ -124,8 +124,16 @@ export class KeyRegistry implements OnModuleInit {
   @OnEvent('api_key.updated')
   @OnEvent('api_key.rolled')
   @OnEvent('api_key.revoked')
-  async onKeyEvent(payload: KeyEventPayload): Promise<void> {
-    this.byUser.delete(payload.user_id);
-    await Promise.all([this.redis.publish(CHANNEL, payload.user_id), this.state.invalidateUser(payload.user_id)]);
+  onKeyEvent(payload: KeyEventPayload): Promise<void> {
+    return this.invalidate(payload.user_id);
+  }
+
+  /**
+   * Drops the user's keys here and on every instance. The event listener cannot be awaited by the change's
+   * response, so the key service also awaits this before answering: the fan-out has reached Redis by then.
+   */
+  async invalidate(userId: string): Promise<void> {
+    this.byUser.delete(userId);
+    await Promise.all([this.redis.publish(CHANNEL, userId), this.state.invalidateUser(userId)]);
   }
 }

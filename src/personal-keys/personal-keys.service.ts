@@ -19,7 +19,7 @@ import {
   UpdatePersonalKeyDto,
 } from './dto/personal-key.dto';
 import { PersonalKey } from './entities/personal-key.entity';
-import { parseScopes } from './key-registry.service';
+import { KeyRegistry, parseScopes } from './key-registry.service';
 import { KeyUsage } from './key-usage.service';
 import { toPersonalKeyOut } from './personal-key.mapper';
 import { generateApiKey } from './personal-key.util';
@@ -45,6 +45,7 @@ export class PersonalKeysService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     private readonly users: UsersService,
+    private readonly registry: KeyRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -156,6 +157,7 @@ export class PersonalKeysService {
       }),
     );
     if (!changed) throw AppError.notFound('API key');
+    await this.registry.invalidate(owner.id);
     return this.get(owner, id);
   }
 
@@ -187,6 +189,7 @@ export class PersonalKeysService {
       return n;
     });
     if (!rolled) throw AppError.notFound('API key');
+    await this.registry.invalidate(key.userId);
   }
 
   /** Deletes one of the owner's keys (an admin's `actorId` when an admin does it); it stops working at once. */
@@ -202,6 +205,7 @@ export class PersonalKeysService {
       return n;
     });
     if (!deleted) throw AppError.notFound('API key');
+    await this.registry.invalidate(ownerId);
     this.audit(
       SecurityEventType.ApiKeyDeleted,
       ownerId,
