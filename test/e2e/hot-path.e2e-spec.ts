@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { AUTH_STATE_TTL_MS, AuthStateService } from '../../src/sessions/auth-state.service';
+import { KeyRegistry } from '../../src/personal-keys/key-registry.service';
 import { KeyUsage } from '../../src/personal-keys/key-usage.service';
 import { UsageBuffer } from '../../src/users/usage-buffer.service';
 import { User } from '../../src/users/entities/user.entity';
@@ -62,6 +63,8 @@ describe('hot path: authenticated requests and the database', () => {
     await t.get(SecurityEventWriter).flush();
     await t.get(AuthStateService).invalidateUser(user.id);
     await t.get(AuthStateService).invalidateSession(user.sessionId);
+    await t.get(KeyUsage).flush();
+    await t.get(KeyRegistry).invalidate(user.id);
     expect((await request()).status).toBe(status);
   };
 
