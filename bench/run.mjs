@@ -586,11 +586,19 @@ async function compareBuilds(tmp) {
       `${base}/health`,
       tmp,
     );
-    builds.push({ name, entry, base, child, me: await registerUser(base, 'me', password) });
+    const me = await registerUser(base, 'me', password);
+    // A scoped, expiring key where the build has several keys per user (else its plain key: today's figure).
+    const scoped = await api(base, 'POST', '/auth/api-keys', {
+      headers: { authorization: `Bearer ${me.access}` },
+      body: { name: 'bench-scoped', scopes: ['profile:read', 'jobs:read'], expires_in_days: 30 },
+    });
+    builds.push({ name, entry, base, child, me, scopedKey: scoped.status === 201 ? scoped.json.key : me.apiKey });
+    log(`${name}: me-apikey-scoped uses ${scoped.status === 201 ? 'a scoped, expiring key' : 'the plain key'}`);
   }
   const scenarios = [
     ['me-jwt', (b) => ({ headers: { authorization: `Bearer ${b.me.access}` } })],
     ['me-apikey', (b) => ({ headers: { 'x-api-key': b.me.apiKey } })],
+    ['me-apikey-scoped', (b) => ({ headers: { 'x-api-key': b.scopedKey } })],
   ];
   const load = (b, extra, duration) =>
     cannon(`${b.base}/auth/me`, { duration, connections: opts.connections, ...extra(b) });

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { Clock } from '../common/clock';
 import { AuthedRequest, routeMetadata } from '../common/decorators';
 import { Principal } from '../common/principal';
 import { KeyGrant, KeyRegistry } from './key-registry.service';
@@ -19,6 +20,7 @@ export class KeyAccessGuard implements CanActivate {
     reflector: Reflector,
     private readonly registry: KeyRegistry,
     private readonly usage: KeyUsage,
+    private readonly clock: Clock,
   ) {
     this.requirement = routeMetadata<ScopeRequirement>(reflector, SCOPE_REQUIREMENT);
   }
@@ -30,15 +32,16 @@ export class KeyAccessGuard implements CanActivate {
       checkRequirement(principal, this.requirement(context));
       return true;
     }
-    const grant = this.registry.check(principal);
-    if (grant instanceof Promise) return grant.then((g) => this.admit(context, principal, g));
-    return this.admit(context, principal, grant);
+    const now = this.clock.now();
+    const grant = this.registry.check(principal, now);
+    if (grant instanceof Promise) return grant.then((g) => this.admit(context, principal, g, this.clock.now()));
+    return this.admit(context, principal, grant, now);
   }
 
-  private admit(context: ExecutionContext, principal: Principal, grant: KeyGrant): true {
+  private admit(context: ExecutionContext, principal: Principal, grant: KeyGrant, now: number): true {
     principal.scopes = grant.scopes[principal.user.role];
     principal.keyRateLimits = grant.rateLimits;
-    this.usage.touch(grant.id);
+    this.usage.touch(grant.id, now);
     checkRequirement(principal, this.requirement(context));
     return true;
   }

@@ -87,10 +87,10 @@ export class KeyRegistry implements OnModuleInit {
   }
 
   /** The grant of the principal's key, or 401 (deleted, rolled out, expired). Synchronous when cached. */
-  check(p: Pick<Principal, 'user' | 'keyId' | 'keyHash'>): KeyGrant | Promise<KeyGrant> {
+  check(p: Pick<Principal, 'user' | 'keyId' | 'keyHash'>, now = this.clock.now()): KeyGrant | Promise<KeyGrant> {
     const keys = this.cacheUsable ? this.byUser.get(p.user.id) : undefined;
-    if (keys) return this.decide(keys, p);
-    return this.load(p.user.id).then((loaded) => this.decide(loaded, p));
+    if (keys) return this.decide(keys, p, now);
+    return this.load(p.user.id).then((loaded) => this.decide(loaded, p, this.clock.now()));
   }
 
   private async load(userId: string): Promise<ReadonlyMap<string, KeyGrant>> {
@@ -100,9 +100,8 @@ export class KeyRegistry implements OnModuleInit {
     return keys;
   }
 
-  private decide(keys: ReadonlyMap<string, KeyGrant>, p: Pick<Principal, 'keyId' | 'keyHash'>): KeyGrant {
+  private decide(keys: ReadonlyMap<string, KeyGrant>, p: Pick<Principal, 'keyId' | 'keyHash'>, now: number): KeyGrant {
     const grant = p.keyId ? keys.get(p.keyId) : undefined;
-    const now = this.clock.now();
     if (
       !grant ||
       (grant.hash !== p.keyHash &&

@@ -24,8 +24,8 @@ export class KeyUsage implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  touch(keyId: string): void {
-    this.used.set(keyId, this.clock.now());
+  touch(keyId: string, at = this.clock.now()): void {
+    this.used.set(keyId, at);
   }
 
   /** A stamp not yet written (shown instead of the stored one). */
