@@ -408,7 +408,7 @@ describe('second factors (TOTP, recovery codes, passkeys, the sign-in step)', ()
         .query({ user_id: u.id })
         .set(admin.auth)
         .expect(200);
-      const reset = (events.body.items as { type: string; actor_id: string }[]).find(
+      const reset = (events.body.events as { type: string; actor_id: string }[]).find(
         (e) => e.type === 'admin_mfa_reset',
       );
       expect(reset?.actor_id).toBe(admin.id);
