@@ -64,12 +64,14 @@ describe('accounts and authentication', () => {
   describe("seed 002's Python client sequence", () => {
     it('POST /api/auth/login with the email, then Bearer on the API', async () => {
       // An account imported from the seed system (its password predates our common-password policy).
-      await t.get(UsersService).create({
-        email: 'user@example.com'.replace('user', 'talk2me'),
-        username: 'talk2me',
-        password: 'password123',
-        skipPolicy: true,
-      });
+      await t
+        .get(UsersService)
+        .create({
+          email: 'user@example.com'.replace('user', 'talk2me'),
+          username: 'talk2me',
+          password: 'password123',
+          skipPolicy: true,
+        });
       const response = await t.http
         .post('/api/auth/login')
         .send({ username: 'talk2me@example.com', password: 'password123' })

@@ -81,10 +81,12 @@ describe('Jobs (/jobs/)', () => {
     return last;
   };
   const usage = async (userId: string) =>
-    t.dataSource.getRepository(User).findOneOrFail({
-      where: { id: userId },
-      select: { id: true, usageTranscriptions: true, usageTranslations: true, usageTts: true, updatedAt: true },
-    });
+    t.dataSource
+      .getRepository(User)
+      .findOneOrFail({
+        where: { id: userId },
+        select: { id: true, usageTranscriptions: true, usageTranslations: true, usageTts: true, updatedAt: true },
+      });
   const listIds = (res: { body: Job[] }) => res.body.map((j) => j.job_id);
 
   describe('seed 000 examples (Bearer)', () => {
