@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../app.factory';
-import { createUser, TestUser } from '../factories/user.factory';
+import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { freePort } from '../support/infrastructure';
 
 jest.setTimeout(180_000);
@@ -191,5 +191,26 @@ describe('second factors on the account page in a real browser', () => {
     await signedIn();
     expect(pageErrors).toEqual([]);
     expect(csp).toEqual([]);
+  });
+
+  it("the dashboard's user page shows the factors and resets them", async () => {
+    const admin = await createAdmin(t, { username: 'mfa_admin', isVerified: true });
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Username or email').fill(admin.username);
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.evaluate((to) => {
+      history.pushState(null, '', to);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, `/admin/users/${user.id}`);
+    const factors = page.getByTestId('user-factors');
+    await factors.getByText('Authenticator app: on (9 recovery codes left)').waitFor();
+    await factors.getByText('Passkeys: Virtual laptop').waitFor();
+    await shot('admin-user-factors');
+    await page.getByRole('button', { name: 'Reset second factors…' }).click();
+    await factors.getByText('Authenticator app: off').waitFor();
+    const status = await t.http.get(`/auth/admin/users/${user.id}/mfa`).set(admin.auth).expect(200);
+    expect(status.body).toMatchObject({ totp: false, passkeys: 0, enabled: false });
   });
 });
