@@ -107,7 +107,7 @@ export class MfaSignInService implements SecondFactorGate, OnModuleInit {
   }
 
   completeWithOtp(mfaToken: string, otp: string, meta: Partial<RequestMetadata>) {
-    const proof: CodeProof = /^[\d\s]+$/.test(otp) ? { code: otp } : { recovery_code: otp };
+    const proof: CodeProof = /^\d{3}\s?\d{3}$/.test(otp.trim()) ? { code: otp } : { recovery_code: otp };
     return this.verify(mfaToken, proof, meta, 'grant');
   }
 

@@ -117,7 +117,7 @@ function TotpCard({ status, reload }: { status: MfaStatus; reload: () => void })
             label="Code or recovery code"
             action="Turn off"
             onSubmit={async (v) => {
-              await totpDisable(/^[\d\s]+$/.test(v) ? { code: v } : { recovery_code: v });
+              await totpDisable(/^\d{3}\s?\d{3}$/.test(v) ? { code: v } : { recovery_code: v });
               reload();
             }}
           />
