@@ -22,10 +22,10 @@ import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
 import { checkPassword } from '../users/password/password-policy';
 import { UsersService } from '../users/users.service';
-import { SecondFactorChallenge, SecondFactorGate, SecondFactorKind } from './second-factor';
+import { CredentialMethod, SecondFactorChallenge, SecondFactorGate, SecondFactorKind } from './second-factor';
 import { TokenPair, TokenService } from './token.service';
 
-export type CredentialMethod = 'password' | 'oauth2_password' | 'passkey';
+export type { CredentialMethod };
 
 const INCORRECT = 'Incorrect username or password';
 const GRANT_ERROR = { extensions: { error: 'invalid_grant' } };

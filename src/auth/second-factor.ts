@@ -1,7 +1,9 @@
 import { RequestMetadata } from '../common/principal';
 import { User } from '../users/entities/user.entity';
-import type { CredentialMethod } from './auth.service';
 import type { TokenPair } from './token.service';
+
+/** The route (or credential) a sign-in came through. */
+export type CredentialMethod = 'password' | 'oauth2_password' | 'passkey';
 
 /** The factor that completed a sign-in (login history, security events). */
 export type SecondFactorKind = 'totp' | 'recovery_code' | 'webauthn';
