@@ -60,7 +60,9 @@ describe(JobsService.name, () => {
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
     state = { invalidateUser: jest.fn().mockResolvedValue(undefined) };
-    sut = new JobsService(repo as unknown as JobsRepository, clock, state as unknown as AuthStateService);
+    sut = new JobsService(repo as unknown as JobsRepository, clock, state as unknown as AuthStateService, {
+      transcriptMaxBytes: 1024,
+    });
   });
 
   describe('update', () => {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuthStateService } from '../sessions/auth-state.service';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobDetailDto, JobStatsDto, JobSummaryDto } from './dto/job-response.dto';
@@ -22,6 +24,7 @@ export class JobsService {
     private readonly jobs: JobsRepository,
     private readonly clock: Clock,
     private readonly state: AuthStateService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'transcriptMaxBytes'>,
   ) {}
 
   async create(userId: string, dto: CreateJobDto): Promise<JobDetailDto> {
@@ -75,6 +78,11 @@ export class JobsService {
   async update(userId: string, ref: string, dto: UpdateJobDto): Promise<JobDetailDto> {
     const job = await this.findOwned(userId, ref, 'summary');
     const to = dto.status;
+    if (dto.transcript && Buffer.byteLength(dto.transcript, 'utf8') > this.config.transcriptMaxBytes)
+      throw new AppError(
+        ErrorCode.PayloadTooLarge,
+        `Transcript is too large (at most ${this.config.transcriptMaxBytes} bytes of UTF-8)`,
+      );
     if (!canTransition(job.status, to)) throw this.transitionError(job.status, to);
 
     const now = this.clock.date();
