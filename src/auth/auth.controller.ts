@@ -26,6 +26,7 @@ import {
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
+import { PasswordWork } from './guards/pre-parse-admission';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -47,6 +48,7 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(201)
@@ -65,6 +67,7 @@ export class AuthController {
   }
 
   @Post('token')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(200)
@@ -104,6 +107,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @UseGuards(LocalAuthGuard)
@@ -189,6 +193,7 @@ export class AuthController {
   }
 
   @Post('change-password')
+  @PasswordWork()
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })

@@ -1,9 +1,15 @@
-import { ForbiddenException } from '@nestjs/common';
+import { ForbiddenException, SetMetadata } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { routeTarget } from '../../common/route-targets';
+import type { PasswordHasher } from '../../users/password/password-hasher.service';
 import type { RequestGuard } from './request.guard';
+
+const PASSWORD_WORK = 'voicegate:password-work';
+
+/** The route checks or hashes a password: refused with 503 before its body is read while the hasher is full. */
+export const PasswordWork = () => SetMetadata(PASSWORD_WORK, true);
 
 const admitted = new WeakSet<object>();
 
@@ -15,7 +21,7 @@ export const admittedBeforeParsing = (req: object) => admitted.has(req);
  * the body is read or parsed, so no anonymous or over-limit request makes the service parse anything. Nest's own
  * run of the guard then sees the decision and passes.
  */
-export function preParseAdmission(guard: RequestGuard) {
+export function preParseAdmission(guard: RequestGuard, hasher?: Pick<PasswordHasher, 'assertCapacity'>) {
   return (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -24,6 +30,12 @@ export function preParseAdmission(guard: RequestGuard) {
   ): void => {
     const target = routeTarget(req);
     if (!target) return done(null, payload);
+    if (hasher && Reflect.getMetadata(PASSWORD_WORK, target.handler))
+      try {
+        hasher.assertCapacity(); // the cheapest refusal under a storm: nothing read, nothing counted
+      } catch (err) {
+        return done(err as Error);
+      }
     const context = new ExecutionContextHost([req, reply, undefined], target.cls, target.handler);
     context.setType('http');
     const decide = (ok: boolean) => {
