@@ -190,16 +190,22 @@ export class AdminUsersService {
     );
   }
 
-  async suspend(actor: AdminActor, id: string, reason: string): Promise<UserOut> {
+  async suspend(actor: AdminActor, id: string, reason?: string): Promise<UserOut> {
     this.assertNotSelf(actor, id, 'suspend');
     await this.guardedUpdate(
       id,
-      { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() },
+      { isSuspended: true, suspendedReason: reason ?? null, suspendedAt: this.clock.date() },
       'suspend',
     );
     const ended = await this.sessions.revokeAll(id, 'suspended');
     await this.state.invalidateUser(id);
-    this.emit(SecurityEventType.AdminUserSuspended, actor, id, { reason, sessions_revoked: ended }, 'warning');
+    this.emit(
+      SecurityEventType.AdminUserSuspended,
+      actor,
+      id,
+      { reason: reason ?? null, sessions_revoked: ended },
+      'warning',
+    );
     return this.users.toOut(await this.users.getById(id));
   }
 
@@ -290,7 +296,7 @@ export class AdminUsersService {
   private async applyOne(actor: AdminActor, action: BulkAction, id: string, reason?: string): Promise<void> {
     switch (action) {
       case BulkAction.Suspend:
-        await this.suspend(actor, id, reason!);
+        await this.suspend(actor, id, reason);
         return;
       case BulkAction.Unsuspend:
         await this.unsuspend(actor, id);
