@@ -37,6 +37,8 @@ interface World {
   login: { username: string; password: string; refreshToken: string; apiKey: string };
   /** Live email-link tokens of the sign-in account (the confirm routes' baselines). */
   links: { verify: string; reset: string };
+  /** A webhook endpoint of the admin (the webhook routes' path id). */
+  webhookId: string;
 }
 
 const CONCURRENCY = 8;
@@ -111,6 +113,10 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
     };
   },
   'POST /auth/admin/users/bulk': (w) => ({ body: { action: 'verify', user_ids: [w.victim.id], reason: 'walk' } }),
+  'POST /auth/admin/webhooks': () => ({
+    body: { url: `http://127.0.0.1:9/walk-${uniq()}`, events: ['user.created'], description: 'walk' },
+  }),
+  'PATCH /auth/admin/webhooks/{id}': () => ({ body: { description: 'walked', events: ['user.deleted'] } }),
   'PUT /auth/admin/users/{id}': () => ({
     body: {
       full_name: 'Victim',
@@ -210,6 +216,8 @@ function pathFor(route: RouteInfo, w: World, me: Actor): Record<string, string> 
     else if (route.path.startsWith('/api-keys')) path[p.name] = me.serviceKeyId;
     else if (route.path.startsWith('/jobs')) path[p.name] = me.jobId;
     else if (route.path.startsWith('/auth/sessions')) path[p.name] = me.otherSessionId;
+    else if (route.path.startsWith('/auth/admin/webhooks'))
+      path[p.name] = p.name === 'id' ? w.webhookId : '00000000-0000-4000-8000-000000000000';
     else throw new Error(`no id for ${route.path} {${p.name}}: teach pathFor`);
   }
   return path;
@@ -226,7 +234,8 @@ describe('hostile input over every documented route (issue #13)', () => {
   const failures: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ captureSecrets: false, env: { RATE_LIMIT_ENABLED: 'false' } });
+    // No webhook worker: its delivery attempts would change the database between the walk's snapshots.
+    t = await createTestApp({ captureSecrets: false, env: { RATE_LIMIT_ENABLED: 'false', WEBHOOK_POLL_SECONDS: '0' } });
     await t.app.listen(0, '127.0.0.1');
     client = new RawClient(t.app.getHttpServer().address() as AddressInfo);
     doc = (await t.http.get('/openapi.json').expect(200)).body as OpenApiDocument;
@@ -291,7 +300,17 @@ describe('hostile input over every documented route (issue #13)', () => {
       ? { verify: await link(EmailTokenPurpose.VerifyEmail), reset: await link(EmailTokenPurpose.PasswordReset) }
       : (undefined as unknown as World['links']);
     if (signIn) recordSecret(links.verify, links.reset);
+    const webhook =
+      admin && (!route || route.path.startsWith('/auth/admin/webhooks'))
+        ? await t.http
+            .post('/auth/admin/webhooks')
+            .set(admin.auth)
+            .send({ url: `http://127.0.0.1:9/world-${uniq()}`, events: ['user.created'] })
+            .expect(201)
+        : undefined;
+    if (webhook) recordSecret(webhook.body.secret);
     return {
+      webhookId: webhook?.body.id ?? '00000000-0000-4000-8000-000000000000',
       user: user ?? absent,
       admin,
       victim,
