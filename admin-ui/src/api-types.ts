@@ -960,7 +960,7 @@ export interface components {
             tts: number;
             month: components["schemas"]["MonthUsageDto"];
         };
-        QuotaDto: {
+        QuotaLimitsDto: {
             transcriptions: number | null;
             translations: number | null;
             tts: number | null;
@@ -989,7 +989,7 @@ export interface components {
             rate_limits: components["schemas"]["EffectiveRateLimitsDto"];
             rate_limit_overrides: components["schemas"]["RateLimitOverridesDto"];
             usage: components["schemas"]["UserUsageDto"];
-            quota: components["schemas"]["QuotaDto"];
+            quota: components["schemas"]["QuotaLimitsDto"];
             /** @example tk_ab12cd */
             api_key_prefix: string | null;
             /** Format: date-time */
@@ -1181,6 +1181,12 @@ export interface components {
             per_minute?: number | null;
             per_hour?: number | null;
             per_day?: number | null;
+        };
+        QuotaDto: {
+            transcriptions?: number | null;
+            translations?: number | null;
+            tts?: number | null;
+            audio_seconds?: number | null;
         };
         UpdateUserDto: {
             /** @description Changing it marks the address unverified unless `is_verified` is given too. */

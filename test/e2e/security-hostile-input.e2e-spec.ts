@@ -39,6 +39,8 @@ interface World {
   links: { verify: string; reset: string };
   /** A webhook endpoint of the admin (the webhook routes' path id). */
   webhookId: string;
+  /** A pending delivery of that endpoint (its test event). */
+  webhookDeliveryId: string;
 }
 
 const CONCURRENCY = 8;
@@ -217,7 +219,7 @@ function pathFor(route: RouteInfo, w: World, me: Actor): Record<string, string> 
     else if (route.path.startsWith('/jobs')) path[p.name] = me.jobId;
     else if (route.path.startsWith('/auth/sessions')) path[p.name] = me.otherSessionId;
     else if (route.path.startsWith('/auth/admin/webhooks'))
-      path[p.name] = p.name === 'id' ? w.webhookId : '00000000-0000-4000-8000-000000000000';
+      path[p.name] = p.name === 'id' ? w.webhookId : w.webhookDeliveryId;
     else throw new Error(`no id for ${route.path} {${p.name}}: teach pathFor`);
   }
   return path;
@@ -309,8 +311,13 @@ describe('hostile input over every documented route (issue #13)', () => {
             .expect(201)
         : undefined;
     if (webhook) recordSecret(webhook.body.secret);
+    const delivery = webhook
+      ? await t.http.post(`/auth/admin/webhooks/${webhook.body.id}/test`).set(admin.auth).send({})
+      : undefined;
+    if (delivery && delivery.status >= 300) throw new Error(`webhook test event: ${delivery.status}`);
     return {
       webhookId: webhook?.body.id ?? '00000000-0000-4000-8000-000000000000',
+      webhookDeliveryId: delivery?.body.id ?? '00000000-0000-4000-8000-000000000000',
       user: user ?? absent,
       admin,
       victim,

@@ -43,7 +43,7 @@ export class MonthUsageDto {
 }
 
 /** Monthly quotas in force (the default or an admin's override); null = unlimited. */
-export class QuotaDto {
+export class QuotaLimitsDto {
   @ApiProperty({ type: 'integer', nullable: true })
   transcriptions: number | null;
 
@@ -118,8 +118,8 @@ export class UserResponseDto {
   @ApiProperty({ type: UserUsageDto })
   usage: UserUsageDto;
 
-  @ApiProperty({ type: QuotaDto })
-  quota: QuotaDto;
+  @ApiProperty({ type: QuotaLimitsDto })
+  quota: QuotaLimitsDto;
 
   @ApiProperty({ type: String, nullable: true, example: 'tk_ab12cd' })
   api_key_prefix: string | null;

@@ -8,6 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsOptional,
+  ValidateIf,
   IsString,
   MaxLength,
 } from 'class-validator';
@@ -19,13 +20,13 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class UpdateWebhookDto {
   @ApiPropertyOptional({ maxLength: 2048 })
   @Transform(trim)
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined) // absent: unchanged; null is refused
   @IsString()
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(WEBHOOK_EVENTS.length)
@@ -41,7 +42,7 @@ export class UpdateWebhookDto {
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsBoolean()
   enabled?: boolean;
 }
