@@ -4,6 +4,7 @@ import { SecurityEventWriter } from '../../src/audit/security-event-writer.servi
 import { AUTH_STATE_TTL_MS, PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { User } from '../../src/users/entities/user.entity';
+import { MailOutboxWorker } from '../../src/mail/mail-outbox.worker';
 import { createTestApp, TestApp } from '../app.factory';
 import { createUser, TestUser } from '../factories/user.factory';
 
@@ -72,7 +73,9 @@ describe('hot path: authenticated requests and the database', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The outbox workers (webhooks, mail) poll on timers of their own: off, so only the requests' statements count.
+    t = await createTestApp({ env: { WEBHOOK_POLL_SECONDS: '0' } });
+    await t.get(MailOutboxWorker).onApplicationShutdown();
     user = await createUser(t);
     const logger = t.dataSource.logger;
     const original = logger.logQuery.bind(logger);
