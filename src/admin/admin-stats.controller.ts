@@ -4,10 +4,12 @@ import { ApiAuth } from '../common/api-auth.decorator';
 import { Roles } from '../common/decorators';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
+import { RequireScope } from '../personal-keys/scopes';
 
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/stats')
 export class AdminStatsController {
   constructor(private readonly query: AdminQueryService) {}

@@ -23,6 +23,8 @@ export const ADMIN_UI_CSP = [
 ].join('; ');
 
 export const ADMIN_UI_PATH = '/admin';
+/** Every user's account page: the same build, routed client-side by its path. */
+export const ACCOUNT_UI_PATH = '/account';
 const ASSETS_PREFIX = '/admin/assets/';
 
 export interface AdminUiOptions {
@@ -131,5 +133,7 @@ export async function registerAdminUi(
     });
     scope.get(ADMIN_UI_PATH, serveIndex);
     scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+    scope.get(ACCOUNT_UI_PATH, serveIndex);
+    scope.get(`${ACCOUNT_UI_PATH}/*`, serveIndex);
   });
 }

@@ -16,6 +16,7 @@ import { PageQueryDto } from './dto/page-query.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { SuspendUserDto } from './dto/suspend-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { RequireScope } from '../personal-keys/scopes';
 
 const UserId = () => Param('id', new ParseUuidOr404Pipe('User'));
 const SessionId = () => Param('sid', new ParseUuidOr404Pipe('Session'));
@@ -26,6 +27,7 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/users')
 export class AdminUsersController {
   constructor(

@@ -31,6 +31,9 @@ export enum SecurityEventType {
   AdminUserUnsuspended = 'admin_user_unsuspended',
   AdminSessionsRevoked = 'admin_sessions_revoked',
   AdminBulkAction = 'admin_bulk_action',
+  ApiKeyCreated = 'api_key_created',
+  ApiKeyRolled = 'api_key_rolled',
+  ApiKeyDeleted = 'api_key_deleted',
 }
 
 export interface SecurityEventInput {

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PersonalKeysModule } from '../personal-keys/personal-keys.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -13,7 +14,6 @@ import { AuthenticationGuard } from './guards/authentication.guard';
 import { RequestGuard } from './guards/request.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { ProfileService } from './profile.service';
-import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { JWT_KEY, TokenService } from './token.service';
@@ -22,6 +22,7 @@ import { JWT_KEY, TokenService } from './token.service';
   imports: [
     UsersModule,
     SessionsModule,
+    PersonalKeysModule,
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -43,11 +44,10 @@ import { JWT_KEY, TokenService } from './token.service';
     ProfileService,
     TokenService,
     JwtStrategy,
-    ApiKeyStrategy,
     LocalStrategy,
     AuthenticationGuard,
     RolesGuard,
-    // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
+    // The only global guard: authentication → key grant and scope → roles → rate limit (RateLimitModule's guard).
     { provide: APP_GUARD, useClass: RequestGuard },
   ],
   exports: [AuthService, TokenService, UsersModule, SessionsModule],

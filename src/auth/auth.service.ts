@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { generateApiKey } from '../api-keys/api-key.util';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
@@ -267,25 +266,6 @@ export class AuthService {
       meta,
       details: { other_sessions_revoked: ended },
     });
-  }
-
-  async regenerateApiKey(
-    principal: Principal,
-    meta: Partial<RequestMetadata>,
-  ): Promise<{ api_key: string; api_key_prefix: string }> {
-    const key = generateApiKey();
-    await this.users.repo.update(
-      { id: principal.user.id },
-      { apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: this.clock.date(), apiKeyLastUsedAt: null },
-    );
-    await this.state.invalidateUser(principal.user.id);
-    this.emit({
-      type: SecurityEventType.ApiKeyRegenerated,
-      userId: principal.user.id,
-      meta,
-      details: { api_key_prefix: key.prefix },
-    });
-    return { api_key: key.key, api_key_prefix: key.prefix };
   }
 
   private async rehash(userId: string, password: string): Promise<void> {

@@ -25,6 +25,10 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  ApiKeyExpired = 'API_KEY_EXPIRED',
+  InsufficientScope = 'INSUFFICIENT_SCOPE',
+  ApiKeyLimitReached = 'API_KEY_LIMIT_REACHED',
+  ApiKeyNameTaken = 'API_KEY_NAME_TAKEN',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -51,6 +55,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.ApiKeyExpired]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InsufficientScope]: HttpStatus.FORBIDDEN,
+  [ErrorCode.ApiKeyLimitReached]: HttpStatus.CONFLICT,
+  [ErrorCode.ApiKeyNameTaken]: HttpStatus.CONFLICT,
 };
 
 export interface FieldError {

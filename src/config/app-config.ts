@@ -37,6 +37,7 @@ export interface AppConfig {
   bcryptRounds: number;
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
+  apiKeysPerUser: number;
   admin: { email?: string; username?: string; password?: string };
   rateLimit: {
     enabled: boolean;
@@ -206,6 +207,7 @@ export function loadConfig(
     bcryptRounds: env.BCRYPT_ROUNDS,
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
+    apiKeysPerUser: env.API_KEYS_PER_USER,
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,

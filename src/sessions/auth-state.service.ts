@@ -10,16 +10,15 @@ import { UserSession } from './entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
 
 /** A user's row without its secrets: what GET /auth/me shows, cached beside the auth state. */
-export type UserProfile = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
+export type UserProfile = Omit<User, 'hashedPassword'>;
 
 export interface UserState {
   /** Frozen and shared by every principal of this user until the next change. */
   snapshot: Readonly<UserSnapshot>;
-  apiKeyHash: string | null;
   profile: Readonly<UserProfile>;
 }
 
-/** Every column but the password hash (the API key's hash is kept apart, never in the profile). */
+/** Every column but the password hash. */
 const STATE_COLUMNS = (() => {
   const all: (keyof User)[] = [
     'id',
@@ -33,7 +32,6 @@ const STATE_COLUMNS = (() => {
     'isSuspended',
     'suspendedReason',
     'suspendedAt',
-    'apiKeyHash',
     'apiKeyPrefix',
     'apiKeyCreatedAt',
     'apiKeyLastUsedAt',
@@ -99,7 +97,8 @@ export interface VerifiedCredential {
   tokenId?: string;
   /** JWT expiry, epoch seconds. */
   exp?: number;
-  /** For API keys: the hash the user had when verified; a regenerated key no longer matches. */
+  /** For API keys: the key's id and the hash presented (the key's grant is checked per request, see KeyAccessGuard). */
+  keyId?: string;
   keyHash?: string;
 }
 
@@ -179,7 +178,7 @@ export class AuthStateService implements OnModuleInit {
     const usable = this.cacheUsable;
     const u = await this.dataSource.getRepository(User).findOne({ where: { id }, select: STATE_COLUMNS });
     if (!u) return null;
-    const { apiKeyHash, hashedPassword: _none, ...profile } = u;
+    const { hashedPassword: _none, ...profile } = u;
     const state: UserState = {
       snapshot: Object.freeze({
         id: u.id,
@@ -194,7 +193,6 @@ export class AuthStateService implements OnModuleInit {
           perDay: u.rateLimitPerDay,
         }),
       }),
-      apiKeyHash,
       profile: Object.freeze(profile),
     };
     if (usable) this.users.set(id, state);
@@ -236,7 +234,7 @@ export class AuthStateService implements OnModuleInit {
 
   private principal(v: VerifiedCredential, user: UserState | null, session: SessionState | null): Principal {
     if (v.via === 'api_key') {
-      if (!user || user.apiKeyHash !== v.keyHash) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
+      if (!user) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
     } else {
       if (!user) throw new AppError(ErrorCode.InvalidToken, 'User no longer exists');
       // A suspended/inactive user's token says so (403), though suspension also ended its session (CONTRACT §4).
@@ -245,7 +243,14 @@ export class AuthStateService implements OnModuleInit {
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
     }
     assertUsable(user.snapshot);
-    return { user: user.snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via };
+    return {
+      user: user.snapshot,
+      sessionId: v.sessionId,
+      tokenId: v.tokenId,
+      via: v.via,
+      keyId: v.keyId,
+      keyHash: v.keyHash,
+    };
   }
 
   /**

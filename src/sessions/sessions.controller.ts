@@ -6,9 +6,11 @@ import { ParseUuidOr404Pipe } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
 import { SecurityEventType } from '../audit/audit.events';
 import { SessionsService, toSessionOut } from './sessions.service';
+import { RequireFullAccess } from '../personal-keys/scopes';
 
 @ApiTags('sessions')
 @ApiAuth()
+@RequireFullAccess()
 @Controller('auth/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, Repository } from 'typeorm';
-import { generateApiKey } from '../api-keys/api-key.util';
+import { randomUUID } from 'node:crypto';
+import { generateApiKey } from '../personal-keys/personal-key.util';
+import { DEFAULT_KEY_NAME, PersonalKeysRepository } from '../personal-keys/personal-keys.repository';
+import { EventUnit, UnitOfWork } from '../database/unit-of-work';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';
@@ -43,16 +46,17 @@ export class UsersService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
   ) {
     this.repo = dataSource.getRepository(User);
   }
 
-  toOut(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): UserOut {
+  toOut(user: Omit<User, 'hashedPassword'>): UserOut {
     return toUserOut(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
   }
 
   /** {@link toOut} as JSON text (see toUserOutJson). */
-  toOutJson(user: Omit<User, 'hashedPassword' | 'apiKeyHash'>): string {
+  toOutJson(user: Omit<User, 'hashedPassword'>): string {
     return toUserOutJson(user, this.config, { totalRequests: this.usage.pendingRequests(user.id) });
   }
 
@@ -69,7 +73,7 @@ export class UsersService {
     return errors;
   }
 
-  /** Creates a user with a personal API key; returns the key once. Duplicates → 409, even under a race. */
+  /** Creates a user and its `default` API key as one unit; returns the key once. Duplicates → 409, even in a race. */
   async create(
     input: NewUser,
     meta?: Partial<RequestMetadata>,
@@ -84,6 +88,7 @@ export class UsersService {
     const key = generateApiKey();
     const now = this.clock.date();
     const user = this.repo.create({
+      id: randomUUID(),
       email,
       username: input.username,
       usernameCanonical: input.username.toLowerCase(),
@@ -91,14 +96,27 @@ export class UsersService {
       fullName: input.fullName?.trim() || null,
       role: input.role ?? Role.User,
       isVerified: input.isVerified ?? false,
-      apiKeyHash: key.hash,
       apiKeyPrefix: key.prefix,
       apiKeyCreatedAt: now,
       passwordChangedAt: now,
       settings: {},
     });
+    const defaultKey = {
+      userId: user.id,
+      name: DEFAULT_KEY_NAME,
+      keyHash: key.hash,
+      prefix: key.prefix,
+      scopes: null,
+      expiresAt: null,
+      rateLimits: { perMinute: null, perHour: null, perDay: null },
+      createdAt: now,
+    };
     try {
-      await this.repo.insert(user);
+      await this.uow.run(function* (unit: EventUnit) {
+        yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user));
+        const keyId = yield* PersonalKeysRepository.insert(unit, defaultKey, Number.MAX_SAFE_INTEGER);
+        yield* unit.publish({ name: 'api_key.created', payload: { user_id: user.id, key_id: keyId } });
+      });
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
+import { VerifiedCredential } from '../sessions/auth-state.service';
+import { hashApiKey, looksLikeApiKey } from './personal-key.util';
+import { PersonalKeysRepository } from './personal-keys.repository';
+
+/**
+ * Personal keys: one SHA-256 and one indexed lookup (current or previous secret); a wrong key costs the same as a
+ * right one. Whether the key may still be used (expiry, roll overlap, deletion) is decided per request by
+ * KeyAccessGuard.
+ */
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
+  constructor(private readonly keys: PersonalKeysRepository) {
+    super({ header: 'x-api-key', prefix: '' }, false);
+  }
+
+  async validate(apiKey: string): Promise<VerifiedCredential | false> {
+    const hash = hashApiKey(apiKey);
+    if (!looksLikeApiKey(apiKey)) return false;
+    const key = await this.keys.findByHash(hash);
+    return key ? { via: 'api_key', userId: key.userId, keyId: key.id, keyHash: hash } : false;
+  }
+}
