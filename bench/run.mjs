@@ -16,12 +16,13 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SAME_TIME = ['health', 'me-jwt', 'me-apikey', 'verify-jwt', 'verify-apikey'];
+const SAME_TIME = ['health', 'me-jwt', 'me-apikey', 'me-apikey-scoped', 'verify-jwt', 'verify-apikey'];
 const ALL_SCENARIOS = [
   'bare',
   'health',
   'me-jwt',
   'me-apikey',
+  'me-apikey-scoped',
   'verify-jwt',
   'verify-apikey',
   'jobs-list',
@@ -640,11 +641,19 @@ async function compareBuilds(tmp) {
       `${base}/health`,
       tmp,
     );
-    builds.push({ name, entry, base, child, me: await registerUser(base, 'me', password) });
+    const me = await registerUser(base, 'me', password);
+    // A scoped, expiring key where the build has several keys per user (else its plain key: today's figure).
+    const scoped = await api(base, 'POST', '/auth/api-keys', {
+      headers: { authorization: `Bearer ${me.access}` },
+      body: { name: 'bench-scoped', scopes: ['profile:read', 'jobs:read'], expires_in_days: 30 },
+    });
+    builds.push({ name, entry, base, child, me, scopedKey: scoped.status === 201 ? scoped.json.key : me.apiKey });
+    log(`${name}: me-apikey-scoped uses ${scoped.status === 201 ? 'a scoped, expiring key' : 'the plain key'}`);
   }
   const scenarios = [
     ['me-jwt', (b) => ({ headers: { authorization: `Bearer ${b.me.access}` } })],
     ['me-apikey', (b) => ({ headers: { 'x-api-key': b.me.apiKey } })],
+    ['me-apikey-scoped', (b) => ({ headers: { 'x-api-key': b.scopedKey } })],
   ];
   const load = (b, extra, duration) =>
     cannon(`${b.base}/auth/me`, { duration, connections: opts.connections, ...extra(b) });
@@ -743,6 +752,23 @@ async function main() {
       );
     if (selected.has('me-apikey'))
       scenarios.push(httpScenario('me-apikey', pid, `${base}/auth/me`, { headers: { 'x-api-key': me.apiKey } }));
+    if (selected.has('me-apikey-scoped')) {
+      // A key of its own (several per user): two scopes and an expiry.
+      const scoped = await expectOk(
+        api(base, 'POST', '/auth/api-keys', {
+          headers: { authorization: `Bearer ${me.access}` },
+          body: {
+            name: 'bench-scoped',
+            scopes: ['profile:read', 'jobs:read'],
+            expires_in_days: 30,
+          },
+        }),
+        'create a scoped key',
+      );
+      scenarios.push(
+        httpScenario('me-apikey-scoped', pid, `${base}/auth/me`, { headers: { 'x-api-key': scoped.key } }),
+      );
+    }
 
     const jobSizes = [];
     if (selected.has('jobs-list') || selected.has('jobs-stats')) {

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { ADMIN_UI_PATH, registerAdminUi } from './admin/admin-ui';
+import { ACCOUNT_UI_PATH, ADMIN_UI_PATH, registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
@@ -17,6 +17,7 @@ import { tagRouteTargets } from './common/route-targets';
 import { preParseAdmission } from './auth/guards/pre-parse-admission';
 import { RequestGuard } from './auth/guards/request.guard';
 import { ModulesContainer } from '@nestjs/core/injector/modules-container';
+import { scopesInOpenApi } from './personal-keys/openapi-scopes';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { VALIDATION_PIPE } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -139,6 +140,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
+  scopesInOpenApi(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     swaggerOptions: { persistAuthorization: false },
@@ -149,4 +151,5 @@ const DOCS_CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
 const isUnder = (url: string, prefix: string) =>
   url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
-const isPagePath = (url: string) => isUnder(url, '/docs') || isUnder(url, ADMIN_UI_PATH);
+const isPagePath = (url: string) =>
+  isUnder(url, '/docs') || isUnder(url, ADMIN_UI_PATH) || isUnder(url, ACCOUNT_UI_PATH);

@@ -95,7 +95,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session (or every session with all_devices); its tokens stop working at once */
+        /**
+         * End this session (or every session with all_devices); its tokens stop working at once
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -147,25 +150,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password; every other session ends */
+        /**
+         * Change the password; every other session ends
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         post: operations["AuthController_changePassword"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/auth/regenerate-api-key": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Replace the personal API key (shown once); the old key stops working at once */
-        post: operations["AuthController_regenerateApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -648,7 +637,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a verification link to the current address (24 h, single use) */
+        /**
+         * Send a verification link to the current address (24 h, single use)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         post: operations["EmailController_requestVerification"];
         delete?: never;
         options?: never;
@@ -853,11 +845,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active sessions of the current user; `current` marks this one */
+        /**
+         * Active sessions of the current user; `current` marks this one
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         get: operations["SessionsController_list"];
         put?: never;
         post?: never;
-        /** Revoke every session except the current one */
+        /**
+         * Revoke every session except the current one
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         delete: operations["SessionsController_revokeOthers"];
         options?: never;
         head?: never;
@@ -874,7 +872,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of your sessions */
+        /**
+         * Revoke one of your sessions
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
         delete: operations["SessionsController_revoke"];
         options?: never;
         head?: never;
@@ -893,6 +894,132 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your API keys, newest first (never the keys themselves)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        get: operations["PersonalKeysController_list"];
+        put?: never;
+        /**
+         * Create an API key with scopes, expiry and limits of its own (the key is shown once)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["PersonalKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your API keys
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        get: operations["PersonalKeysController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a key; it stops working on its next use
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        delete: operations["PersonalKeysController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a key, narrow its scopes or change its limits
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        patch: operations["PersonalKeysController_update"];
+        trace?: never;
+    };
+    "/auth/api-keys/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new secret for the key (shown once); the old one works for overlap_seconds, then dies
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["PersonalKeysController_roll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/regenerate-api-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the `default` API key (shown once); the old key stops working at once
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["PersonalKeysController_regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin: a user's API keys, newest first */
+        get: operations["AdminPersonalKeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/api-keys/{kid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Admin: delete a user's API key; it stops working on its next use */
+        delete: operations["AdminPersonalKeysController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1515,6 +1642,110 @@ export interface components {
             /** @description The session of this request */
             current: boolean;
         };
+        KeyRateLimitsDto: {
+            per_minute?: number | null;
+            per_hour?: number | null;
+            per_day?: number | null;
+        };
+        CreatePersonalKeyDto: {
+            /** @example transcriber on build-42 */
+            name: string;
+            /** @description Absent: every scope you have. `admin` and `introspect` only for administrators. */
+            scopes?: ("profile:read" | "profile:write" | "jobs:read" | "jobs:write" | "service_keys:read" | "service_keys:write" | "transcribe" | "translate" | "tts" | "admin" | "introspect")[];
+            /**
+             * Format: date-time
+             * @description A future time; not together with expires_in_days.
+             */
+            expires_at?: string;
+            expires_in_days?: number;
+            rate_limits?: components["schemas"]["KeyRateLimitsDto"];
+        };
+        KeyRateLimitsOutDto: {
+            per_minute: number | null;
+            per_hour: number | null;
+            per_day: number | null;
+        };
+        CreatedPersonalKeyDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example default */
+            name: string;
+            /**
+             * @description First characters of the key.
+             * @example tk_3xAmPlE
+             */
+            prefix: string;
+            /** @description The scopes the key holds (effective for its owner). */
+            scopes: ("profile:read" | "profile:write" | "jobs:read" | "jobs:write" | "service_keys:read" | "service_keys:write" | "transcribe" | "translate" | "tts" | "admin" | "introspect")[];
+            /** @description The key was created without a scope list: it holds every scope its owner has. */
+            all_scopes: boolean;
+            /** Format: date-time */
+            expires_at: string | null;
+            rate_limits: components["schemas"]["KeyRateLimitsOutDto"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: date-time */
+            rolled_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last roll still works.
+             */
+            previous_key_expires_at: string | null;
+            /**
+             * @description The key itself, shown only in this response.
+             * @example tk_…
+             */
+            key: string;
+        };
+        PersonalKeyResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example default */
+            name: string;
+            /**
+             * @description First characters of the key.
+             * @example tk_3xAmPlE
+             */
+            prefix: string;
+            /** @description The scopes the key holds (effective for its owner). */
+            scopes: ("profile:read" | "profile:write" | "jobs:read" | "jobs:write" | "service_keys:read" | "service_keys:write" | "transcribe" | "translate" | "tts" | "admin" | "introspect")[];
+            /** @description The key was created without a scope list: it holds every scope its owner has. */
+            all_scopes: boolean;
+            /** Format: date-time */
+            expires_at: string | null;
+            rate_limits: components["schemas"]["KeyRateLimitsOutDto"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: date-time */
+            rolled_at: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last roll still works.
+             */
+            previous_key_expires_at: string | null;
+        };
+        UpdatePersonalKeyDto: {
+            name?: string;
+            /** @description Only a narrowing of the current scopes. */
+            scopes?: ("profile:read" | "profile:write" | "jobs:read" | "jobs:write" | "service_keys:read" | "service_keys:write" | "transcribe" | "translate" | "tts" | "admin" | "introspect")[];
+            rate_limits?: components["schemas"]["KeyRateLimitsDto"];
+        };
+        RollPersonalKeyDto: {
+            /**
+             * @description Seconds the old secret keeps working.
+             * @default 0
+             */
+            overlap_seconds: number;
+        };
+        RegeneratedApiKeyDto: {
+            /** @description The new `default` key, shown only in this response. */
+            api_key: string;
+            api_key_prefix: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1729,23 +1960,6 @@ export interface operations {
             };
         };
     };
-    AuthController_regenerateApiKey: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     AuditController_loginHistory: {
         parameters: {
             query?: {
@@ -1781,7 +1995,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -1817,7 +2031,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -3069,6 +3283,198 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PersonalKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalKeyResponseDto"][];
+                };
+            };
+        };
+    };
+    PersonalKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePersonalKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPersonalKeyDto"];
+                };
+            };
+        };
+    };
+    PersonalKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalKeyResponseDto"];
+                };
+            };
+        };
+    };
+    PersonalKeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PersonalKeysController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePersonalKeyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalKeyResponseDto"];
+                };
+            };
+        };
+    };
+    PersonalKeysController_roll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollPersonalKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPersonalKeyDto"];
+                };
+            };
+        };
+    };
+    PersonalKeysController_regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegeneratedApiKeyDto"];
+                };
+            };
+        };
+    };
+    AdminPersonalKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalKeyResponseDto"][];
+                };
+            };
+        };
+    };
+    AdminPersonalKeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

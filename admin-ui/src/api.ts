@@ -170,13 +170,19 @@ function tokensOf(data: unknown): Tokens | null {
   };
 }
 
-export async function signIn(username: string, password: string): Promise<UserOut> {
-  const res = await send('POST', '/auth/login', { username, password, device_name: 'Admin dashboard' }, undefined);
+/** Signs in; the dashboard requires the admin role, the account page (`requireAdmin: false`) any user. */
+export async function signIn(
+  username: string,
+  password: string,
+  opts: { requireAdmin?: boolean; deviceName?: string } = {},
+): Promise<UserOut> {
+  const { requireAdmin = true, deviceName = 'Admin dashboard' } = opts;
+  const res = await send('POST', '/auth/login', { username, password, device_name: deviceName }, undefined);
   const data = await read<LoginResponse>(res);
   const tokens = tokensOf(data);
   if (!tokens || !data?.user)
     throw new ApiError(res.status, 'The server answered the sign-in with an unexpected response.');
-  if (data.user.role !== 'admin') {
+  if (requireAdmin && data.user.role !== 'admin') {
     // Do not leave a session behind for an account that cannot use this page.
     await send('POST', '/auth/logout', {}, tokens.access_token).catch(() => undefined);
     throw new NotAdminError();

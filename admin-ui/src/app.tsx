@@ -1,6 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ResetPasswordPage } from './account/reset-password';
-import { VerifyEmailPage } from './account/verify-email';
 import { authSnapshot, signOut, subscribeAuth, type AuthSnapshot } from './api';
 import { Link } from './components/ui';
 import { dismiss, useFlashes } from './flash';
@@ -43,9 +41,6 @@ export function App() {
     (document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('main'))?.focus();
   }, [loc.path]);
 
-  // The pages email links open: public, no sign-in (the account app at /account takes them over).
-  if (loc.path === '/account/verify-email') return <VerifyEmailPage />;
-  if (loc.path === '/account/reset-password') return <ResetPasswordPage />;
   if (!auth.user) return <SignInPage notice={auth.notice} />;
 
   const userMatch = /^\/admin\/users\/([^/]+)$/.exec(loc.path);

@@ -1,4 +1,7 @@
 import { render } from 'preact';
+import { AccountApp } from './account/account-app';
 import { App } from './app';
 
-render(<App />, document.getElementById('app')!);
+// One build, two pages: the admin dashboard at /admin, every user's account page at /account.
+const isAccount = location.pathname === '/account' || location.pathname.startsWith('/account/');
+render(isAccount ? <AccountApp /> : <App />, document.getElementById('app')!);

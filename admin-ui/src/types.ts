@@ -184,3 +184,19 @@ export interface WebhookDeliveryPage {
   total: number;
   pages: number;
 }
+
+/** A personal API key as the API shows it (never the key itself, except `key` right after create/roll). */
+export interface PersonalKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  all_scopes: boolean;
+  expires_at: string | null;
+  rate_limits: RateLimits;
+  created_at: string;
+  last_used_at: string | null;
+  rolled_at: string | null;
+  previous_key_expires_at: string | null;
+  key?: string;
+}

@@ -6,10 +6,12 @@ import { GateService } from '../gate/gate.service';
 import { QuotaService } from '../gate/quota.service';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
+import { RequireScope } from '../common/scopes';
 
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/stats')
 export class AdminStatsController {
   constructor(

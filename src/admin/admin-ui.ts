@@ -23,8 +23,9 @@ export const ADMIN_UI_CSP = [
 ].join('; ');
 
 export const ADMIN_UI_PATH = '/admin';
+/** Every user's account page: the same build, routed client-side by its path. */
+export const ACCOUNT_UI_PATH = '/account';
 const ASSETS_PREFIX = '/admin/assets/';
-export const EMAIL_LINK_PAGES = ['/account/verify-email', '/account/reset-password'];
 
 export interface AdminUiOptions {
   /** The Vite build output (tests point this elsewhere). Default: admin-ui/dist of the project. */
@@ -132,7 +133,8 @@ export async function registerAdminUi(
     });
     scope.get(ADMIN_UI_PATH, serveIndex);
     scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
-    // The pages email links open (PUBLIC_URL/account/…); GET only shows the page, its button POSTs.
-    for (const page of EMAIL_LINK_PAGES) scope.get(page, serveIndex);
+    // The account pages, those email links open included (PUBLIC_URL/account/…): GET only shows a page.
+    scope.get(ACCOUNT_UI_PATH, serveIndex);
+    scope.get(`${ACCOUNT_UI_PATH}/*`, serveIndex);
   });
 }

@@ -19,6 +19,7 @@ import { PageQueryDto } from '../common/page-query.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { SuspendUserDto } from './dto/suspend-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { RequireScope } from '../common/scopes';
 
 const UserId = () => Param('id', new ParseUuidOr404Pipe('User'));
 function SessionId(): ParameterDecorator {
@@ -31,6 +32,7 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/users')
 export class AdminUsersController {
   constructor(

@@ -14,6 +14,7 @@ import { Role } from '../common/role';
 import { AuditQueryService, SecurityEventFilter } from './audit-query.service';
 import { AdminSecurityEventQueryDto, PageQueryDto, SecurityEventQueryDto } from './dto/audit-query.dto';
 import { AdminSecurityEventPageDto, LoginHistoryPageDto, OwnSecurityEventPageDto } from './dto/audit-response.dto';
+import { RequireScope } from '../common/scopes';
 
 const toFilter = (q: SecurityEventQueryDto): SecurityEventFilter => ({
   type: q.type,
@@ -32,6 +33,7 @@ export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
 
   @Get('login-history')
+  @RequireScope('profile:read')
   @ApiOperation({ summary: 'Your login attempts, newest first (paginated)' })
   @ApiOkResponse({ type: LoginHistoryPageDto })
   @ApiUnprocessableEntityResponse({ description: 'Bad page or per_page (1–100)' })
@@ -40,6 +42,7 @@ export class AuditController {
   }
 
   @Get('security-events')
+  @RequireScope('profile:read')
   @ApiOperation({ summary: 'Security events about you, newest first (paginated); filter by type, severity and time' })
   @ApiOkResponse({ type: OwnSecurityEventPageDto })
   @ApiUnprocessableEntityResponse({
@@ -54,6 +57,7 @@ export class AuditController {
   }
 
   @Get('admin/security-events')
+  @RequireScope('admin')
   @Roles(Role.Admin)
   @ApiOperation({
     summary: 'Admin: every security event, newest first (paginated); filter by type, severity, user and time',

@@ -32,6 +32,9 @@ export enum SecurityEventType {
   AdminSessionsRevoked = 'admin_sessions_revoked',
   AdminBulkAction = 'admin_bulk_action',
   ApiKeyRevoked = 'api_key_revoked',
+  ApiKeyCreated = 'api_key_created',
+  ApiKeyRolled = 'api_key_rolled',
+  ApiKeyDeleted = 'api_key_deleted',
 }
 
 export interface SecurityEventInput {

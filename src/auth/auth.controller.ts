@@ -28,6 +28,7 @@ import {
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
+import { RequireFullAccess, RequireScope, requiredFullAccess } from '../common/scopes';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 const wireTokens = (t: TokenPair) => ({
@@ -143,6 +144,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RequireFullAccess()
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session (or every session with all_devices); its tokens stop working at once' })
@@ -155,6 +157,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @RequireScope('profile:read')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -167,6 +170,7 @@ export class AuthController {
   }
 
   @Get('profile')
+  @RequireScope('profile:read')
   @ApiAuth()
   @ApiOperation({ summary: 'The current user (the same as GET /auth/me)' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -176,6 +180,7 @@ export class AuthController {
   }
 
   @Put('profile')
+  @RequireScope('profile:write')
   @ApiAuth()
   @ApiOperation({ summary: 'Update name, username, email (needs current_password) and settings' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -185,10 +190,12 @@ export class AuthController {
     @ValidatedBody() dto: UpdateProfileDto,
     @RequestMeta() meta: RequestMetadata,
   ) {
+    if (dto.email !== undefined) requiredFullAccess(principal); // an email change is account management
     return this.present.user(await this.profile.update(principal, dto, meta));
   }
 
   @Post('change-password')
+  @RequireFullAccess()
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })
@@ -198,19 +205,6 @@ export class AuthController {
     @RequestMeta() meta: RequestMetadata,
   ): Promise<void> {
     await this.auth.changePassword(principal, dto.current_password, dto.new_password, meta);
-  }
-
-  @Post('regenerate-api-key')
-  @ApiAuth()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the personal API key (shown once); the old key stops working at once' })
-  async regenerateApiKey(
-    @CurrentUser() principal: Principal,
-    @RequestMeta() meta: RequestMetadata,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    noStore(reply);
-    return this.auth.regenerateApiKey(principal, meta);
   }
 
   private invalidRequest(field: string): AppError {

@@ -6,6 +6,7 @@ import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PersonalKeysModule } from '../personal-keys/personal-keys.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersModule } from '../users/users.module';
@@ -28,6 +29,7 @@ import { UserPresenter } from './user-presenter';
     UsersModule,
     SessionsModule,
     SigningKeysModule,
+    PersonalKeysModule,
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -57,7 +59,7 @@ import { UserPresenter } from './user-presenter';
     LocalStrategy,
     AuthenticationGuard,
     RolesGuard,
-    // The only global guard: authentication → roles → rate limit (RateLimitModule's guard).
+    // The only global guard: authentication → key grant and scope → roles → rate limit (RateLimitModule's guard).
     RequestGuard,
     { provide: APP_GUARD, useExisting: RequestGuard },
   ],

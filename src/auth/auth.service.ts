@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { generateApiKey } from '../api-keys/api-key.util';
 import {
   LOGIN_ATTEMPT,
   LoginAttemptInput,
@@ -256,22 +255,6 @@ export class AuthService {
       meta,
       details: { other_sessions_revoked: ended },
     });
-  }
-
-  async regenerateApiKey(
-    principal: Principal,
-    meta: Partial<RequestMetadata>,
-  ): Promise<{ api_key: string; api_key_prefix: string }> {
-    const key = generateApiKey();
-    if (!(await this.userRows.replaceApiKey(principal.user.id, key, this.clock.date())))
-      throw AppError.notFound('User');
-    this.emit({
-      type: SecurityEventType.ApiKeyRegenerated,
-      userId: principal.user.id,
-      meta,
-      details: { api_key_prefix: key.prefix },
-    });
-    return { api_key: key.key, api_key_prefix: key.prefix };
   }
 
   /** Writes a hash at the configured cost, unless the password changed meanwhile (the old hash decides). */

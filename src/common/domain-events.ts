@@ -23,7 +23,15 @@ export const UserEvent = {
 
 export const SessionEvent = { Revoked: 'session.revoked' } as const;
 
-export const ApiKeyEvent = { Created: 'api_key.created', Revoked: 'api_key.revoked' } as const;
+export const ApiKeyEvent = {
+  Created: 'api_key.created',
+  /** Name, scopes or limits changed. */
+  Updated: 'api_key.updated',
+  /** A new secret; the old one works until the overlap ends. */
+  Rolled: 'api_key.rolled',
+  /** Deleted (by its owner, an admin, or `/oauth/revoke`): it stops working at once. */
+  Revoked: 'api_key.revoked',
+} as const;
 
 export type UserEventPayload = {
   user_id: string;
@@ -44,6 +52,5 @@ export type SessionsRevokedPayload = {
 
 export type ApiKeyEventPayload = {
   user_id: string;
-  key_id: string | null;
-  key_prefix: string | null;
+  key_id: string;
 };

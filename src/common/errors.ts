@@ -33,6 +33,9 @@ export enum ErrorCode {
   EmailNotVerified = 'EMAIL_NOT_VERIFIED',
   EmailTokenInvalid = 'EMAIL_TOKEN_INVALID',
   EmailAlreadyVerified = 'EMAIL_ALREADY_VERIFIED',
+  ApiKeyExpired = 'API_KEY_EXPIRED',
+  ApiKeyLimitReached = 'API_KEY_LIMIT_REACHED',
+  ApiKeyNameTaken = 'API_KEY_NAME_TAKEN',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -67,6 +70,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.EmailNotVerified]: HttpStatus.FORBIDDEN,
   [ErrorCode.EmailTokenInvalid]: HttpStatus.BAD_REQUEST,
   [ErrorCode.EmailAlreadyVerified]: HttpStatus.CONFLICT,
+  [ErrorCode.ApiKeyExpired]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.ApiKeyLimitReached]: HttpStatus.CONFLICT,
+  [ErrorCode.ApiKeyNameTaken]: HttpStatus.CONFLICT,
 };
 
 export interface FieldError {

@@ -19,6 +19,14 @@ export interface Principal {
   /** jti of the access token when authenticated with a JWT. */
   tokenId?: string;
   via: 'jwt' | 'api_key';
+  /** The API key's id (personal keys). */
+  keyId?: string;
+  /** SHA-256 of the presented API key, as the database holds it (which of a rolled key's secrets was used). */
+  keyHash?: string;
+  /** What this credential may do (an API key's scopes); undefined: every scope of the user (a JWT). */
+  scopes?: readonly string[];
+  /** The API key's own rate limits, counted on top of the user's. */
+  keyRateLimits?: Readonly<{ perMinute: number | null; perHour: number | null; perDay: number | null }>;
 }
 
 export interface RequestMetadata {

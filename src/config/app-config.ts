@@ -49,6 +49,7 @@ export interface AppConfig {
   passwordHashing: { threads: number; maxPending: number };
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
+  apiKeysPerUser: number;
   admin: { email?: string; username?: string; password?: string };
   rateLimit: {
     enabled: boolean;
@@ -279,6 +280,7 @@ export function loadConfig(
     },
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
+    apiKeysPerUser: env.API_KEYS_PER_USER,
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,

@@ -155,6 +155,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   ALLOW_API_KEY_QUERY = true;
 
+  /** Most API keys a user may hold, the `default` key included. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  API_KEYS_PER_USER = 25;
+
   /** Run pending migrations at start-up. */
   @Transform(toBool)
   @IsBoolean()

@@ -4,6 +4,7 @@ import { JobStats } from '../jobs/entities/job-stats.entity';
 import { TranscriptionJob } from '../jobs/entities/transcription-job.entity';
 import { EmailToken } from '../mail/entities/email-token.entity';
 import { MailOutbox } from '../mail/entities/mail-outbox.entity';
+import { PersonalKey } from '../personal-keys/entities/personal-key.entity';
 import { ServiceKey } from '../service-keys/entities/service-key.entity';
 import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
@@ -28,4 +29,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  PersonalKey,
 ];

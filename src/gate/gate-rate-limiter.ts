@@ -3,7 +3,8 @@ import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PlannedWindow, planRateLimit, RateLimitPlan, WINDOWS } from '../rate-limit/limits';
+import { Principal } from '../common/principal';
+import { ALL_WINDOWS, PlannedWindow, planRateLimit, RateLimitPlan } from '../rate-limit/limits';
 import { MemoryRateLimitStorage, RateLimitRecord } from '../rate-limit/memory-rate-limit.storage';
 import { isMultiWindowStorage, MultiWindowStorage } from '../rate-limit/redis-rate-limit.storage';
 
@@ -43,13 +44,18 @@ export class GateRateLimiter {
     return this.config.rateLimit.enabled;
   }
 
-  plan(user: Parameters<typeof planRateLimit>[1]['user'], ip: string): RateLimitPlan {
-    return planRateLimit(this.config, { user, ip, authRoute: false, route: ROUTE });
+  /** The caller's windows (the IP's when anonymous) and, for an API key with limits of its own, the key's on top. */
+  plan(principal: Pick<Principal, 'user' | 'keyId' | 'keyRateLimits'> | undefined, ip: string): RateLimitPlan {
+    const key =
+      principal?.keyId && principal.keyRateLimits
+        ? { id: principal.keyId, rateLimits: principal.keyRateLimits }
+        : undefined;
+    return planRateLimit(this.config, { user: principal?.user, key, ip, authRoute: false, route: ROUTE });
   }
 
   count(plan: RateLimitPlan): RateLimitOutcome | Promise<RateLimitOutcome> {
     const windows: PlannedWindow[] = [];
-    for (const w of WINDOWS) if (plan.windows[w.name]) windows.push(plan.windows[w.name]!);
+    for (const w of ALL_WINDOWS) if (plan.windows[w.name]) windows.push(plan.windows[w.name]!);
     if (this.memory) return outcome(windows, this.memory.hitWindows(windows));
     if (this.multi) return this.multi.incrementWindows(windows).then((records) => outcome(windows, records));
     return this.countEach(windows);

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { PersonalKeysModule } from '../personal-keys/personal-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { StreamTokensModule } from '../stream-tokens/stream-tokens.module';
@@ -11,7 +12,7 @@ import { QuotaService } from './quota.service';
 /** Forward auth for the speech apps, usage counting and monthly quotas. Global: jobs and admin use QuotaService. */
 @Global()
 @Module({
-  imports: [AuthModule, SigningKeysModule, StreamTokensModule],
+  imports: [AuthModule, PersonalKeysModule, SigningKeysModule, StreamTokensModule],
   controllers: [GateController],
   providers: [GateService, GateVerifier, GateRateLimiter, QuotaService],
   exports: [QuotaService, GateService],

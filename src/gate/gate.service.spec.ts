@@ -38,6 +38,7 @@ function sutWith(scopes: string[] | undefined) {
     { emit: jest.fn() } as never,
     new Clock(),
     {} as never,
+    { admit: () => undefined } as never,
   );
 }
 

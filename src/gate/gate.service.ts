@@ -14,10 +14,12 @@ import { extractGateCredential, GateCredential } from './gate-credentials';
 import { RateLimitOutcome, GateRateLimiter, rateLimitHeaders } from './gate-rate-limiter';
 import { classify, GateRoute, parseGateRoutes, parseOriginalUri } from './gate-routes';
 import { GateVerifier } from './gate-verifier';
-import { StreamTokenService } from '../stream-tokens/stream-token.service';
+import { StreamPrincipal, StreamTokenService } from '../stream-tokens/stream-token.service';
 import { UsageKind } from '../users/quota';
 import { ForwardDecision, QuotaService } from './quota.service';
-import { CLASS_SCOPE, ScopedPrincipal, scopeHeader, scopesOf } from './scopes';
+import { scopesOf } from '../common/scopes';
+import { KeyRegistry } from '../personal-keys/key-registry.service';
+import { CLASS_SCOPE, scopeHeader } from './scopes';
 
 /** The gate's answer: identity headers and body when allowed; the error (and the rate-limit trio) when not. */
 export type GateAnswer =
@@ -65,6 +67,7 @@ export class GateService {
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     private readonly streams: StreamTokenService,
+    private readonly keys: KeyRegistry,
   ) {
     this.routes = parseGateRoutes(config.gateRoutes);
   }
@@ -109,7 +112,7 @@ export class GateService {
     const { claims, principal } = await this.streams.check(token);
     // Another class: consume throws the scope refusal and spends nothing.
     if (claims.scope !== scope) await this.streams.consume(token, { scope });
-    const answer = await this.admit(req, principal as unknown as Principal & ScopedPrincipal, kind);
+    const answer = await this.admit(req, principal, kind);
     if (answer.allowed) await this.streams.consume(token, { scope });
     return answer;
   }
@@ -117,14 +120,20 @@ export class GateService {
   private principal(req: FastifyRequest, credential: GateCredential): Maybe<Principal> {
     // Each carrier accepts only its own kind: a JWT verified as a bearer token is not an API key in X-API-Key.
     const cached = this.state.getVerified(credential.value);
-    if (cached && cached.via === credential.kind) return this.state.resolve(cached);
-    return this.verifier.verify(credential).then((verified) => {
+    if (cached && cached.via === credential.kind) return then(this.state.resolve(cached), (p) => this.withKey(p));
+    return this.verifier.verify(credential).then(async (verified) => {
       this.state.rememberVerified(credential.value, verified);
-      return this.state.resolve(verified);
+      return this.withKey(await this.state.resolve(verified));
     });
   }
 
-  private admit(req: FastifyRequest, principal: Principal & ScopedPrincipal, kind: UsageKind): Maybe<GateAnswer> {
+  /** An API key's own grant: still live with this secret, not expired; its scopes and limits go on the principal. */
+  private withKey(principal: Principal): Maybe<Principal> {
+    const admitted = this.keys.admit(principal);
+    return admitted instanceof Promise ? admitted.then(() => principal) : principal;
+  }
+
+  private admit(req: FastifyRequest, principal: Principal | StreamPrincipal, kind: UsageKind): Maybe<GateAnswer> {
     const scopes = scopesOf(principal);
     const needed = CLASS_SCOPE[kind];
     if (needed && !scopes.includes(needed))
@@ -132,7 +141,9 @@ export class GateService {
         headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
       });
     const limited = this.rateLimiter.enabled
-      ? this.rateLimiter.count(this.rateLimiter.plan(principal.user, req.ip))
+      ? this.rateLimiter.count(
+          this.rateLimiter.plan(principal.via === 'stream' ? { user: principal.user } : principal, req.ip),
+        )
       : null;
     return then(limited, (rl) => {
       const trio = rl ? rateLimitHeaders(rl.tightest) : {};
@@ -147,7 +158,7 @@ export class GateService {
   }
 
   private allowed(
-    principal: Principal & ScopedPrincipal,
+    principal: Principal | StreamPrincipal,
     row: Readonly<UserProfile>,
     scopes: readonly string[],
     trio: Record<string, string>,
@@ -173,14 +184,15 @@ export class GateService {
       'x-scopes': scopeHeader(scopes),
       ...trio,
     };
-    if (principal.keyId) headers['x-key-id'] = principal.keyId;
+    const keyId = principal.via === 'api_key' ? principal.keyId : undefined;
+    if (keyId) headers['x-key-id'] = keyId;
     if (decision.remaining !== undefined) headers['x-quota-remaining'] = String(decision.remaining);
     const body = JSON.stringify({
       user_id: user.id,
       username: row.username,
       role: user.role,
       via: principal.via,
-      key_id: principal.keyId ?? null,
+      key_id: keyId ?? null,
       scopes,
     });
     return { allowed: true, headers, body };

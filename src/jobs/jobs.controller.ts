@@ -21,6 +21,7 @@ import { JobDetailDto, JobStatsDto, JobSummaryDto } from './dto/job-response.dto
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto';
 import { UpdateJobDto } from './dto/update-job.dto';
 import { JobsService } from './jobs.service';
+import { RequireScope } from '../common/scopes';
 
 const JobRef = () => Param('job_id', new ParseUuidOr404Pipe('Job'));
 const JobRefDoc = () =>
@@ -38,6 +39,7 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Post()
+  @RequireScope('jobs:write')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Record a new job (status pending)' })
   @ApiCreatedResponse({ type: JobDetailDto })
@@ -47,6 +49,7 @@ export class JobsController {
   }
 
   @Get()
+  @RequireScope('jobs:read')
   @ApiOperation({ summary: 'List your jobs, newest first (transcripts not included)' })
   @ApiOkResponse({
     type: JobSummaryDto,
@@ -67,6 +70,7 @@ export class JobsController {
 
   // Declared before `:job_id`; a one-segment parameter cannot match the two segments anyway.
   @Get('stats/summary')
+  @RequireScope('jobs:read')
   @ApiOperation({
     summary: 'Statistics over all your jobs',
     description:
@@ -78,6 +82,7 @@ export class JobsController {
   }
 
   @Get(':job_id')
+  @RequireScope('jobs:read')
   @JobRefDoc()
   @ApiOperation({ summary: 'One of your jobs, with its transcript' })
   @ApiOkResponse({ type: JobDetailDto })
@@ -88,6 +93,7 @@ export class JobsController {
 
   @Patch(':job_id')
   @LargeBody()
+  @RequireScope('jobs:write')
   @JobRefDoc()
   @ApiOperation({
     summary: 'Change the status of one of your jobs',
@@ -108,6 +114,7 @@ export class JobsController {
   }
 
   @Delete(':job_id')
+  @RequireScope('jobs:write')
   @JobRefDoc()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete one of your jobs from the history' })

@@ -8,6 +8,7 @@ import { Role } from '../users/users.enums';
 import { MAIL_ACCEPTED } from './email.controller';
 import { EmailFlowsService } from './email-flows.service';
 import { MailKind } from './mail.enums';
+import { RequireScope } from '../common/scopes';
 
 const UserId = () => Param('id', new ParseUuidOr404Pipe('User'));
 
@@ -15,6 +16,7 @@ const UserId = () => Param('id', new ParseUuidOr404Pipe('User'));
 @ApiTags('admin')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/users')
 export class EmailAdminController {
   constructor(private readonly flows: EmailFlowsService) {}

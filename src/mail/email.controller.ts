@@ -11,6 +11,7 @@ import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UserPresenter } from '../auth/user-presenter';
 import { EmailTokenDto, PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/email.dto';
 import { EmailFlowsService } from './email-flows.service';
+import { RequireFullAccess } from '../common/scopes';
 
 /** The one body of every accepted link request, whether or not a mail was sent. */
 export const MAIL_ACCEPTED = {
@@ -27,6 +28,7 @@ export class EmailController {
   ) {}
 
   @Post('email-verification')
+  @RequireFullAccess()
   @ApiAuth()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a verification link to the current address (24 h, single use)' })

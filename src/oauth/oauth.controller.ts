@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
-import { ALL_SCOPES } from '../stream-tokens/scopes';
+import { RequireScope, SCOPES } from '../common/scopes';
 import { IntrospectionGuard } from './introspection.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
@@ -38,7 +38,7 @@ export class OAuthController {
       introspection_endpoint: `${base}/oauth/introspect`,
       revocation_endpoint: `${base}/oauth/revoke`,
       grant_types_supported: ['password', 'refresh_token'],
-      scopes_supported: [...ALL_SCOPES],
+      scopes_supported: [...SCOPES],
       id_token_signing_alg_values_supported: [this.config.jwt.algorithm],
       token_endpoint_auth_methods_supported: ['none'],
       revocation_endpoint_auth_methods_supported: ['none'],
@@ -46,6 +46,8 @@ export class OAuthController {
   }
 
   @Post('oauth/introspect')
+  // A key needs `introspect` (only administrators' keys can hold it); IntrospectionGuard refuses non-admin JWTs.
+  @RequireScope('introspect')
   @ApiAuth()
   @UseGuards(IntrospectionGuard)
   @HttpCode(200)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { looksLikeApiKey } from '../api-keys/api-key.util';
+import { looksLikeApiKey } from '../personal-keys/personal-key.util';
+import { PersonalKeysService } from '../personal-keys/personal-keys.service';
 import { Clock } from '../common/clock';
 import { isUuid } from '../common/pipes';
 import { Principal, RequestMetadata } from '../common/principal';
@@ -7,9 +8,9 @@ import { assertUsable, PrincipalCache } from '../auth/credential/principal-cache
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { SigningKeyService } from '../signing-keys/signing-key.service';
-import { scopesOf } from '../stream-tokens/scopes';
+import { ADMIN_ONLY_SCOPES, scopesOf } from '../common/scopes';
+import { Role } from '../common/role';
 import { StreamTokenClaims, StreamTokenService } from '../stream-tokens/stream-token.service';
-import { ApiKeyDirectory } from './api-key-directory';
 
 export type IntrospectedType = 'access_token' | 'refresh_token' | 'stream_token' | 'api_key';
 
@@ -55,7 +56,7 @@ export class TokenIntrospectionService {
     private readonly sessions: SessionsService,
     private readonly sessionRows: SessionsRepository,
     private readonly streams: StreamTokenService,
-    private readonly apiKeys: ApiKeyDirectory,
+    private readonly apiKeys: PersonalKeysService,
     private readonly clock: Clock,
   ) {}
 
@@ -106,22 +107,23 @@ export class TokenIntrospectionService {
   }
 
   private async introspectApiKey(key: string): Promise<Introspection> {
-    const found = await this.apiKeys.find(key);
+    const found = await this.apiKeys.findBySecret(key);
     if (!found) return INACTIVE;
-    if (found.expiresAt && new Date(found.expiresAt).getTime() <= this.clock.now()) return INACTIVE;
     const owner = await this.state.userState(found.userId);
     if (!owner) return INACTIVE;
     assertUsable(owner.snapshot);
-    const principal = { user: owner.snapshot, via: 'api_key', scopes: found.scopes } as Principal;
+    // A key's admin-only scopes count only while its owner is an admin.
+    const scopes = found.scopes?.filter((s) => owner.snapshot.role === Role.Admin || !ADMIN_ONLY_SCOPES.includes(s));
+    const principal = { user: owner.snapshot, via: 'api_key', scopes } as Principal;
     return {
       active: true,
       sub: owner.snapshot.id,
       username: owner.snapshot.username,
       scope: scopesOf(principal).join(' '),
       token_type: 'api_key',
-      ...(found.createdAt ? { iat: Math.floor(new Date(found.createdAt).getTime() / 1000) } : {}),
+      iat: Math.floor(new Date(found.createdAt).getTime() / 1000),
       ...(found.expiresAt ? { exp: Math.floor(new Date(found.expiresAt).getTime() / 1000) } : {}),
-      ...(found.keyId ? { client_id: found.keyId } : {}),
+      client_id: found.keyId,
     };
   }
 
@@ -146,7 +148,7 @@ export class TokenIntrospectionService {
   async revoke(token: string, meta: Partial<RequestMetadata>): Promise<void> {
     if (!token || token.length > MAX_TOKEN_LENGTH) return;
     if (looksLikeApiKey(token)) {
-      await this.apiKeys.delete(token);
+      await this.apiKeys.deleteBySecret(token, meta);
       return;
     }
     const claims = await this.verifyJwt(token);

@@ -125,3 +125,25 @@ describe('planRateLimit', () => {
     });
   });
 });
+
+describe('planRateLimit with an API key of limited rate', () => {
+  const base = { ip: '203.0.113.9', authRoute: false, route: 'C.h' };
+  it("adds the key's own windows (in its own buckets) on top of the user's", () => {
+    const plan = planRateLimit(config, {
+      ...base,
+      user: user(Role.User),
+      key: { id: 'k-1', rateLimits: { perMinute: 3, perHour: null, perDay: 50 } },
+    });
+    expect(limitsOf(plan)).toEqual({ minute: 30, hour: 500, day: 5000, 'key-minute': 3, 'key-day': 50 });
+    expect(keysOf(plan)['key-minute']).toBe('k:k-1:key-minute');
+  });
+  it('a key without limits adds nothing; anonymous plans never carry key windows', () => {
+    const free = { id: 'k-2', rateLimits: none };
+    expect(Object.keys(planRateLimit(config, { ...base, user: user(Role.User), key: free }).windows)).toEqual([
+      'minute',
+      'hour',
+      'day',
+    ]);
+    expect(Object.keys(planRateLimit(config, { ...base, key: free }).windows)).toHaveLength(3);
+  });
+});

@@ -18,14 +18,25 @@ export function resolveUserLimits(
   };
 }
 
-export type WindowName = 'minute' | 'hour' | 'day';
+export type WindowName = 'minute' | 'hour' | 'day' | 'key-minute' | 'key-hour' | 'key-day';
+
+type WindowDef = { name: WindowName; ttlMs: number; field: keyof RateLimitWindows };
 
 /** The three named windows, shortest first (the order they are counted in). */
-export const WINDOWS: ReadonlyArray<{ name: WindowName; ttlMs: number; field: keyof RateLimitWindows }> = [
+export const WINDOWS: ReadonlyArray<WindowDef> = [
   { name: 'minute', ttlMs: 60_000, field: 'perMinute' },
   { name: 'hour', ttlMs: 3_600_000, field: 'perHour' },
   { name: 'day', ttlMs: 86_400_000, field: 'perDay' },
 ];
+
+/** An API key's own windows, counted after (and on top of) its owner's. */
+export const KEY_WINDOWS: ReadonlyArray<WindowDef> = WINDOWS.map((w) => ({
+  ...w,
+  name: `key-${w.name}` as WindowName,
+}));
+
+/** Every window a request may count, in counting order. */
+export const ALL_WINDOWS: ReadonlyArray<WindowDef> = [...WINDOWS, ...KEY_WINDOWS];
 
 export interface PlannedWindow {
   name: WindowName;
@@ -52,6 +63,8 @@ export interface PlanInput {
   override?: Partial<RateLimitWindows>;
   /** A stable name of the route (`Controller.handler`), for endpoint-override buckets. */
   route: string;
+  /** The API key the request came with, when it has limits of its own (null fields: no limit). */
+  key?: { id: string; rateLimits: { perMinute: number | null; perHour: number | null; perDay: number | null } };
 }
 
 /**
@@ -61,7 +74,8 @@ export interface PlanInput {
  * - otherwise the user (all their tokens and their API key share one id) or the anonymous IP, with
  *   role defaults × admin multiplier and per-user overrides, or the anonymous per-IP defaults;
  * - `@RateLimit({...})`: each window it names replaces the identity's window on that route, counted in a
- *   bucket of its own (absolute numbers, no admin multiplier); windows it does not name stay shared.
+ *   bucket of its own (absolute numbers, no admin multiplier); windows it does not name stay shared;
+ * - an API key with limits of its own: those windows too, in the key's own buckets.
  */
 export function planRateLimit(config: AppConfig, input: PlanInput): RateLimitPlan {
   const ip = normalizeIp(input.ip) || 'unknown';
@@ -89,5 +103,10 @@ export function planRateLimit(config: AppConfig, input: PlanInput): RateLimitPla
       windows[w.name] = { name: w.name, ttlMs: w.ttlMs, limit: own, key: `${id}:r:${input.route}:${w.name}` };
     } else windows[w.name] = { name: w.name, ttlMs: w.ttlMs, limit: base[w.field], key: `${id}:${w.name}` };
   }
+  if (input.user && input.key)
+    for (const w of KEY_WINDOWS) {
+      const limit = input.key.rateLimits[w.field];
+      if (limit !== null) windows[w.name] = { name: w.name, ttlMs: w.ttlMs, limit, key: `k:${input.key.id}:${w.name}` };
+    }
   return { identity, scope: routeScoped ? 'route' : 'all', windows };
 }

@@ -17,7 +17,7 @@ import { AuthedRequest, requestMeta, routeMetadata, routeMetadataCache } from '.
 import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig, RateLimitWindows } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PlannedWindow, planRateLimit, RateLimitPlan, WINDOWS, WindowName } from './limits';
+import { ALL_WINDOWS, PlannedWindow, planRateLimit, RateLimitPlan, WindowName } from './limits';
 import { RateLimitRecord } from './memory-rate-limit.storage';
 import { RATE_LIMIT_AUTH, RATE_LIMIT_OVERRIDE, RATE_LIMIT_SKIP } from './rate-limit.decorators';
 import { isMultiWindowStorage, MultiWindowStorage } from './redis-rate-limit.storage';
@@ -83,7 +83,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   /** The named windows for ThrottlerModule: each limit is resolved from the request's plan (absent → skipped). */
   static throttlers(): ThrottlerOptions[] {
-    return WINDOWS.map((w) => ({
+    return ALL_WINDOWS.map((w) => ({
       name: w.name,
       ttl: w.ttlMs,
       limit: (context: ExecutionContext) => windowOf(context, w.name)?.limit ?? 0,
@@ -123,6 +123,10 @@ export class RateLimitGuard extends ThrottlerGuard {
       authRoute: !!this.authRoute(context),
       override: this.override(context),
       route: `${context.getClass().name}.${context.getHandler().name}`,
+      key:
+        req.principal?.keyId && req.principal.keyRateLimits
+          ? { id: req.principal.keyId, rateLimits: req.principal.keyRateLimits }
+          : undefined,
     });
     states.set(req, { plan, counted: [] });
     return false;
@@ -182,7 +186,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     plan: RateLimitPlan,
   ): Promise<Partial<Record<WindowName, RateLimitRecord>>> {
     const planned: PlannedWindow[] = [];
-    for (const w of WINDOWS) if (plan.windows[w.name]) planned.push(plan.windows[w.name]!);
+    for (const w of ALL_WINDOWS) if (plan.windows[w.name]) planned.push(plan.windows[w.name]!);
     const records = await storage.incrementWindows(planned);
     const byName: Partial<Record<WindowName, RateLimitRecord>> = {};
     for (let i = 0; i < records.length; i++) byName[planned[i].name] = records[i];
@@ -203,7 +207,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     const retryAfter = Math.max(1, Math.ceil((blocked.record.resetAtMs - now) / 1000));
     throw new AppError(
       ErrorCode.RateLimited,
-      `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`,
+      blocked.window.name.startsWith('key-')
+        ? `Rate limit of this API key exceeded: ${detail.limit} requests per ${blocked.window.name.slice(4)}`
+        : `Rate limit exceeded: ${detail.limit} requests per ${blocked.window.name}`,
       {
         headers: { 'retry-after': String(retryAfter) },
       },

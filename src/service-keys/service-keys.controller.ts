@@ -15,6 +15,7 @@ import { ValidatedBody, ValidatedQuery } from '../common/validation';
 import { CreateServiceKeyDto } from './dto/create-service-key.dto';
 import { RevealedServiceKeyDto, ServiceKeyResponseDto } from './dto/service-key-response.dto';
 import { ServiceKeysService } from './service-keys.service';
+import { RequireScope } from '../common/scopes';
 
 const ServiceKeyId = () => Param('id', new ParseUuidOr404Pipe('Service key'));
 
@@ -29,6 +30,7 @@ export class ServiceKeysController {
   constructor(private readonly serviceKeys: ServiceKeysService) {}
 
   @Post()
+  @RequireScope('service_keys:write')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Store a third-party service key, encrypted' })
   @ApiCreatedResponse({ type: ServiceKeyResponseDto })
@@ -41,6 +43,7 @@ export class ServiceKeysController {
   }
 
   @Get()
+  @RequireScope('service_keys:read')
   @ApiOperation({ summary: 'List your service keys, newest first' })
   @ApiQuery({
     name: 'service',
@@ -57,6 +60,7 @@ export class ServiceKeysController {
   }
 
   @Get(':id')
+  @RequireScope('service_keys:read')
   @ApiOperation({ summary: 'One of your service keys (without the key itself)' })
   @ApiOkResponse({ type: ServiceKeyResponseDto })
   get(@CurrentUser() principal: Principal, @ServiceKeyId() id: string): Promise<ServiceKeyResponseDto> {
@@ -64,6 +68,7 @@ export class ServiceKeysController {
   }
 
   @Delete(':id')
+  @RequireScope('service_keys:write')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete one of your service keys' })
   @ApiNoContentResponse()
@@ -76,6 +81,7 @@ export class ServiceKeysController {
   }
 
   @Post(':id/reveal')
+  @RequireScope('service_keys:read')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Decrypt one of your service keys (audited; marks it used)' })

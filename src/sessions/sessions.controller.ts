@@ -9,9 +9,11 @@ import { SecurityEventType } from '../audit/audit.events';
 import { responseSchema } from '../common/response-schema';
 import { SessionResponseDto } from './dto/session-response.dto';
 import { SessionsService, toSessionOut } from './sessions.service';
+import { RequireFullAccess } from '../common/scopes';
 
 @ApiTags('sessions')
 @ApiAuth()
+@RequireFullAccess()
 @Controller('auth/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}

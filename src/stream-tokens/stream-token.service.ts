@@ -9,7 +9,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { assertUsable, PrincipalCache } from '../auth/credential/principal-cache';
 import { SigningKeyService } from '../signing-keys/signing-key.service';
 import { Role } from '../users/users.enums';
-import { insufficientScope, scopesOf, STREAM_SCOPES, StreamScope } from './scopes';
+import { insufficientScope, scopesOf } from '../common/scopes';
+import { STREAM_SCOPES, StreamScope } from './scopes';
 import { StreamTokenLedger } from './stream-token-ledger';
 
 export const STREAM_TOKEN_DEFAULT_TTL_SECONDS = 60;
@@ -61,7 +62,7 @@ export class StreamTokenService {
     scope: StreamScope,
     ttlSeconds = STREAM_TOKEN_DEFAULT_TTL_SECONDS,
   ): { token: string; expires_in: number; jti: string } {
-    if (!scopesOf(principal).includes(scope)) throw insufficientScope(scope);
+    if (!scopesOf(principal).includes(scope)) throw insufficientScope([scope], `This needs the scope "${scope}"`);
     const iat = Math.floor(this.clock.now() / 1000);
     const jti = randomUUID();
     const keyId = (principal as Principal & { keyId?: string }).keyId;
@@ -87,7 +88,8 @@ export class StreamTokenService {
    */
   async consume(token: string, opts: { scope: string | null }): Promise<StreamPrincipal> {
     const { claims, principal } = await this.check(token);
-    if (opts.scope !== claims.scope) throw insufficientScope(opts.scope ?? claims.scope, 'Stream token not valid here');
+    if (opts.scope !== claims.scope)
+      throw insufficientScope([opts.scope ?? claims.scope], 'Stream token not valid here');
     if (!(await this.ledger.claim(claims.jti, claims.exp * 1000)))
       throw new AppError(ErrorCode.StreamTokenUsed, 'Stream token already used');
     return principal;

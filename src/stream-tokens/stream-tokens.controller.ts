@@ -7,6 +7,7 @@ import { Principal } from '../common/principal';
 import { ValidatedBody } from '../common/validation';
 import { CreateStreamTokenDto } from './dto/create-stream-token.dto';
 import { StreamTokenService } from './stream-token.service';
+import { AnyScope } from '../common/scopes';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -14,6 +15,8 @@ export class StreamTokensController {
   constructor(private readonly streams: StreamTokenService) {}
 
   @Post('stream-token')
+  // A key may mint a stream token for a speech scope it holds: the service checks that scope.
+  @AnyScope()
   @ApiAuth()
   @HttpCode(201)
   @ApiOperation({

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { Role } from '../common/role';
-import { ApiKeyEvent, UserEvent, UserEventPayload } from '../common/domain-events';
+import { UserEvent, UserEventPayload } from '../common/domain-events';
 import { dialectOf, Dialect } from '../database/dialect';
+import { Unit } from '../database/atomic-writes';
 import { DomainEvent, EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 
@@ -20,7 +21,6 @@ const WITHOUT_PASSWORD = (() => {
     'isSuspended',
     'suspendedReason',
     'suspendedAt',
-    'apiKeyHash',
     'apiKeyPrefix',
     'apiKeyCreatedAt',
     'apiKeyLastUsedAt',
@@ -153,10 +153,6 @@ export class UsersRepository {
     return (await this.rows.findOne({ where: { email }, select: { id: true } }))?.id ?? null;
   }
 
-  async idOfApiKeyHash(hash: string): Promise<string | null> {
-    return (await this.rows.findOne({ where: { apiKeyHash: hash }, select: { id: true } }))?.id ?? null;
-  }
-
   exists(id: string): Promise<boolean> {
     return this.rows.exists({ where: { id } });
   }
@@ -239,12 +235,16 @@ export class UsersRepository {
 
   // ---- writes
 
-  /** A new user (its id, timestamps and key already set); a taken email or username fails on the unique index. */
-  insert(user: User, context: { registration?: boolean } = {}): Promise<void> {
+  /**
+   * A new user (its id and timestamps already set) and, in the same unit, what `alongside` writes for it (its
+   * `default` API key); a taken email or username fails on the unique index and nothing is written.
+   */
+  insert<T>(user: User, context: { registration?: boolean }, alongside: (unit: EventUnit) => UnitSteps<T>): Promise<T> {
     return this.uow.run(function* (unit) {
       yield* unit.write(unit.em.createQueryBuilder().insert().into(User).values(user).updateEntity(false));
       const created = userEvent(UserEvent.Created, user.id);
       yield* unit.publish({ ...created, payload: { ...created.payload, ...context } });
+      return yield* alongside(unit);
     });
   }
 
@@ -281,27 +281,6 @@ export class UsersRepository {
   /** Whether the row still holds this password hash (a password change may have landed since it was read). */
   holdsPassword(id: string, hashedPassword: string): Promise<boolean> {
     return this.rows.existsBy({ id, hashedPassword });
-  }
-
-  /** Replaces the personal API key: the old one is revoked, the new one created, in one unit. */
-  replaceApiKey(id: string, key: { hash: string; prefix: string }, at: Date): Promise<boolean> {
-    return this.uow.run(function* (unit) {
-      const [old] = yield* unit.read<{ api_key_prefix: string | null }>({
-        sql: 'SELECT api_key_prefix FROM users WHERE id = :id',
-        params: { id },
-      });
-      if (!old) return false;
-      yield* unit.write(
-        unit.em
-          .createQueryBuilder()
-          .update(User)
-          .set({ apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: at, apiKeyLastUsedAt: null })
-          .where('id = :id', { id }),
-      );
-      if (old.api_key_prefix) yield* unit.publish(apiKeyEvent(ApiKeyEvent.Revoked, id, old.api_key_prefix));
-      yield* unit.publish(apiKeyEvent(ApiKeyEvent.Created, id, key.prefix));
-      return true;
-    });
   }
 
   /**
@@ -419,6 +398,23 @@ export class UsersRepository {
     );
   }
 
+  /**
+   * Locks the user's row until the unit ends (Postgres; SQLite units hold the whole database): the keys module
+   * counts a user's keys and inserts one without a parallel insert slipping in between.
+   */
+  static *lockRow(unit: Unit, id: string): UnitSteps<void> {
+    if (unit.postgres) yield* unit.read({ sql: 'SELECT id FROM users WHERE id = :id FOR UPDATE', params: { id } });
+  }
+
+  /** The `default` key's prefix and creation time, shown on the user (`api_key_prefix`); null when it is deleted. */
+  static *mirrorDefaultKey(unit: Unit, id: string, key: { prefix: string; createdAt: Date } | null): UnitSteps<void> {
+    yield* unit.write({
+      sql: `UPDATE users SET api_key_prefix = :prefix, api_key_created_at = :createdAt, api_key_last_used_at = NULL
+             WHERE id = :id`,
+      params: { id, prefix: key?.prefix ?? null, createdAt: key?.createdAt ?? null },
+    });
+  }
+
   *touchApiKey(unit: EventUnit, id: string, at: Date): UnitSteps<void> {
     yield* unit.write(
       unit.em
@@ -432,10 +428,6 @@ export class UsersRepository {
 
 function userEvent(name: string, userId: string, fields?: string[]): DomainEvent<UserEventPayload> {
   return { name, payload: fields ? { user_id: userId, fields } : { user_id: userId } };
-}
-
-function apiKeyEvent(name: string, userId: string, prefix: string): DomainEvent {
-  return { name, payload: { user_id: userId, key_id: null, key_prefix: prefix } };
 }
 
 /** The events a change of columns publishes: suspension, email, or else a plain update. */

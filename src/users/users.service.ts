@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../api-keys/api-key.util';
 import { SECURITY_EVENT, SecurityEventInput, SecurityEventType } from '../audit/audit.events';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode, FieldError } from '../common/errors';
@@ -10,6 +9,7 @@ import { uniqueViolation } from '../database/db-errors';
 import { User } from './entities/user.entity';
 import { PasswordHasher } from './password/password-hasher.service';
 import { checkPassword } from './password/password-policy';
+import { DefaultKeyIssuer } from './default-key-issuer';
 import { UsersRepository } from './users.repository';
 import { Role } from './users.enums';
 
@@ -41,6 +41,13 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
+  private keyIssuer?: DefaultKeyIssuer;
+
+  /** The personal-keys module makes each new user's `default` key (it depends on users, not the other way round). */
+  useDefaultKeyIssuer(issuer: DefaultKeyIssuer): void {
+    this.keyIssuer = issuer;
+  }
+
   static normalizeEmail(email: string): string {
     return email.trim().toLowerCase();
   }
@@ -54,7 +61,7 @@ export class UsersService {
     return errors;
   }
 
-  /** Creates a user with a personal API key; returns the key once. Duplicates → 409, even under a race. */
+  /** Creates a user and its `default` API key as one unit; returns the key once. Duplicates → 409, even in a race. */
   async create(
     input: NewUser,
     meta?: Partial<RequestMetadata>,
@@ -66,7 +73,6 @@ export class UsersService {
     if (errors.length) throw AppError.validation(errors);
     await this.assertAvailable(email, input.username);
 
-    const key = generateApiKey();
     const now = this.clock.date();
     const user = Object.assign(new User(), {
       id: randomUUID(),
@@ -77,18 +83,17 @@ export class UsersService {
       fullName: input.fullName?.trim() || null,
       role: input.role ?? Role.User,
       isVerified: input.isVerified ?? false,
-      apiKeyHash: key.hash,
-      apiKeyPrefix: key.prefix,
-      apiKeyCreatedAt: now,
       passwordChangedAt: now,
       settings: {},
       createdAt: now,
       updatedAt: now,
     });
-    user.id = randomUUID();
     const registration = input.registration === true;
+    const issuer = this.keyIssuer;
+    if (!issuer) throw new Error('No default API key issuer: PersonalKeysModule is not loaded');
+    let apiKey: string;
     try {
-      await this.users.insert(user, { registration });
+      apiKey = (await this.users.insert(user, { registration }, (unit) => issuer.issue(unit, user.id, now))).key;
     } catch (err) {
       throw this.duplicateError(err) ?? err;
     }
@@ -100,7 +105,7 @@ export class UsersService {
       meta,
       details: { username: saved.username, role: saved.role },
     });
-    return { user: saved, apiKey: key.key };
+    return { user: saved, apiKey };
   }
 
   async assertAvailable(email: string | null, username: string | null, exceptId?: string): Promise<void> {

@@ -24,6 +24,7 @@ import {
   WebhookEndpointDto,
 } from './dto/webhook-response.dto';
 import { WebhooksService } from './webhooks.service';
+import { RequireScope } from '../common/scopes';
 
 const EndpointId = () => Param('id', new ParseUuidOr404Pipe('Webhook endpoint'));
 const DeliveryId = () => Param('did', new ParseUuidOr404Pipe('Delivery'));
@@ -33,6 +34,7 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 @ApiTags('admin', 'webhooks')
 @ApiAuth()
 @Roles(Role.Admin)
+@RequireScope('admin')
 @Controller('auth/admin/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

@@ -14,7 +14,8 @@ interface UserRow {
 
 const users = (db: TempDb) =>
   db.query<UserRow>(
-    'SELECT id, email, username, role, hashed_password, api_key_hash, is_verified FROM users ORDER BY created_at',
+    `SELECT u.id, u.email, u.username, u.role, u.hashed_password, k.key_hash AS api_key_hash, u.is_verified
+       FROM users u LEFT JOIN user_api_keys k ON k.user_id = u.id AND k.name = 'default' ORDER BY u.created_at`,
   );
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const apiKeyIn = (out: string) => /(tk_[0-9A-Za-z]{40,64})/.exec(out)?.[1];

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { PrincipalCache } from '../../src/auth/credential/principal-cache';
+import { PersonalKey } from '../../src/personal-keys/entities/personal-key.entity';
+import { hashApiKey } from '../../src/personal-keys/personal-key.util';
 import { User } from '../../src/users/entities/user.entity';
 import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { createTestApp, TestApp } from '../app.factory';
@@ -45,9 +47,12 @@ describe('personal API keys (tk_…)', () => {
     const u = await createUser(t);
     expect(u.apiKey).toMatch(/^tk_[0-9A-Za-z]{43,44}$/);
     const row = await t.dataSource.getRepository(User).findOneByOrFail({ id: u.id });
-    expect(row.apiKeyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.apiKeyPrefix).toBe(u.apiKey.slice(0, 10));
     expect(JSON.stringify(row)).not.toContain(u.apiKey);
+    const key = await t.dataSource.getRepository(PersonalKey).findOneByOrFail({ userId: u.id, name: 'default' });
+    expect(key.keyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(key.keyHash).toBe(hashApiKey(u.apiKey));
+    expect(JSON.stringify(key)).not.toContain(u.apiKey);
   });
 
   it.each([

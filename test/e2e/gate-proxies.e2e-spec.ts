@@ -75,7 +75,8 @@ describe.each([
     expect(res.status).toBe(200);
     expect(res.body.caller).toMatchObject({ 'x-user-id': u.id, 'x-user-role': 'user' });
     expect((res.body.caller as Record<string, string>)['x-scopes']).not.toBe('admin');
-    expect((res.body.caller as Record<string, string>)['x-key-id']).toBeUndefined();
+    // X-Key-Id is the presented key's own id, not the client's.
+    expect((res.body.caller as Record<string, string>)['x-key-id']).toMatch(/^[0-9a-f-]{36}$/);
     // Without a credential the forged headers get nowhere.
     const anonymous = await call(proxy.port, '/tts', forged);
     expect(anonymous.status).toBe(401);

@@ -76,7 +76,7 @@ describe('the gate: GET /auth/verify', () => {
       username: u.username,
       role: 'user',
       via: 'api_key',
-      key_id: null,
+      key_id: expect.stringMatching(/^[0-9a-f-]{36}$/), // the user's `default` key
       scopes: USER_SCOPES.split(' '),
     });
   });

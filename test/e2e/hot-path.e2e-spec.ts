@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { SecurityEventWriter } from '../../src/audit/security-event-writer.service';
 import { AUTH_STATE_TTL_MS, PrincipalCache } from '../../src/auth/credential/principal-cache';
 import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
+import { KeyRegistry } from '../../src/personal-keys/key-registry.service';
+import { KeyUsage } from '../../src/personal-keys/key-usage.service';
 import { User } from '../../src/users/entities/user.entity';
 import { MailOutboxWorker } from '../../src/mail/mail-outbox.worker';
 import { createTestApp, TestApp } from '../app.factory';
@@ -27,6 +29,7 @@ describe('hot path: authenticated requests and the database', () => {
   async function statementsDuring(fn: () => Promise<unknown>): Promise<{ seen: string[]; ttlPeriods: number }> {
     const usage = t.get(UsageBuffer);
     const held = jest.spyOn(usage, 'flush').mockResolvedValue(undefined);
+    const keysHeld = jest.spyOn(t.get(KeyUsage), 'flush').mockResolvedValue(undefined);
     statements.length = 0;
     const started = performance.now();
     try {
@@ -39,6 +42,7 @@ describe('hot path: authenticated requests and the database', () => {
       };
     } finally {
       held.mockRestore();
+      keysHeld.mockRestore();
     }
   }
 
@@ -65,6 +69,8 @@ describe('hot path: authenticated requests and the database', () => {
     await t.get(SecurityEventWriter).flush();
     await t.get(PrincipalCache).invalidateUser(user.id);
     await t.get(PrincipalCache).invalidateSession(user.sessionId);
+    await t.get(KeyUsage).flush();
+    await t.get(KeyRegistry).invalidate(user.id);
     expect((await request()).status).toBe(status);
   };
 
@@ -93,9 +99,14 @@ describe('hot path: authenticated requests and the database', () => {
 
   it.each([
     ['JWT (Authorization: Bearer)', () => user.auth, '', ['users', 'user_sessions']],
-    ['API key (X-API-Key)', () => ({ 'X-API-Key': user.apiKey }), '', ['users']],
-    ['API key (Authorization: Bearer tk_…)', () => ({ Authorization: `Bearer ${user.apiKey}` }), '', ['users']],
-    ['API key (?api_key=)', () => ({}), 'api_key', ['users']],
+    ['API key (X-API-Key)', () => ({ 'X-API-Key': user.apiKey }), '', ['users', 'user_api_keys']],
+    [
+      'API key (Authorization: Bearer tk_…)',
+      () => ({ Authorization: `Bearer ${user.apiKey}` }),
+      '',
+      ['users', 'user_api_keys'],
+    ],
+    ['API key (?api_key=)', () => ({}), 'api_key', ['users', 'user_api_keys']],
   ])(
     '%s: after one warm-up request, 100 more make no write and no query (but a TTL refresh)',
     async (_, headers, param, tables) => {
@@ -107,7 +118,7 @@ describe('hot path: authenticated requests and the database', () => {
 
   it.each([
     ['JWT', () => user.auth, ['users', 'user_sessions']],
-    ['API key', () => ({ 'X-API-Key': user.apiKey }), ['users']],
+    ['API key', () => ({ 'X-API-Key': user.apiKey }), ['users', 'user_api_keys']],
   ])('GET /auth/me (%s) answers from the cached row: no statement after the warm-up', async (_, headers, tables) => {
     await freshState(() => t.http.get('/auth/me').set(headers()), 200);
     expectStatements(await statementsDuring(() => times(50, () => t.http.get('/auth/me').set(headers()), 200)), tables);

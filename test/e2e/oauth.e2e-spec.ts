@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { Principal } from '../../src/common/principal';
-import { mayIntrospect } from '../../src/stream-tokens/scopes';
+import { mayIntrospect } from '../../src/common/scopes';
 import { StreamTokenService } from '../../src/stream-tokens/stream-token.service';
 import { Role } from '../../src/users/users.enums';
 import { freePort } from '../support/infrastructure';

@@ -23,6 +23,8 @@ type Identity = 'anonymous' | 'user' | 'admin';
 
 interface Actor extends TestUser {
   serviceKeyId: string;
+  /** A personal API key of this actor besides its `default` one. */
+  personalKeyId: string;
   jobId: string;
   /** A second session of this actor (the walk's token belongs to the first). */
   otherSessionId: string;
@@ -101,6 +103,11 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
     body: { current_password: me.password, new_password: strongPassword() },
   }),
   'POST /api-keys': () => ({ body: { service: 'openai', key: `sk-walk-${uniq()}`, key_name: 'walk key' } }),
+  'POST /auth/api-keys': () => ({
+    body: { name: `walk ${uniq()}`, scopes: ['jobs:read'], expires_in_days: 30, rate_limits: { per_minute: 10 } },
+  }),
+  'PATCH /auth/api-keys/{id}': () => ({ body: { name: `walked ${uniq()}`, scopes: ['jobs:read'] } }),
+  'POST /auth/api-keys/{id}/roll': () => ({ body: { overlap_seconds: 60 } }),
   'POST /auth/admin/users': () => {
     const n = uniq();
     return {
@@ -214,8 +221,10 @@ function pathFor(route: RouteInfo, w: World, me: Actor): Record<string, string> 
   const path: Record<string, string> = {};
   for (const p of (route.op.parameters ?? []).filter((x) => x.in === 'path')) {
     if (route.path.startsWith('/auth/admin/users'))
-      path[p.name] = p.name === 'sid' ? w.victim.otherSessionId : w.victim.id;
+      path[p.name] =
+        p.name === 'sid' ? w.victim.otherSessionId : p.name === 'kid' ? w.victim.personalKeyId : w.victim.id;
     else if (route.path.startsWith('/api-keys')) path[p.name] = me.serviceKeyId;
+    else if (route.path.startsWith('/auth/api-keys')) path[p.name] = me.personalKeyId;
     else if (route.path.startsWith('/jobs')) path[p.name] = me.jobId;
     else if (route.path.startsWith('/auth/sessions')) path[p.name] = me.otherSessionId;
     else if (route.path.startsWith('/auth/admin/webhooks'))
@@ -250,18 +259,26 @@ describe('hostile input over every documented route (issue #13)', () => {
 
   const key = (r: RouteInfo) => `${r.method} ${r.path}`;
 
-  type Need = 'key' | 'job' | 'session';
-  const ALL_NEEDS: Need[] = ['key', 'job', 'session'];
+  type Need = 'key' | 'personal-key' | 'job' | 'session';
+  const ALL_NEEDS: Need[] = ['key', 'personal-key', 'job', 'session'];
 
   async function actor(role: 'user' | 'admin', needs: Need[] = ALL_NEEDS): Promise<Actor> {
     const u = role === 'admin' ? await createAdmin(t) : await createUser(t);
-    const a: Actor = { ...u, serviceKeyId: '', jobId: '', otherSessionId: '' };
+    const a: Actor = { ...u, serviceKeyId: '', personalKeyId: '', jobId: '', otherSessionId: '' };
     if (needs.includes('key'))
       a.serviceKeyId = (
         await t.http
           .post('/api-keys')
           .set(u.auth)
           .send({ service: 'openai', key: `sk-own-${uniq()}` })
+          .expect(201)
+      ).body.id;
+    if (needs.includes('personal-key'))
+      a.personalKeyId = (
+        await t.http
+          .post('/auth/api-keys')
+          .set(u.auth)
+          .send({ name: `own ${uniq()}` })
           .expect(201)
       ).body.id;
     if (needs.includes('job'))
@@ -280,17 +297,19 @@ describe('hostile input over every documented route (issue #13)', () => {
       ? ALL_NEEDS
       : route.path.startsWith('/api-keys')
         ? ['key']
-        : route.path.startsWith('/jobs')
-          ? ['job']
-          : route.path.startsWith('/auth/sessions')
-            ? ['session']
-            : [];
+        : route.path.startsWith('/auth/api-keys')
+          ? ['personal-key']
+          : route.path.startsWith('/jobs')
+            ? ['job']
+            : route.path.startsWith('/auth/sessions')
+              ? ['session']
+              : [];
     const want = (role: 'user' | 'admin' | 'victim') =>
       !route || (role === 'admin' ? route.admin : role === 'victim' ? route.admin : !route.public && !route.admin);
     const [user, admin, victim, signIn] = await Promise.all([
       want('user') ? actor('user', needs) : absent,
       want('admin') ? actor('admin', needs) : absent,
-      want('victim') ? actor('user', ['session']) : absent,
+      want('victim') ? actor('user', ['session', 'personal-key']) : absent,
       !route || route.public ? createUser(t) : undefined,
     ]);
     // Registering twice the same account is the rejecting variant of /auth/register: it needs a user.

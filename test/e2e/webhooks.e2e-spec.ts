@@ -297,11 +297,18 @@ describe('webhooks', () => {
       for (let i = 0; i < t.config.lockout.maxAttempts; i++)
         await t.http.post('/auth/login').send({ username: locked.username, password: 'wrong-password-1' });
 
+      // api_key.*: the victim's `default` key (registration), then one made and deleted through the API, with the
+      // default key (the suspension ended the victim's session)
+      const victimAuth = { 'x-api-key': victim.apiKey };
+      const victimKey = (await t.http.post('/auth/api-keys').set(victimAuth).send({ name: 'hooked' }).expect(201)).body;
+      recordSecret(victimKey.key);
+      await t.http.delete(`/auth/api-keys/${victimKey.id}`).set(victimAuth).expect(204);
+      const defaultKeyId = (await t.http.get('/auth/api-keys').set(victimAuth).expect(200)).body.find(
+        (k: { name: string }) => k.name === 'default',
+      ).id;
+
       // Events of modules not built on this branch, published as their modules do
-      const keyId = randomUUID();
       await uow.publish(
-        { name: 'api_key.created', payload: { user_id: victim.id, key_id: keyId } },
-        { name: 'api_key.revoked', payload: { user_id: victim.id, key_id: keyId } },
         { name: 'mfa.disabled', payload: { user_id: victim.id } },
         {
           name: 'quota.threshold',
@@ -350,10 +357,17 @@ describe('webhooks', () => {
       expect(r.of('security.alert', locked.id).map((x) => x.json.data)).toEqual([
         { user_id: locked.id, reason: 'account_locked' },
       ]);
-      expect(r.of('api_key.created', victim.id).map((x) => x.json.data)).toEqual([
-        { user_id: victim.id, key_id: keyId },
+      const keysCreated = r.of('api_key.created', victim.id).map((x) => x.json.data);
+      expect(keysCreated).toHaveLength(2);
+      expect(keysCreated).toEqual(
+        expect.arrayContaining([
+          { user_id: victim.id, key_id: defaultKeyId },
+          { user_id: victim.id, key_id: victimKey.id },
+        ]),
+      );
+      expect(r.of('api_key.revoked', victim.id).map((x) => x.json.data)).toEqual([
+        { user_id: victim.id, key_id: victimKey.id },
       ]);
-      expect(r.of('api_key.revoked', victim.id)).toHaveLength(1);
       expect(r.of('mfa.disabled', victim.id)).toHaveLength(1);
       expect(r.of('quota.threshold', victim.id).map((x) => x.json.data)).toEqual([
         { user_id: victim.id, kind: 'transcriptions', threshold: 80, used: 80, limit: 100, month: '2026-12' },

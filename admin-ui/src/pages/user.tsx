@@ -3,6 +3,7 @@ import { api, authSnapshot, updateSessionUser } from '../api';
 import { ActionDialog, Dialog } from '../components/dialog';
 import { EventsTable } from '../components/events-table';
 import { Badge, CopyField, ErrorBox, Link, Loading, Section, StatusBadges } from '../components/ui';
+import { UserKeys } from '../components/user-keys';
 import { flash } from '../flash';
 import { formatDate, formatNumber, isLocked, label, shortUserAgent } from '../format';
 import { errorText, useLoad } from '../hooks';
@@ -238,6 +239,8 @@ export function UserPage({ id }: { id: string }) {
       >
         <SessionsTable sessions={sessions} onRevoke={(s) => setDialog({ kind: 'revoke', session: s })} />
       </Section>
+
+      <UserKeys base={base} />
 
       <Section title="Login history">
         <LoginHistoryTable rows={history} />

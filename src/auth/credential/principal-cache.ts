@@ -12,12 +12,11 @@ import { User } from '../../users/entities/user.entity';
 import { UsersRepository } from '../../users/users.repository';
 
 /** A user's row without its secrets: what GET /auth/me shows, cached beside the auth state. */
-export type UserProfile = Omit<User, 'hashedPassword' | 'apiKeyHash'>;
+export type UserProfile = Omit<User, 'hashedPassword'>;
 
 export interface UserState {
   /** Frozen and shared by every principal of this user until the next change. */
   snapshot: Readonly<UserSnapshot>;
-  apiKeyHash: string | null;
   profile: Readonly<UserProfile>;
 }
 
@@ -42,7 +41,8 @@ export interface VerifiedCredential {
   tokenId?: string;
   /** JWT expiry, epoch seconds. */
   exp?: number;
-  /** For API keys: the hash the user had when verified; a regenerated key no longer matches. */
+  /** For API keys: the key's id and the hash presented (the key's grant is checked per request, see KeyAccessGuard). */
+  keyId?: string;
   keyHash?: string;
 }
 
@@ -140,7 +140,7 @@ export class PrincipalCache implements OnModuleInit {
     const usable = this.cacheUsable;
     const u = await this.userRows.findWithoutPassword(id);
     if (!u) return null;
-    const { apiKeyHash, hashedPassword: _none, ...profile } = u;
+    const { hashedPassword: _none, ...profile } = u;
     const state: UserState = {
       snapshot: Object.freeze({
         id: u.id,
@@ -155,7 +155,6 @@ export class PrincipalCache implements OnModuleInit {
           perDay: u.rateLimitPerDay,
         }),
       }),
-      apiKeyHash,
       profile: Object.freeze(profile),
     };
     if (usable) this.users.set(id, state);
@@ -195,7 +194,7 @@ export class PrincipalCache implements OnModuleInit {
 
   private principal(v: VerifiedCredential, user: UserState | null, session: SessionState | null): Principal {
     if (v.via === 'api_key') {
-      if (!user || user.apiKeyHash !== v.keyHash) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
+      if (!user) throw new AppError(ErrorCode.InvalidApiKey, 'Invalid API key');
     } else {
       if (!user) throw new AppError(ErrorCode.InvalidToken, 'User no longer exists');
       // A suspended/inactive user's token says so (403), though suspension also ended its session.
@@ -204,7 +203,14 @@ export class PrincipalCache implements OnModuleInit {
         throw new AppError(ErrorCode.InvalidToken, 'Session has been revoked or has expired');
     }
     assertUsable(user.snapshot);
-    return { user: user.snapshot, sessionId: v.sessionId, tokenId: v.tokenId, via: v.via };
+    return {
+      user: user.snapshot,
+      sessionId: v.sessionId,
+      tokenId: v.tokenId,
+      via: v.via,
+      keyId: v.keyId,
+      keyHash: v.keyHash,
+    };
   }
 
   /** Drops a user's cached state on every instance (through Redis when configured). */

@@ -1,5 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/errors';
+import { KeyAccessGuard } from '../../personal-keys/key-access.guard';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { AuthenticationGuard } from './authentication.guard';
 import { RequestGuard } from './request.guard';
@@ -41,7 +42,8 @@ describe('RequestGuard', () => {
         return true;
       },
     } as unknown as RateLimitGuard;
-    return new RequestGuard(authentication, roles, rateLimit);
+    const keyAccess = { canActivate: () => true } as unknown as KeyAccessGuard;
+    return new RequestGuard(authentication, keyAccess, roles, rateLimit);
   };
 
   it('answers synchronously when authentication did and the route is not limited', () => {

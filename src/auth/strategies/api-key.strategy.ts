@@ -1,21 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { hashApiKey, looksLikeApiKey } from '../../api-keys/api-key.util';
-import { UsersRepository } from '../../users/users.repository';
+import { hashApiKey, looksLikeApiKey } from '../../personal-keys/personal-key.util';
+import { PersonalKeysRepository } from '../../personal-keys/personal-keys.repository';
 import { VerifiedCredential } from '../credential/principal-cache';
 
-/** Personal keys: one SHA-256 and one indexed lookup; a wrong key costs the same as a right one. */
+/**
+ * Personal keys: one SHA-256 and one indexed lookup (current or previous secret); a wrong key costs the same as a
+ * right one. Whether the key may still be used (expiry, roll overlap, deletion) is decided per request by
+ * KeyAccessGuard.
+ */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
-  constructor(private readonly users: UsersRepository) {
+  constructor(private readonly keys: PersonalKeysRepository) {
     super({ header: 'x-api-key', prefix: '' }, false);
   }
 
   async validate(apiKey: string): Promise<VerifiedCredential | false> {
     const hash = hashApiKey(apiKey);
     if (!looksLikeApiKey(apiKey)) return false;
-    const userId = await this.users.idOfApiKeyHash(hash);
-    return userId ? { via: 'api_key', userId, keyHash: hash } : false;
+    const key = await this.keys.findByHash(hash);
+    return key ? { via: 'api_key', userId: key.userId, keyId: key.id, keyHash: hash } : false;
   }
 }

@@ -45,11 +45,7 @@ export class User {
   @TimestampColumn({ name: 'suspended_at', nullable: true })
   suspendedAt: Date | null;
 
-  /** SHA-256 (hex) of the personal API key; the key itself is never stored. */
-  @Index('uq_users_api_key_hash', { unique: true })
-  @Column({ name: 'api_key_hash', type: 'varchar', length: 64, nullable: true })
-  apiKeyHash: string | null;
-
+  /** The `default` API key's prefix and creation time, for display (the keys themselves: user_api_keys). */
   @Column({ name: 'api_key_prefix', type: 'varchar', length: 16, nullable: true })
   apiKeyPrefix: string | null;
 

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { signIn } from '../api';
+import { ErrorBox } from '../components/ui';
+import { errorText } from '../hooks';
+
+export function AccountSignIn({ notice }: { notice: string | null }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    document.title = 'Sign in · Voicegate account';
+    first.current?.focus();
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(username.trim(), password, { requireAdmin: false, deviceName: 'Account page' });
+    } catch (err) {
+      setError(errorText(err));
+      setPassword('');
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" class="sign-in">
+      <form class="card sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <p class="brand-large" aria-hidden="true">
+          Voicegate
+        </p>
+        <h1 id="sign-in-title">Sign in to your account</h1>
+        {notice && (
+          <p class="alert info" role="status">
+            {notice}
+          </p>
+        )}
+        <div class="field">
+          <label for="username">Username or email</label>
+          <input
+            id="username"
+            ref={first}
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+        {error && <ErrorBox message={error} />}
+        <button type="submit" class="btn primary block" disabled={busy} aria-busy={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p class="hint">Reloading the page signs you out: your tokens are kept in this page's memory only.</p>
+      </form>
+    </main>
+  );
+}
