@@ -16,8 +16,8 @@ export type UserOut = Schemas['UserResponseDto'];
 
 export type QuotaKind = 'transcriptions' | 'translations' | 'tts' | 'audio_seconds';
 /** Monthly quotas in effect; null = unlimited. */
-export type Quota = Record<QuotaKind, number | null>;
-export type MonthUsage = Record<QuotaKind, number> & { resets_at: string };
+export type Quota = Schemas['QuotaLimitsDto'];
+export type MonthUsage = Schemas['MonthUsageDto'];
 
 export interface Tokens {
   access_token: string;
@@ -44,17 +44,7 @@ export interface UserList extends Page {
   users: UserOut[];
 }
 
-export interface LoginHistoryRow {
-  id: string;
-  login_at: string;
-  login_method: string | null;
-  success: boolean;
-  failure_reason: string | null;
-  ip_address: string | null;
-  user_agent: string | null;
-  session_id: string | null;
-  suspicious: boolean;
-}
+export type LoginHistoryRow = Schemas['LoginHistoryItemDto'];
 
 /** A session (generated from SessionResponseDto); `active` is added by GET /auth/admin/users/{id}/sessions. */
 export type SessionRow = Schemas['SessionResponseDto'] & {
@@ -62,22 +52,9 @@ export type SessionRow = Schemas['SessionResponseDto'] & {
   active?: boolean;
 };
 
-export interface SecurityEvent {
-  id: string;
-  type: string;
-  severity: string;
-  user_id: string | null;
-  actor_id: string | null;
-  ip_address: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  details: Record<string, unknown> | null;
-  created_at: string;
-}
+export type SecurityEvent = Schemas['SecurityEventItemDto'];
 
-export interface SecurityEventList extends Page {
-  events: SecurityEvent[];
-}
+export type SecurityEventList = Schemas['AdminSecurityEventPageDto'];
 
 export interface UserDetail {
   user: UserOut;
@@ -138,65 +115,11 @@ export interface Problem {
   errors?: { field: string; message: string }[];
 }
 
-/** Outbound webhooks (CONTRACT §19). */
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  enabled: boolean;
-  disabled_reason: string | null;
-  disabled_at: string | null;
-  previous_secret_expires_at: string | null;
-  last_success_at: string | null;
-  created_at: string;
-  updated_at: string;
-  /** Only in the answers to create and rotate-secret. */
-  secret?: string;
-}
-
-export interface WebhookAttempt {
-  attempted_at: string;
-  response_status: number | null;
-  error: string | null;
-  duration_ms: number;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  endpoint_id: string;
-  event_type: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempt_count: number;
-  response_status: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  delivered_at: string | null;
-  created_at: string;
-  attempts: WebhookAttempt[];
-}
-
-export interface WebhookDeliveryPage {
-  deliveries: WebhookDelivery[];
-  page: number;
-  per_page: number;
-  total: number;
-  pages: number;
-}
+/** Outbound webhooks: an endpoint (`secret` only in the answers to create and rotate-secret), its deliveries. */
+export type WebhookEndpoint = Schemas['WebhookEndpointDto'] & { secret?: string };
+export type WebhookAttempt = Schemas['WebhookAttemptDto'];
+export type WebhookDelivery = Schemas['WebhookDeliveryDto'];
+export type WebhookDeliveryPage = Schemas['WebhookDeliveryPageDto'];
 
 /** A personal API key as the API shows it (never the key itself, except `key` right after create/roll). */
-export interface PersonalKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  all_scopes: boolean;
-  expires_at: string | null;
-  rate_limits: RateLimits;
-  created_at: string;
-  last_used_at: string | null;
-  rolled_at: string | null;
-  previous_key_expires_at: string | null;
-  key?: string;
-}
+export type PersonalKey = Schemas['PersonalKeyResponseDto'] & { key?: string };
