@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
+import { RedisModule } from './redis/redis.module';
 import { ProblemDetailsFilter } from './common/problem-details';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -28,6 +29,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CommonModule,
+        RedisModule,
         EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: true }),
         DatabaseModule,
         UnitOfWorkModule,

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { RedisService } from '../redis/redis.service';
 import { Clock } from './clock';
 
-/** Process-wide singletons: the clock and the optional Redis connection. */
+/** Process-wide singletons every module may use: the clock. */
 @Global()
-@Module({ providers: [Clock, RedisService], exports: [Clock, RedisService] })
+@Module({ providers: [Clock], exports: [Clock] })
 export class CommonModule {}

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Test } from '@nestjs/testing';
 import { Clock } from '../common/clock';
 import { CommonModule } from '../common/common.module';
+import { RedisModule } from '../redis/redis.module';
 import { AuthedRequest } from '../common/decorators';
 import { ProblemDetailsFilter } from '../common/problem-details';
 import { loadConfig } from '../config/app-config';
@@ -97,6 +98,7 @@ describe('RateLimitGuard (through @nestjs/throttler, in a minimal app)', () => {
       imports: [
         ConfigModule.forRoot(config),
         CommonModule,
+        RedisModule,
         EventEmitterModule.forRoot(),
         FakeAuthModule,
         RateLimitModule,
