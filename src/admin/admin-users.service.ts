@@ -141,9 +141,11 @@ export class AdminUsersService {
     if (changes.email || changes.usernameCanonical)
       await this.users.assertAvailable(changes.email ?? null, changes.usernameCanonical ?? null, id);
 
+    // An address change tells the old address too (the email module hears `previous_email`).
+    const context = changes.email ? { previous_email: user.email } : {};
     try {
-      if (demote || deactivate) await this.guarded(id, demote ? 'demote' : 'deactivate', changes);
-      else await this.updateExisting(id, changes);
+      if (demote || deactivate) await this.guarded(id, demote ? 'demote' : 'deactivate', changes, context);
+      else await this.updateExisting(id, changes, context);
     } catch (err) {
       throw this.users.duplicateError(err) ?? err;
     }
@@ -292,13 +294,22 @@ export class AdminUsersService {
     if (actor.id === id) throw new AppError(ErrorCode.Conflict, SELF[what]);
   }
 
-  private async updateExisting(id: string, changes: Partial<User>): Promise<void> {
-    if (!(await this.userRows.update(id, changes))) throw AppError.notFound('User');
+  private async updateExisting(
+    id: string,
+    changes: Partial<User>,
+    context: { previous_email?: string } = {},
+  ): Promise<void> {
+    if (!(await this.userRows.update(id, changes, context))) throw AppError.notFound('User');
   }
 
   /** A write that could leave no active admin, refused (409) when it would (see UsersRepository.guarded). */
-  private async guarded(id: string, what: Removal, changes: Partial<User> = {}): Promise<void> {
-    const result = await this.userRows.guarded(id, what, changes);
+  private async guarded(
+    id: string,
+    what: Removal,
+    changes: Partial<User> = {},
+    context: { previous_email?: string } = {},
+  ): Promise<void> {
+    const result = await this.userRows.guarded(id, what, changes, context);
     if (result === 'not_found') throw AppError.notFound('User');
     if (result === 'last_admin') throw new AppError(ErrorCode.Conflict, LAST[what]);
   }

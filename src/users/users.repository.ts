@@ -354,7 +354,12 @@ export class UsersRepository {
    * SQLite runs one statement at a time, so the conditional write alone is atomic; on Postgres two such writes could
    * each still see the other's admin (READ COMMITTED), so they take one transaction-scoped lock first.
    */
-  guarded(id: string, what: AdminRemoval, changes: Partial<User> = {}): Promise<GuardedResult> {
+  guarded(
+    id: string,
+    what: AdminRemoval,
+    changes: Partial<User> = {},
+    context: { previous_email?: string } = {},
+  ): Promise<GuardedResult> {
     return this.uow.run(function* (unit) {
       if (unit.postgres)
         yield* unit.read({ sql: 'SELECT pg_advisory_xact_lock(:key)', params: { key: LAST_ADMIN_LOCK } });
@@ -368,7 +373,7 @@ export class UsersRepository {
         return found ? 'last_admin' : 'not_found';
       }
       if (what === 'delete') yield* unit.publish(userEvent(UserEvent.Deleted, id));
-      else yield* publishChanges(unit, id, changes);
+      else yield* publishChanges(unit, id, changes, context.previous_email);
       return 'done';
     });
   }

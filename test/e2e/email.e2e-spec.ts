@@ -263,6 +263,16 @@ describe('email: verification, password reset by link, notices, through an SMTP 
       expect(ok.body).toMatchObject({ email: next, is_verified: true });
     });
 
+    it('an admin changing the address also tells the old one', async () => {
+      const admin = await createAdmin(t);
+      const u = await createUser(t);
+      const next = `admin_moved_${Date.now()}@example.com`;
+      await t.http.put(`/auth/admin/users/${u.id}`).set(admin.auth).send({ email: next }).expect(200);
+      const [notice] = await sink.waitFor(u.email, /address of your .* was changed/);
+      expect(notice.text).toContain(next);
+      expect(notice.token).toBeUndefined();
+    });
+
     it('a password change sends a notice', async () => {
       const u = await createUser(t);
       await t.http
