@@ -54,4 +54,20 @@ describe('security round two', () => {
       expect(log).not.toContain(u.apiKey);
     });
   });
+
+  describe('a username typed at login never reaches the log (it stays, truncated, in the audit table)', () => {
+    it('login_failed for an unknown name and for a wrong password: no username_attempted in the log', async () => {
+      const u = await createUser(t);
+      const typed = `Typed-Password-${Date.now()}`;
+      await t.http.post('/auth/login').send({ username: typed, password: 'whatever-1' }).expect(401);
+      await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password-1' }).expect(401);
+      await new Promise((r) => setTimeout(r, 200)); // the event is logged when recorded; the log stream is asynchronous
+      const log = readFileSync(t.logFile, 'utf8');
+      expect(log).toContain('login_failed');
+      expect(log).not.toContain(typed);
+      expect(log).not.toContain('username_attempted');
+      const rows = await t.dataSource.query(`SELECT username_attempted FROM login_history`);
+      expect(rows.map((r: { username_attempted: string }) => r.username_attempted)).toContain(typed);
+    });
+  });
 });
