@@ -47,6 +47,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustProxy as boolean | string[], // Fastify also accepts a hop count at run time
     bodyLimit: config.bodyLimit,
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    // Expired requests are looked for every quarter of the timeout (Node's 30 s default outlasts a short one).
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(250, config.timeouts.requestMs / 4 || 30_000)) },
     return503OnClosing: true,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -63,6 +67,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Node enforces the request timeout only when the headers timeout is not longer.
+  if (config.timeouts.requestMs)
+    fastify.server.headersTimeout = Math.min(fastify.server.headersTimeout, config.timeouts.requestMs);
 
   // Before a body is read: the route's own limit, then credentials and the rate limit; then a bounded check of the
   // text before it is parsed.

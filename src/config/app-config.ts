@@ -47,6 +47,8 @@ export interface AppConfig {
   bcryptRounds: number;
   /** bcrypt threads, and the instance-wide cap on password work in progress (running + queued). */
   passwordHashing: { threads: number; maxPending: number };
+  /** Whole-request and idle-connection timeouts (ms, 0: none), so slow clients cannot hold connections forever. */
+  timeouts: { requestMs: number; connectionMs: number };
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
   admin: { email?: string; username?: string; password?: string };
@@ -277,6 +279,7 @@ export function loadConfig(
       threads: env.PASSWORD_HASH_THREADS || Math.max(1, availableParallelism() - 1),
       maxPending: env.PASSWORD_HASH_MAX_PENDING,
     },
+    timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS },
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
 import { createUser } from '../factories/user.factory';
@@ -68,6 +69,38 @@ describe('security round two', () => {
       expect(log).not.toContain('username_attempted');
       const rows = await t.dataSource.query(`SELECT username_attempted FROM login_history`);
       expect(rows.map((r: { username_attempted: string }) => r.username_attempted)).toContain(typed);
+    });
+  });
+
+  describe('request and connection timeouts', () => {
+    it('are on by default', () => {
+      const server = t.app.getHttpServer() as { requestTimeout: number; timeout: number };
+      expect(server.requestTimeout).toBe(60_000);
+      expect(server.timeout).toBe(75_000);
+    });
+
+    it('a client that never finishes its body is answered 408 and disconnected', async () => {
+      const slow = await createTestApp({ env: { REQUEST_TIMEOUT_MS: '1000' } });
+      try {
+        await slow.app.listen(0, '127.0.0.1');
+        const { port } = slow.app.getHttpServer().address() as { port: number };
+        const started = Date.now();
+        const answer = await new Promise<string>((resolve) => {
+          let got = '';
+          const socket = connect(port, '127.0.0.1', () =>
+            socket.write(
+              'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"us',
+            ),
+          );
+          socket.on('data', (d) => (got += d.toString()));
+          socket.on('close', () => resolve(got));
+          setTimeout(() => socket.destroy(), 10_000);
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 408/);
+        expect(Date.now() - started).toBeLessThan(5_000); // closed by the server, not by the 10 s fallback
+      } finally {
+        await slow.close();
+      }
     });
   });
 });
