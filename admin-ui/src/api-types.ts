@@ -1137,7 +1137,7 @@ export interface components {
             key_name: string | null;
             /**
              * @description Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.
-             * @example sk-…abcd
+             * @example …abcd
              */
             key_preview: string | null;
             /** Format: date-time */
