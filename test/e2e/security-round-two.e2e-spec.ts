@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
@@ -101,6 +101,14 @@ describe('security round two', () => {
       } finally {
         await slow.close();
       }
+    });
+  });
+
+  describe('the SQLite database file', () => {
+    it('is readable and writable by its owner only (0600), and so is its write-ahead log', async () => {
+      if (t.driver !== 'sqlite') return; // PostgreSQL keeps its own files
+      await createUser(t); // a write, so the -wal file exists
+      for (const file of [t.dbFile!, `${t.dbFile}-wal`]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
     });
   });
 });
