@@ -1343,7 +1343,7 @@ export interface components {
         UpdateJobDto: {
             /** @description pending → processing | completed | failed; processing → completed | failed. Anything else is 409 INVALID_STATE_TRANSITION. */
             status: components["schemas"]["JobStatus"];
-            /** @description The full transcript (stored without truncation; the request body limit applies). */
+            /** @description The full transcript, stored without truncation; more than TRANSCRIPT_MAX_BYTES (5 MiB) is 413. */
             transcript?: string | null;
             /** @description Why the job failed. */
             error?: string | null;

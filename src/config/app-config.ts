@@ -49,6 +49,8 @@ export interface AppConfig {
   passwordHashing: { threads: number; maxPending: number };
   /** Whole-request and idle-connection timeouts (ms, 0: none), so slow clients cannot hold connections forever. */
   timeouts: { requestMs: number; connectionMs: number };
+  /** Largest transcript a job stores (bytes of UTF-8). */
+  transcriptMaxBytes: number;
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
   admin: { email?: string; username?: string; password?: string };
@@ -280,6 +282,7 @@ export function loadConfig(
       maxPending: env.PASSWORD_HASH_MAX_PENDING,
     },
     timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS },
+    transcriptMaxBytes: env.TRANSCRIPT_MAX_BYTES,
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
     admin: { email: env.ADMIN_EMAIL, username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },

@@ -359,4 +359,10 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   CONNECTION_TIMEOUT_MS = 75_000;
+
+  /** Largest transcript a job may store, in bytes of UTF-8 (larger: 413). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024;
 }
