@@ -16,6 +16,7 @@ import { bodyParsers } from './common/body-parsers';
 import { tagRouteTargets } from './common/route-targets';
 import { preParseAdmission } from './auth/guards/pre-parse-admission';
 import { RequestGuard } from './auth/guards/request.guard';
+import { PasswordHasher } from './users/password/password-hasher.service';
 import { ModulesContainer } from '@nestjs/core/injector/modules-container';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { VALIDATION_PIPE } from './common/validation';
@@ -75,7 +76,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // text before it is parsed.
   tagRouteTargets(app.get(ModulesContainer));
   applyBodyLimits(fastify, { small: config.bodyLimit, large: config.transcriptBodyLimit });
-  fastify.addHook('preParsing', preParseAdmission(app.get(RequestGuard)));
+  fastify.addHook('preParsing', preParseAdmission(app.get(RequestGuard), app.get(PasswordHasher)));
   const parsers = bodyParsers(fastify);
   app.useBodyParser('application/json', {}, parsers.json);
   app.useBodyParser('application/x-www-form-urlencoded', {}, parsers.form);

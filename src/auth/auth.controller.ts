@@ -28,6 +28,7 @@ import {
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
+import { PasswordWork } from './guards/pre-parse-admission';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 const wireTokens = (t: TokenPair) => ({
@@ -49,6 +50,7 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(201)
@@ -67,6 +69,7 @@ export class AuthController {
   }
 
   @Post('token')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(200)
@@ -106,6 +109,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @UseGuards(LocalAuthGuard)
@@ -189,6 +193,7 @@ export class AuthController {
   }
 
   @Post('change-password')
+  @PasswordWork()
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })
