@@ -1174,7 +1174,7 @@ export interface components {
             action: "suspend" | "unsuspend" | "activate" | "deactivate" | "verify" | "unlock" | "revoke_sessions" | "delete";
             /** @description 1–100 distinct user ids; each is processed under the rules of the single-user route. */
             user_ids: string[];
-            /** @description Required for `suspend`; kept in the audit trail for the other actions. */
+            /** @description Optional; kept with a suspension and in the audit trail when given. */
             reason?: string;
         };
         RateLimitsDto: {
@@ -1208,8 +1208,8 @@ export interface components {
             quota?: components["schemas"]["QuotaDto"] | null;
         };
         SuspendUserDto: {
-            /** @description Why (kept with the account and in the audit trail). */
-            reason: string;
+            /** @description Why (optional; kept with the account and in the audit trail when given). */
+            reason?: string;
         };
         ResetPasswordDto: {
             /** @description Optional: when absent a strong password is generated and returned once. Must pass the password policy. */

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
-import { createUser } from '../factories/user.factory';
+import { createAdmin, createUser } from '../factories/user.factory';
 
 // Issue 21's low findings, one describe block each.
 describe('security round two', () => {
@@ -80,7 +80,8 @@ describe('security round two', () => {
     });
 
     it('a client that never finishes its body is answered 408 and disconnected', async () => {
-      const slow = await createTestApp({ env: { REQUEST_TIMEOUT_MS: '1000' } });
+      // The same secret: passport's strategies are process-wide, the second app's would replace the first's.
+      const slow = await createTestApp({ env: { REQUEST_TIMEOUT_MS: '1000', SECRET_KEY: t.config.jwt.secret } });
       try {
         await slow.app.listen(0, '127.0.0.1');
         const { port } = slow.app.getHttpServer().address() as { port: number };
@@ -109,6 +110,25 @@ describe('security round two', () => {
       if (t.driver !== 'sqlite') return; // PostgreSQL keeps its own files
       await createUser(t); // a write, so the -wal file exists
       for (const file of [t.dbFile!, `${t.dbFile}-wal`]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
+    });
+  });
+
+  describe("a suspension's reason is optional (contract correction)", () => {
+    it('single and bulk suspensions without a reason succeed and are recorded without one', async () => {
+      const admin = await createAdmin(t);
+      const [a, b] = [await createUser(t), await createUser(t)];
+      const one = await t.http.post(`/auth/admin/users/${a.id}/suspend`).set(admin.auth).send({});
+      expect([one.status, one.body.detail]).toEqual([200, undefined]);
+      const bulk = await t.http
+        .post('/auth/admin/users/bulk')
+        .set(admin.auth)
+        .send({ action: 'suspend', user_ids: [b.id] });
+      expect(bulk.status).toBe(200);
+      const users = t.dataSource.getRepository(User);
+      for (const id of [a.id, b.id])
+        expect(await users.findOneByOrFail({ id })).toMatchObject({ isSuspended: true, suspendedReason: null });
+      // A given reason is still validated and kept.
+      await t.http.post(`/auth/admin/users/${a.id}/suspend`).set(admin.auth).send({ reason: '' }).expect(422);
     });
   });
 });
