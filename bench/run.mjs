@@ -1184,9 +1184,27 @@ function hashStormScenario(base, pid, me) {
       statuses[status] = (statuses[status] ?? 0) + 1;
     },
   };
-  const rate = Math.max(1, Math.round(opts.probeRate / 4));
-  const probe = (path, headers = {}) =>
-    cannon(`${base}${path}`, { headers, connections: 4, connectionRate: rate, duration: opts.duration });
+  // One request at a time, every 10 ms: each latency is what a lone client waits (a failure counts as the wait too).
+  const probe = async (path, headers = {}) => {
+    const rec = new Recorder();
+    const started = performance.now();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    while (performance.now() - started < opts.duration * 1000) {
+      const t0 = performance.now();
+      const status = await new Promise((done) => {
+        const req = http.get(`${base}${path}`, { headers, agent, timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode));
+        });
+        req.on('error', () => done(0));
+        req.on('timeout', () => req.destroy());
+      });
+      rec.add(performance.now() - t0, status);
+      await sleep(10);
+    }
+    agent.destroy();
+    return { rec, seconds: (performance.now() - started) / 1000 };
+  };
   const meHeaders = { authorization: `Bearer ${me.access}` };
   return {
     name: 'hash-storm',

@@ -16,6 +16,7 @@ import { bodyParsers } from './common/body-parsers';
 import { tagRouteTargets } from './common/route-targets';
 import { preParseAdmission } from './auth/guards/pre-parse-admission';
 import { RequestGuard } from './auth/guards/request.guard';
+import { PasswordHasher } from './users/password/password-hasher.service';
 import { ModulesContainer } from '@nestjs/core/injector/modules-container';
 import { scopesInOpenApi } from './personal-keys/openapi-scopes';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
@@ -48,6 +49,10 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustProxy as boolean | string[], // Fastify also accepts a hop count at run time
     bodyLimit: config.bodyLimit,
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    // Expired requests are looked for every quarter of the timeout (Node's 30 s default outlasts a short one).
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(250, config.timeouts.requestMs / 4 || 30_000)) },
     return503OnClosing: true,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -64,12 +69,15 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Node enforces the request timeout only when the headers timeout is not longer.
+  if (config.timeouts.requestMs)
+    fastify.server.headersTimeout = Math.min(fastify.server.headersTimeout, config.timeouts.requestMs);
 
   // Before a body is read: the route's own limit, then credentials and the rate limit; then a bounded check of the
   // text before it is parsed.
   tagRouteTargets(app.get(ModulesContainer));
   applyBodyLimits(fastify, { small: config.bodyLimit, large: config.transcriptBodyLimit });
-  fastify.addHook('preParsing', preParseAdmission(app.get(RequestGuard)));
+  fastify.addHook('preParsing', preParseAdmission(app.get(RequestGuard), app.get(PasswordHasher)));
   const parsers = bodyParsers(fastify);
   app.useBodyParser('application/json', {}, parsers.json);
   app.useBodyParser('application/x-www-form-urlencoded', {}, parsers.form);

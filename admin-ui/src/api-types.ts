@@ -1264,7 +1264,7 @@ export interface components {
             key_name: string | null;
             /**
              * @description Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.
-             * @example sk-…abcd
+             * @example …abcd
              */
             key_preview: string | null;
             /** Format: date-time */
@@ -1301,7 +1301,7 @@ export interface components {
             action: "suspend" | "unsuspend" | "activate" | "deactivate" | "verify" | "unlock" | "revoke_sessions" | "delete";
             /** @description 1–100 distinct user ids; each is processed under the rules of the single-user route. */
             user_ids: string[];
-            /** @description Required for `suspend`; kept in the audit trail for the other actions. */
+            /** @description Optional; kept with a suspension and in the audit trail when given. */
             reason?: string;
         };
         RateLimitsDto: {
@@ -1335,8 +1335,8 @@ export interface components {
             quota?: components["schemas"]["QuotaDto"] | null;
         };
         SuspendUserDto: {
-            /** @description Why (kept with the account and in the audit trail). */
-            reason: string;
+            /** @description Why (optional; kept with the account and in the audit trail when given). */
+            reason?: string;
         };
         ResetPasswordDto: {
             /** @description Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
@@ -1470,7 +1470,7 @@ export interface components {
         UpdateJobDto: {
             /** @description pending → processing | completed | failed; processing → completed | failed. Anything else is 409 INVALID_STATE_TRANSITION. */
             status: components["schemas"]["JobStatus"];
-            /** @description The full transcript (stored without truncation; the request body limit applies). */
+            /** @description The full transcript, stored without truncation; more than TRANSCRIPT_MAX_BYTES (5 MiB) is 413. */
             transcript?: string | null;
             /** @description Why the job failed. */
             error?: string | null;

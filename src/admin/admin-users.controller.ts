@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Res } 
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import { PasswordWork } from '../auth/guards/pre-parse-admission';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, RequestMeta, Roles } from '../common/decorators';
 import { ParseUuidOr404Pipe } from '../common/pipes';
@@ -47,6 +48,7 @@ export class AdminUsersController {
   }
 
   @Post()
+  @PasswordWork()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Create a user; returns their API key, and a generated password when none was given (both shown once)',
@@ -133,6 +135,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/reset-password')
+  @PasswordWork()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary:

@@ -175,11 +175,21 @@ export class AdminUsersService {
     );
   }
 
-  async suspend(actor: AdminActor, id: string, reason: string): Promise<UserOut> {
+  async suspend(actor: AdminActor, id: string, reason?: string): Promise<UserOut> {
     this.assertNotSelf(actor, id, 'suspend');
-    await this.guarded(id, 'suspend', { isSuspended: true, suspendedReason: reason, suspendedAt: this.clock.date() });
+    await this.guarded(id, 'suspend', {
+      isSuspended: true,
+      suspendedReason: reason ?? null,
+      suspendedAt: this.clock.date(),
+    });
     const ended = await this.sessions.revokeAll(id, 'suspended');
-    this.emit(SecurityEventType.AdminUserSuspended, actor, id, { reason, sessions_revoked: ended }, 'warning');
+    this.emit(
+      SecurityEventType.AdminUserSuspended,
+      actor,
+      id,
+      { reason: reason ?? null, sessions_revoked: ended },
+      'warning',
+    );
     return this.present.user(await this.users.getById(id));
   }
 
@@ -264,7 +274,7 @@ export class AdminUsersService {
   private async applyOne(actor: AdminActor, action: BulkAction, id: string, reason?: string): Promise<void> {
     switch (action) {
       case BulkAction.Suspend:
-        await this.suspend(actor, id, reason!);
+        await this.suspend(actor, id, reason);
         return;
       case BulkAction.Unsuspend:
         await this.unsuspend(actor, id);

@@ -97,7 +97,7 @@ export class SecurityEventWriter implements OnApplicationShutdown {
       actor_id: row.actorId,
       ip: row.ipAddress,
       request_id: row.requestId,
-      details: row.details,
+      details: forLog(row.details),
     };
     if (row.severity === 'critical') this.logger.error(line);
     else if (row.severity === 'warning') this.logger.warn(line);
@@ -206,4 +206,12 @@ export class SecurityEventWriter implements OnApplicationShutdown {
     }
     return [];
   }
+}
+
+/** Details kept out of log lines (they stay in the audit table): a typed "username" is often a password. */
+const NOT_LOGGED = new Set(['username_attempted']);
+
+function forLog(details: SecurityEvent['details']): SecurityEvent['details'] {
+  if (!details || typeof details !== 'object' || !Object.keys(details).some((k) => NOT_LOGGED.has(k))) return details;
+  return Object.fromEntries(Object.entries(details).filter(([k]) => !NOT_LOGGED.has(k))) as SecurityEvent['details'];
 }

@@ -29,6 +29,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
 import { RequireFullAccess, RequireScope, requiredFullAccess } from '../common/scopes';
+import { PasswordWork } from './guards/pre-parse-admission';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 const wireTokens = (t: TokenPair) => ({
@@ -50,6 +51,7 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(201)
@@ -68,6 +70,7 @@ export class AuthController {
   }
 
   @Post('token')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(200)
@@ -107,6 +110,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @UseGuards(LocalAuthGuard)
@@ -196,6 +200,7 @@ export class AuthController {
 
   @Post('change-password')
   @RequireFullAccess()
+  @PasswordWork()
   @ApiAuth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session ends' })

@@ -47,6 +47,10 @@ export interface AppConfig {
   bcryptRounds: number;
   /** bcrypt threads, and the instance-wide cap on password work in progress (running + queued). */
   passwordHashing: { threads: number; maxPending: number };
+  /** Whole-request and idle-connection timeouts (ms, 0: none), so slow clients cannot hold connections forever. */
+  timeouts: { requestMs: number; connectionMs: number };
+  /** Largest transcript a job stores (bytes of UTF-8). */
+  transcriptMaxBytes: number;
   lockout: { maxAttempts: number; minutes: number };
   allowApiKeyQuery: boolean;
   apiKeysPerUser: number;
@@ -278,6 +282,8 @@ export function loadConfig(
       threads: env.PASSWORD_HASH_THREADS || Math.max(1, availableParallelism() - 1),
       maxPending: env.PASSWORD_HASH_MAX_PENDING,
     },
+    timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS },
+    transcriptMaxBytes: env.TRANSCRIPT_MAX_BYTES,
     lockout: { maxAttempts: env.LOCKOUT_MAX_ATTEMPTS, minutes: env.LOCKOUT_MINUTES },
     allowApiKeyQuery: env.ALLOW_API_KEY_QUERY,
     apiKeysPerUser: env.API_KEYS_PER_USER,

@@ -354,4 +354,22 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(3600)
   WEBHOOK_POLL_SECONDS = 5;
+
+  /** Milliseconds a client has to send a whole request, headers and body (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  REQUEST_TIMEOUT_MS = 60_000;
+
+  /** Milliseconds a connection may stay silent before it is closed (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CONNECTION_TIMEOUT_MS = 75_000;
+
+  /** Largest transcript a job may store, in bytes of UTF-8 (larger: 413). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024;
 }

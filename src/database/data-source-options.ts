@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
@@ -42,7 +42,7 @@ export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: bo
       migrationsTransactionMode: 'each',
     } as DataSourceOptions;
   }
-  if (db.database !== ':memory:') mkdirSync(dirname(db.database), { recursive: true });
+  if (db.database !== ':memory:') privateSqliteFile(db.database);
   return {
     ...common,
     type: 'better-sqlite3',
@@ -57,4 +57,19 @@ export function dataSourceOptions(db: DatabaseConfig, opts: { migrationsRun?: bo
     },
     migrationsTransactionMode: 'each',
   } as DataSourceOptions;
+}
+
+/**
+ * The SQLite file is readable by its owner only (0600, like the secrets file): created so before SQLite opens it
+ * (its -wal and -shm files take the same mode), and tightened when an older start left it wider.
+ */
+function privateSqliteFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const suffix of ['', '-wal', '-shm'])
+    try {
+      chmodSync(file + suffix, 0o600);
+    } catch {
+      // absent (-wal, -shm before the first write) or not ours: SQLite reports what matters when it opens the file
+    }
 }

@@ -59,7 +59,9 @@ describe(JobsService.name, () => {
     const clock = new Clock();
     jest.spyOn(clock, 'now').mockReturnValue(NOW);
     const quota = { recordJob: jest.fn().mockResolvedValue(undefined), assertJobAllowed: jest.fn() };
-    sut = new JobsService(repo as unknown as JobsRepository, clock, quota as unknown as QuotaService);
+    sut = new JobsService(repo as unknown as JobsRepository, clock, quota as unknown as QuotaService, {
+      transcriptMaxBytes: 1024,
+    });
   });
 
   describe('update', () => {
@@ -101,6 +103,14 @@ describe(JobsService.name, () => {
         new Date(NOW),
         undefined,
       );
+    });
+
+    it('refuses a transcript over the cap, counted in bytes of UTF-8, without writing', async () => {
+      repo.findOwned.mockResolvedValue(job());
+      await expect(
+        sut.update('u1', 'x', { status: JobStatus.Completed, transcript: 'é'.repeat(513) }), // 1026 bytes
+      ).rejects.toMatchObject({ code: ErrorCode.PayloadTooLarge });
+      expect(repo.transition).not.toHaveBeenCalled();
     });
 
     it('refuses a move the table forbids without writing', async () => {

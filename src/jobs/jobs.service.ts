@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { uniqueViolation } from '../database/db-errors';
 import { QuotaService } from '../gate/quota.service';
 import { CreateJobDto } from './dto/create-job.dto';
@@ -22,6 +24,7 @@ export class JobsService {
     private readonly jobs: JobsRepository,
     private readonly clock: Clock,
     private readonly quota: QuotaService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'transcriptMaxBytes'>,
   ) {}
 
   async create(userId: string, dto: CreateJobDto): Promise<JobDetailDto> {
@@ -78,6 +81,12 @@ export class JobsService {
     const to = dto.status;
     if (dto.audio_seconds !== undefined && to !== JobStatus.Completed)
       throw AppError.validation([{ field: 'audio_seconds', message: 'is only accepted with status completed' }]);
+    // A transcript over the cap is refused whole (413), before anything changes.
+    if (dto.transcript && Buffer.byteLength(dto.transcript, 'utf8') > this.config.transcriptMaxBytes)
+      throw new AppError(
+        ErrorCode.PayloadTooLarge,
+        `Transcript is too large (at most ${this.config.transcriptMaxBytes} bytes of UTF-8)`,
+      );
     if (!canTransition(job.status, to)) throw this.transitionError(job.status, to);
 
     const now = this.clock.date();

@@ -9,6 +9,7 @@ import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit, SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { UserPresenter } from '../auth/user-presenter';
+import { PasswordWork } from '../auth/guards/pre-parse-admission';
 import { EmailTokenDto, PasswordResetConfirmDto, PasswordResetRequestDto } from './dto/email.dto';
 import { EmailFlowsService } from './email-flows.service';
 import { RequireFullAccess } from '../common/scopes';
@@ -64,6 +65,7 @@ export class EmailController {
   }
 
   @Post('password-reset/confirm')
+  @PasswordWork()
   @Public()
   @AuthRateLimit()
   @HttpCode(204)

@@ -79,7 +79,7 @@ describe('ServiceKeysService', () => {
       id: expect.any(String),
       service: 'openai',
       key_name: 'Main',
-      key_preview: 'sk-…abcd',
+      key_preview: '…cd',
       created_at: clock.date().toISOString(),
       last_used_at: null,
     });
@@ -198,7 +198,7 @@ describe('ServiceKeysService', () => {
       lastUsedAt: null,
     });
 
-    expect((await sut.get(alice, imported.id)).key_preview).toBe('sk-…wxyz');
+    expect((await sut.get(alice, imported.id)).key_preview).toBe('…yz');
     expect((await sut.get(alice, foreign.id)).key_preview).toBeNull();
     await expect(sut.reveal(alice, foreign.id, meta)).rejects.toMatchObject({
       code: ErrorCode.Internal,

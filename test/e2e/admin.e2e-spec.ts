@@ -645,9 +645,9 @@ describe('admin API: /auth/admin/users', () => {
       expect((await me(u.auth).expect(403)).body.detail).toBe('Account suspended');
     });
 
-    it('needs a reason of at most 500 characters', async () => {
+    it('takes an optional reason of at most 500 characters', async () => {
       const u = await createUser(t);
-      for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 5 }])
+      for (const body of [{ reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 5 }])
         await t.http.post(`/auth/admin/users/${u.id}/suspend`).set(admin.auth).send(body).expect(422);
       await t.http
         .post(`/auth/admin/users/${u.id}/suspend`)
@@ -869,7 +869,6 @@ describe('admin API: /auth/admin/users', () => {
     });
 
     it.each([
-      ['suspend without a reason', { action: 'suspend', user_ids: [randomUUID()] }],
       ['suspend with an empty reason', { action: 'suspend', user_ids: [randomUUID()], reason: ' ' }],
       ['an unknown action', { action: 'explode', user_ids: [randomUUID()] }],
       ['no ids', { action: 'verify', user_ids: [] }],

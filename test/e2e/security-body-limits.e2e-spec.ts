@@ -126,4 +126,19 @@ describe('request bodies: credentials and the rate limit first, per-route limits
     expect(res.status).toBe(200);
     expect(res.body.settings).toEqual(settings);
   });
+
+  it('a transcript over TRANSCRIPT_MAX_BYTES is 413 PAYLOAD_TOO_LARGE and changes nothing', async () => {
+    const job = await json('post', '/jobs/', JSON.stringify({ filename: 'big.wav' }))
+      .set(u.auth)
+      .expect(201);
+    const transcript = 'é'.repeat(t.config.transcriptMaxBytes / 2 + 1); // two bytes each: one byte over
+    const res = await json(
+      'patch',
+      `/jobs/${job.body.job_id}`,
+      JSON.stringify({ status: 'completed', transcript }),
+    ).set(u.auth);
+    expect([res.status, res.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const after = await json('patch', `/jobs/${job.body.job_id}`, '{"status":"processing"}').set(u.auth).expect(200);
+    expect(after.body.transcript).toBeNull();
+  });
 });

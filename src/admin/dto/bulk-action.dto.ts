@@ -31,8 +31,8 @@ export class BulkActionDto {
   @IsUUID('all', { each: true })
   user_ids: string[];
 
-  /** Required for `suspend`; kept in the audit trail for the other actions. */
-  @ValidateIf((o: BulkActionDto) => o.action === BulkAction.Suspend || o.reason !== undefined)
+  /** Optional; kept with a suspension and in the audit trail when given. */
+  @ValidateIf((o: BulkActionDto) => o.reason !== undefined)
   @Transform(trim)
   @IsString()
   @IsNotEmpty()

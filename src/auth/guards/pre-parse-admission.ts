@@ -1,9 +1,14 @@
-import { ForbiddenException } from '@nestjs/common';
+import { ForbiddenException, SetMetadata } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { routeTarget } from '../../common/route-targets';
 import type { ExecutionContext } from '@nestjs/common';
+
+const PASSWORD_WORK = 'voicegate:password-work';
+
+/** The route checks or hashes a password: refused with 503 before its body is read while the hasher is full. */
+export const PasswordWork = () => SetMetadata(PASSWORD_WORK, true);
 
 const admitted = new WeakSet<object>();
 
@@ -15,8 +20,14 @@ export const admittedBeforeParsing = (req: object) => admitted.has(req);
  * the body is read or parsed, so no anonymous or over-limit request makes the service parse anything. Nest's own
  * run of the guard then sees the decision and passes.
  */
-/** `guard` is the global RequestGuard (typed by what is used of it, so the two files do not import each other). */
-export function preParseAdmission(guard: { canActivate(context: ExecutionContext): boolean | Promise<boolean> }) {
+/**
+ * `guard` is the global RequestGuard and `hasher` the PasswordHasher (each typed by what is used of it, so these
+ * files do not import each other).
+ */
+export function preParseAdmission(
+  guard: { canActivate(context: ExecutionContext): boolean | Promise<boolean> },
+  hasher?: { assertCapacity(): void },
+) {
   return (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -25,6 +36,12 @@ export function preParseAdmission(guard: { canActivate(context: ExecutionContext
   ): void => {
     const target = routeTarget(req);
     if (!target) return done(null, payload);
+    if (hasher && Reflect.getMetadata(PASSWORD_WORK, target.handler))
+      try {
+        hasher.assertCapacity(); // the cheapest refusal under a storm: nothing read, nothing counted
+      } catch (err) {
+        return done(err as Error);
+      }
     const context = new ExecutionContextHost([req, reply, undefined], target.cls, target.handler);
     context.setType('http');
     const decide = (ok: boolean) => {

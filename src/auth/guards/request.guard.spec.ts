@@ -5,13 +5,14 @@ import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { AuthenticationGuard } from './authentication.guard';
 import { RequestGuard } from './request.guard';
 import { RolesGuard } from './roles.guard';
-import { preParseAdmission } from './pre-parse-admission';
+import { PasswordWork, preParseAdmission } from './pre-parse-admission';
 
 /** Gives a fake request the route config tagRouteTargets would have put there. */
-function tagForTest(req: { routeOptions: { config: Record<string, unknown> } }): void {
+function tagForTest(req: { routeOptions: { config: Record<string, unknown> } }, passwordWork = false): void {
   class C {
     h() {}
   }
+  if (passwordWork) PasswordWork()(C.prototype, 'h', Object.getOwnPropertyDescriptor(C.prototype, 'h')!);
   req.routeOptions.config.voicegateTarget = { cls: C, handler: C.prototype.h };
 }
 
@@ -82,6 +83,21 @@ describe('RequestGuard', () => {
     expect(done).toHaveBeenCalledWith(null, {});
     calls.length = 0;
     expect(sut.canActivate(ctx)).toBe(true);
+    expect(calls).toEqual([]);
+  });
+
+  it('a password route is refused before anything runs while the hasher is full', () => {
+    const busy = new AppError(ErrorCode.ServiceUnavailable, 'busy');
+    const fullReq = { routeOptions: { config: {} } };
+    tagForTest(fullReq, true);
+    const done = jest.fn();
+    calls.length = 0;
+    preParseAdmission(setup({ auth: true }), {
+      assertCapacity: () => {
+        throw busy;
+      },
+    })(fullReq as never, {} as never, {} as never, done);
+    expect(done).toHaveBeenCalledWith(busy);
     expect(calls).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ export class UpdateJobDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'The full transcript (stored without truncation; the request body limit applies).',
+    description: 'The full transcript, stored without truncation; more than TRANSCRIPT_MAX_BYTES (5 MiB) is 413.',
   })
   @IsOptional()
   @IsString()

@@ -13,7 +13,7 @@ export class ServiceKeyResponseDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    example: 'sk-…abcd',
+    example: '…abcd',
     description: 'Enough to recognise the key, never to rebuild it; null if it cannot be decrypted.',
   })
   key_preview: string | null;

@@ -25,7 +25,7 @@ export class ServiceKey {
   @Column({ name: 'key_name', type: 'varchar', length: 100, nullable: true })
   keyName: string | null;
 
-  /** Display form ("sk-…abcd"), computed at creation; null for imported rows (computed on read). */
+  /** Display form ("…abcd", see keyPreview), computed at creation; null for imported rows (computed on read). */
   @Column({ name: 'key_preview', type: 'varchar', length: 32, nullable: true })
   keyPreview: string | null;
 
