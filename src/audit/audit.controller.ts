@@ -13,6 +13,7 @@ import { ValidatedQuery } from '../common/validation';
 import { Role } from '../common/role';
 import { AuditQueryService, SecurityEventFilter } from './audit-query.service';
 import { AdminSecurityEventQueryDto, PageQueryDto, SecurityEventQueryDto } from './dto/audit-query.dto';
+import { asSeenByOwner } from './audit.mapper';
 import { AdminSecurityEventPageDto, LoginHistoryPageDto, OwnSecurityEventPageDto } from './dto/audit-response.dto';
 import { RequireScope } from '../common/scopes';
 
@@ -53,7 +54,8 @@ export class AuditController {
     @ValidatedQuery() q: SecurityEventQueryDto,
   ): Promise<OwnSecurityEventPageDto> {
     const page = await this.audit.securityEvents({ ...toFilter(q), userId: principal.user.id });
-    return { ...page, events: page.items };
+    const items = page.items.map(asSeenByOwner);
+    return { ...page, items, events: items };
   }
 
   @Get('admin/security-events')

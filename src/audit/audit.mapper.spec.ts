@@ -1,5 +1,12 @@
 import { SecurityEventType } from './audit.events';
-import { normalizeIp, paginated, sanitizeDetails, toSecurityEventOut, toSecurityEventRow } from './audit.mapper';
+import {
+  asSeenByOwner,
+  normalizeIp,
+  paginated,
+  sanitizeDetails,
+  toSecurityEventOut,
+  toSecurityEventRow,
+} from './audit.mapper';
 
 describe('audit mapper', () => {
   it('normalizeIp unwraps IPv4-mapped IPv6 and keeps everything else', () => {
@@ -78,5 +85,23 @@ describe('audit mapper', () => {
   it('paginated computes pages', () => {
     expect(paginated([], 0, 1, 20)).toEqual({ items: [], total: 0, page: 1, per_page: 20, pages: 0 });
     expect(paginated([1], 41, 3, 20)).toMatchObject({ pages: 3 });
+  });
+
+  it("hides another actor's address, browser and request id from the user the event is about", () => {
+    const e = {
+      id: 'e',
+      type: 'admin_user_updated',
+      severity: 'info' as const,
+      user_id: 'u',
+      actor_id: 'admin',
+      ip_address: '203.0.113.9',
+      user_agent: 'admin browser',
+      request_id: 'r',
+      details: null,
+      created_at: '2026-12-07T00:00:00.000Z',
+    };
+    expect(asSeenByOwner(e)).toMatchObject({ ip_address: null, user_agent: null, request_id: null, actor_id: 'admin' });
+    const own = { ...e, actor_id: 'u' };
+    expect(asSeenByOwner(own)).toBe(own);
   });
 });

@@ -79,6 +79,15 @@ export function toSecurityEventOut(e: SecurityEvent): SecurityEventItemDto {
   };
 }
 
+/**
+ * An event as the user it is about sees it: when someone else (an admin) acted, that actor's address, browser and
+ * request id stay hidden; admins see everything.
+ */
+export function asSeenByOwner(e: SecurityEventItemDto): SecurityEventItemDto {
+  if (!e.actor_id || e.actor_id === e.user_id) return e;
+  return { ...e, ip_address: null, user_agent: null, request_id: null };
+}
+
 export function toLoginHistoryOut(h: LoginHistory): LoginHistoryItemDto {
   return {
     id: h.id,

@@ -462,6 +462,25 @@ describe('audit trail: security events, login history, suspicious logins', () =>
       ]);
     });
 
+    it("an admin's action shows in the user's own list without the admin's address, browser or request id", async () => {
+      const u = await createUser(t);
+      const req = from();
+      await t.http
+        .put(`/auth/admin/users/${u.id}`)
+        .set({ ...admin.auth, ...req.headers })
+        .send({ full_name: 'Renamed By Admin' })
+        .expect(200);
+      const own = (await t.http.get('/auth/security-events').set(u.auth).expect(200)).body;
+      const seen = own.items.filter((e: Ev) => e.actor_id === admin.id);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const e of [...seen, ...own.events.filter((x: Ev) => x.actor_id === admin.id)])
+        expect(e).toMatchObject({ ip_address: null, user_agent: null, request_id: null });
+      // Admins still see where it came from.
+      const all = (await t.http.get('/auth/admin/security-events').query({ user_id: u.id }).set(admin.auth).expect(200))
+        .body;
+      caused(all.events, seen[0].type, req);
+    });
+
     it('filters by type, severity and time; newest first; paginates', async () => {
       const u = await createUser(t);
       for (let i = 0; i < 3; i++) await login(u, 'wrong-password').expect(401);
