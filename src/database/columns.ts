@@ -17,3 +17,12 @@ export const JsonColumn = (options: Omit<ColumnOptions, 'type'> = {}) => Column(
 export function toDbTime(date: Date, postgres: boolean): Date | string {
   return postgres ? date : date.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/** A time as a raw query returns it as a Date (Postgres: a Date; SQLite: UTC text 'YYYY-MM-DD HH:MM:SS.SSS'). */
+export function fromDbTime(value: Date | string): Date;
+export function fromDbTime(value: Date | string | null): Date | null;
+export function fromDbTime(value: Date | string | null): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
+}

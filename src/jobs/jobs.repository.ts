@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { atomically, Statement } from '../database/atomic-writes';
+import { fromDbTime } from '../database/columns';
 import { dialectOf, Dialect } from '../database/dialect';
 import { UnitOfWork } from '../database/unit-of-work';
 import { UsersRepository } from '../users/users.repository';
@@ -262,15 +263,6 @@ export class JobsRepository {
     if (filter.until) qb.andWhere('j.createdAt < :until', { until: this.dialect.time(filter.until) });
     return qb;
   }
-}
-
-function fromDbTime(value: Date | string): Date;
-function fromDbTime(value: Date | string | null): Date | null;
-function fromDbTime(value: Date | string | null): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  // SQLite keeps UTC text without a zone: 'YYYY-MM-DD HH:MM:SS.SSS'.
-  return new Date(`${value.replace(' ', 'T')}Z`);
 }
 
 const fromRaw = (row: RawJob): StatsView => ({

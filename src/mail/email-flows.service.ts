@@ -12,6 +12,7 @@ import { DomainEvent, UnitOfWork } from '../database/unit-of-work';
 import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
 import { checkPassword } from '../users/password/password-policy';
+import { SessionsRepository } from '../sessions/sessions.repository';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { findEmailToken, revokeEmailTokens, spendEmailToken } from './email-tokens';
@@ -35,11 +36,7 @@ function* accountOf(
   userId: unknown,
 ): Generator<Prepared, { email: string; verified: boolean } | null, Outcome> {
   if (typeof userId !== 'string') return null;
-  const [row] = yield* unit.read<{ email: string; is_verified: boolean | number }>({
-    sql: 'SELECT email, is_verified FROM users WHERE id = :id',
-    params: { id: userId },
-  });
-  return row ? { email: row.email, verified: !!row.is_verified } : null;
+  return yield* UsersRepository.addressOf(unit, userId);
 }
 
 /**
@@ -187,12 +184,7 @@ export class EmailFlowsService implements OnModuleInit {
     const userId = await this.uow.run(function* (unit) {
       const spent = yield* spendEmailToken(unit, { token, purpose: EmailTokenPurpose.VerifyEmail, now });
       if (!spent) throw invalidLink();
-      const verified = yield* unit.write({
-        sql: 'UPDATE users SET is_verified = :yes, updated_at = :now WHERE id = :id AND email = :email',
-        params: { yes: true, now, id: spent.userId, email: spent.email },
-      });
-      if (!verified) throw invalidLink();
-      yield* unit.publish({ name: 'user.updated', payload: { user_id: spent.userId, fields: ['is_verified'] } });
+      if (!(yield* UsersRepository.markVerified(unit, spent.userId, spent.email, now))) throw invalidLink();
       return spent.userId;
     });
     this.audit({ type: SecurityEventType.ProfileUpdated, userId, meta, details: { email_verified: true } });
@@ -230,28 +222,27 @@ export class EmailFlowsService implements OnModuleInit {
     const errors = checkPassword(newPassword, { username: user.username, email: user.email }, 'new_password');
     if (errors.length) throw AppError.validation(errors);
     const hash = await this.hasher.hash(newPassword);
+    const accessTtlMs = this.config.jwt.accessTtlSeconds * 1000;
     const ended = await this.uow.run(function* (unit) {
       const spent = yield* spendEmailToken(unit, { token, purpose: EmailTokenPurpose.PasswordReset, now });
       if (!spent || spent.userId !== user.id) throw invalidLink();
-      const set = yield* unit.write({
-        sql:
-          'UPDATE users SET hashed_password = :hash, password_changed_at = :now, failed_login_attempts = 0, ' +
-          'locked_until = NULL, is_verified = :yes, updated_at = :now WHERE id = :id AND email = :email',
-        params: { hash, now, yes: true, id: user.id, email: spent.email },
+      const set = yield* UsersRepository.resetPassword(unit, {
+        id: user.id,
+        email: spent.email,
+        hashedPassword: hash,
+        now,
       });
       if (!set) throw invalidLink();
       yield* unit.write({
         sql: 'DELETE FROM email_tokens WHERE user_id = :id AND purpose = :purpose AND used_at IS NULL',
         params: { id: user.id, purpose: EmailTokenPurpose.PasswordReset },
       });
-      const sessions = yield* unit.write({
-        sql:
-          "UPDATE user_sessions SET revoked_at = :now, revoked_reason = 'password_reset' " +
-          'WHERE user_id = :id AND revoked_at IS NULL',
-        params: { now, id: user.id },
+      const sessions = yield* SessionsRepository.revokeAllIn(unit, {
+        userId: user.id,
+        reason: 'password_reset',
+        now,
+        accessTtlMs,
       });
-      yield* unit.publish({ name: 'user.password_changed', payload: { user_id: user.id, via: 'reset_link' } });
-      if (sessions) yield* unit.publish({ name: 'user.sessions_revoked', payload: { user_id: user.id } });
       return sessions;
     });
     this.audit({

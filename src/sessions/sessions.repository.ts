@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import { SessionEvent, UserEvent } from '../common/domain-events';
+import { fromDbTime } from '../database/columns';
 import { dialectOf, Dialect } from '../database/dialect';
 import { DomainEvent, EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
 import { RevokedToken } from './entities/revoked-token.entity';
@@ -116,26 +117,47 @@ export class SessionsRepository {
 
   /** Ends every live session of a user but `exceptId`; publishes `user.sessions_revoked`. Returns how many. */
   async revokeAll(userId: string, reason: string, now: Date, accessTtlMs: number, exceptId?: string): Promise<number> {
-    const live = await this.rows.find({
-      where: { userId, revokedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+    return this.uow.run((unit) => SessionsRepository.revokeAllIn(unit, { userId, reason, now, accessTtlMs, exceptId }));
+  }
+
+  /**
+   * Steps that end every live session of a user (but `exceptId`) inside the caller's unit: the sessions, their
+   * tokens on the revoked list, one `user.sessions_revoked`. Returns how many ended.
+   */
+  static *revokeAllIn(
+    unit: EventUnit,
+    input: { userId: string; reason: string; now: Date; accessTtlMs: number; exceptId?: string },
+  ): UnitSteps<number> {
+    const { userId, reason, now, accessTtlMs, exceptId } = input;
+    const live = yield* unit.read<{
+      id: string;
+      access_token_jti: string | null;
+      refresh_token_jti: string;
+      expires_at: Date | string;
+    }>({
+      sql: `SELECT id, access_token_jti, refresh_token_jti, expires_at FROM user_sessions
+             WHERE user_id = :userId AND revoked_at IS NULL${exceptId ? ' AND id <> :exceptId' : ''}`,
+      params: { userId, ...(exceptId ? { exceptId } : {}) },
     });
     if (!live.length) return 0;
     const ids = live.map((s) => s.id);
-    return this.uow.run(function* (unit) {
-      const ended = yield* unit.write(
-        unit.em
-          .createQueryBuilder()
-          .update(UserSession)
-          .set({ revokedAt: now, revokedReason: reason })
-          .where({ id: In(ids), revokedAt: IsNull() }),
-      );
-      yield* blacklist(unit, live, reason, now, accessTtlMs);
-      yield* unit.publish({
-        name: UserEvent.SessionsRevoked,
-        payload: { user_id: userId, session_ids: ids, reason },
-      });
-      return ended;
-    });
+    const ended = yield* unit.write(
+      unit.em
+        .createQueryBuilder()
+        .update(UserSession)
+        .set({ revokedAt: now, revokedReason: reason })
+        .where({ id: In(ids), revokedAt: IsNull() }),
+    );
+    const sessions = live.map((s) => ({
+      id: s.id,
+      userId,
+      accessTokenJti: s.access_token_jti,
+      refreshTokenJti: s.refresh_token_jti,
+      expiresAt: fromDbTime(s.expires_at),
+    }));
+    yield* blacklist(unit, sessions, reason, now, accessTtlMs);
+    yield* unit.publish({ name: UserEvent.SessionsRevoked, payload: { user_id: userId, session_ids: ids, reason } });
+    return ended;
   }
 
   /** Steps that stamp a session's last activity (the usage buffer's unit); ended sessions keep their stamp. */
@@ -153,7 +175,7 @@ export class SessionsRepository {
 /** The revoked_tokens rows for the sessions' current jtis (kept until the tokens would have expired). */
 function* blacklist(
   unit: EventUnit,
-  sessions: UserSession[],
+  sessions: Pick<UserSession, 'id' | 'userId' | 'accessTokenJti' | 'refreshTokenJti' | 'expiresAt'>[],
   reason: string,
   now: Date,
   accessTtlMs: number,

@@ -403,6 +403,44 @@ export class UsersRepository {
     );
   }
 
+  /** Steps: the account's address and whether it is verified; null when the user is gone. */
+  static *addressOf(unit: Unit, id: string): UnitSteps<{ email: string; verified: boolean } | null> {
+    const [row] = yield* unit.read<{ email: string; is_verified: boolean | number }>({
+      sql: 'SELECT email, is_verified FROM users WHERE id = :id',
+      params: { id },
+    });
+    return row ? { email: row.email, verified: !!row.is_verified } : null;
+  }
+
+  /** Steps: the address is verified, if it is still the user's (a link to an old address does nothing). */
+  static *markVerified(unit: EventUnit, id: string, email: string, now: Date): UnitSteps<boolean> {
+    const n = yield* unit.write({
+      sql: 'UPDATE users SET is_verified = :yes, updated_at = :now WHERE id = :id AND email = :email',
+      params: { yes: true, now, id, email },
+    });
+    if (n) yield* unit.publish(userEvent(UserEvent.Updated, id, ['is_verified']));
+    return n > 0;
+  }
+
+  /**
+   * Steps: a new password set through a reset link sent to `email`, if that is still the user's address; the
+   * lockout is cleared and the address counts as verified (the link proved it).
+   */
+  static *resetPassword(
+    unit: EventUnit,
+    input: { id: string; email: string; hashedPassword: string; now: Date },
+  ): UnitSteps<boolean> {
+    const { id, email, hashedPassword, now } = input;
+    const n = yield* unit.write({
+      sql:
+        'UPDATE users SET hashed_password = :hash, password_changed_at = :now, failed_login_attempts = 0, ' +
+        'locked_until = NULL, is_verified = :yes, updated_at = :now WHERE id = :id AND email = :email',
+      params: { hash: hashedPassword, now, yes: true, id, email },
+    });
+    if (n) yield* unit.publish({ name: UserEvent.PasswordChanged, payload: { user_id: id, via: 'reset_link' } });
+    return n > 0;
+  }
+
   /**
    * Locks the user's row until the unit ends (Postgres; SQLite units hold the whole database): the keys module
    * counts a user's keys and inserts one without a parallel insert slipping in between.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, ObjectLiteral } from 'typeorm';
 import { atomically } from '../database/atomic-writes';
-import { toDbTime } from '../database/columns';
+import { fromDbTime, toDbTime } from '../database/columns';
 import { DeliveryStatus } from './webhooks.enums';
 
 /** What the worker needs to send a delivery it claimed. */
@@ -42,7 +42,6 @@ interface ClaimedRow {
 }
 
 /** SQLite gives timestamps back as UTC text, Postgres as Dates. */
-const fromDb = (v: Date | string): Date => (v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`));
 
 /**
  * The delivery queue's statements, in SQL (the worker's per-delivery cost is mostly statement building otherwise).
@@ -104,14 +103,15 @@ export class WebhookDeliveriesRepository {
         eventType: r.event_type,
         payload: r.payload,
         attempts: Number(r.attempts),
-        createdAt: fromDb(r.created_at),
+        createdAt: fromDbTime(r.created_at),
       },
       endpoint: {
         id: r.endpoint_id,
         url: r.url,
         secretEncrypted: r.secret_encrypted,
         previousSecretEncrypted: r.previous_secret_encrypted,
-        previousSecretExpiresAt: r.previous_secret_expires_at === null ? null : fromDb(r.previous_secret_expires_at),
+        previousSecretExpiresAt:
+          r.previous_secret_expires_at === null ? null : fromDbTime(r.previous_secret_expires_at),
       },
     }));
   }
