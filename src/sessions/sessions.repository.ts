@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { SessionEvent, UserEvent } from '../common/domain-events';
 import { fromDbTime } from '../database/columns';
 import { dialectOf, Dialect } from '../database/dialect';
