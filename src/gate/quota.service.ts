@@ -4,8 +4,9 @@ import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { EventUnit, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
 import { RedisService } from '../redis/redis.service';
+import { UsageAddition, UsersRepository } from '../users/users.repository';
 import { PrincipalCache, UserProfile } from '../auth/credential/principal-cache';
 import {
   crossedThresholds,
@@ -34,13 +35,7 @@ export interface QuotaThresholdPayload {
 const FLUSH_EVERY_MS = 5_000;
 
 /** What a forwarded request or a finished job adds to a user's month. */
-interface Pending {
-  userId: string;
-  month: string;
-  month_counts: MonthCounts;
-  /** Gate traffic also counts in the lifetime usage counters (jobs count there when they complete). */
-  lifetime: { transcriptions: number; translations: number; tts: number };
-}
+type Pending = UsageAddition;
 
 export interface ForwardDecision {
   allowed: boolean;
@@ -267,7 +262,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     const entries = crossed.includes(100) ? this.take((p) => p.userId === userId) : [];
     try {
       await this.uow.run(function* (unit) {
-        yield* writePending(unit, entries);
+        for (const e of entries) yield* UsersRepository.addUsage(unit, e);
         for (const event of events) yield* unit.publish(event);
       });
     } catch (err) {
@@ -312,7 +307,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     if (!entries.length) return;
     try {
       await this.uow.run(function* (unit) {
-        yield* writePending(unit, entries);
+        for (const e of entries) yield* UsersRepository.addUsage(unit, e);
       });
     } catch (err) {
       this.putBack(entries);
@@ -329,41 +324,5 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
       await this.flush().catch((err) => (lastError = err));
     if (this.pending.size)
       this.logger.error(`final usage flush failed, ${this.pending.size} users' counts lost: ${String(lastError)}`);
-  }
-}
-
-/**
- * One UPDATE per user: the lifetime counters add the gate's counts; the month's counters move to `month` (a row that
- * counted an earlier month starts again from these counts), and a row already counting a later month keeps it.
- */
-function* writePending(unit: EventUnit, entries: Pending[]) {
-  const current = 'usage_month IS NULL OR usage_month <= :month';
-  const month = (name: string, param: string) =>
-    `${name} = CASE WHEN usage_month = :month THEN ${name} + :${param} WHEN ${current} THEN :${param} ELSE ${name} END`;
-  const sql = `UPDATE users SET usage_transcriptions = usage_transcriptions + :lt,
-      usage_translations = usage_translations + :ltr, usage_tts = usage_tts + :ltts,
-      ${month('usage_month_requests', 'r')}, ${month('usage_month_transcriptions', 't')},
-      ${month('usage_month_translations', 'tr')}, ${month('usage_month_tts', 'tts')},
-      ${month('usage_month_audio_seconds', 'a')},
-      usage_month = CASE WHEN ${current} THEN :month ELSE usage_month END
-    WHERE id = :id`;
-  for (const e of entries) {
-    const c = e.month_counts;
-    const l = e.lifetime;
-    yield* unit.write({
-      sql,
-      params: {
-        id: e.userId,
-        month: e.month,
-        lt: l.transcriptions,
-        ltr: l.translations,
-        ltts: l.tts,
-        r: c.requests,
-        t: c.transcriptions,
-        tr: c.translations,
-        tts: c.tts,
-        a: c.audio_seconds,
-      },
-    });
   }
 }

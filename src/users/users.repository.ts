@@ -6,6 +6,7 @@ import { dialectOf, Dialect } from '../database/dialect';
 import { Unit } from '../database/atomic-writes';
 import { DomainEvent, EventUnit, UnitOfWork, UnitSteps } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
+import { MonthCounts } from './quota';
 
 /** Every column but the password hash: the row the principal cache keeps. */
 const WITHOUT_PASSWORD = (() => {
@@ -101,6 +102,15 @@ export interface UserCounts {
   unverified: number;
   admin: number;
   user: number;
+}
+
+/** Counts to add to a user's row: the month's (gate traffic and finished jobs) and the lifetime counters'. */
+export interface UsageAddition {
+  userId: string;
+  month: string;
+  month_counts: MonthCounts;
+  /** Gate traffic also counts in the lifetime usage counters (jobs count there when they complete). */
+  lifetime: { transcriptions: number; translations: number; tts: number };
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -439,6 +449,40 @@ export class UsersRepository {
     });
     if (n) yield* unit.publish({ name: UserEvent.PasswordChanged, payload: { user_id: id, via: 'reset_link' } });
     return n > 0;
+  }
+
+  /**
+   * Steps: one UPDATE adding counts to a user: the lifetime counters add the gate's counts; the month's counters move
+   * to `month` (a row that counted an earlier month starts again from these counts), and a row already counting a
+   * later month keeps it.
+   */
+  static *addUsage(unit: Unit, e: UsageAddition): UnitSteps<void> {
+    const current = 'usage_month IS NULL OR usage_month <= :month';
+    const month = (name: string, param: string) =>
+      `${name} = CASE WHEN usage_month = :month THEN ${name} + :${param} WHEN ${current} THEN :${param} ELSE ${name} END`;
+    const c = e.month_counts;
+    const l = e.lifetime;
+    yield* unit.write({
+      sql: `UPDATE users SET usage_transcriptions = usage_transcriptions + :lt,
+        usage_translations = usage_translations + :ltr, usage_tts = usage_tts + :ltts,
+        ${month('usage_month_requests', 'r')}, ${month('usage_month_transcriptions', 't')},
+        ${month('usage_month_translations', 'tr')}, ${month('usage_month_tts', 'tts')},
+        ${month('usage_month_audio_seconds', 'a')},
+        usage_month = CASE WHEN ${current} THEN :month ELSE usage_month END
+      WHERE id = :id`,
+      params: {
+        id: e.userId,
+        month: e.month,
+        lt: l.transcriptions,
+        ltr: l.translations,
+        ltts: l.tts,
+        r: c.requests,
+        t: c.transcriptions,
+        tr: c.translations,
+        tts: c.tts,
+        a: c.audio_seconds,
+      },
+    });
   }
 
   /**
