@@ -1029,6 +1029,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        HealthResponseDto: {
+            /** @enum {string} */
+            status: "healthy" | "unhealthy";
+            /** @example 1.0.0 */
+            version: string;
+            /** @enum {string} */
+            database: "ok" | "unavailable";
+            /**
+             * @description `disabled` when no Redis is configured
+             * @enum {string}
+             */
+            redis: "ok" | "unavailable" | "disabled";
+            /** @enum {string} */
+            driver: "postgres" | "sqlite";
+        };
         RegisterDto: {
             /** @description Email address (stored lower-case). */
             email: string;
@@ -1490,6 +1505,87 @@ export interface components {
             /** @description Lifetime in seconds (1–600, default 60). */
             ttl_seconds?: number;
         };
+        StreamTokenResponseDto: {
+            /** @description A single-use token for one speech stream, accepted only by the gate */
+            token: string;
+            /**
+             * @description Seconds until it expires
+             * @example 60
+             */
+            expires_in: number;
+        };
+        OpenIdConfigurationDto: {
+            /** @example https://voicegate.example.com */
+            issuer: string;
+            /** @example https://voicegate.example.com/.well-known/jwks.json */
+            jwks_uri: string;
+            /** @example https://voicegate.example.com/auth/token */
+            token_endpoint: string;
+            /** @example https://voicegate.example.com/oauth/introspect */
+            introspection_endpoint: string;
+            /** @example https://voicegate.example.com/oauth/revoke */
+            revocation_endpoint: string;
+            /**
+             * @example [
+             *       "password",
+             *       "refresh_token"
+             *     ]
+             */
+            grant_types_supported: string[];
+            scopes_supported: ("profile:read" | "profile:write" | "jobs:read" | "jobs:write" | "service_keys:read" | "service_keys:write" | "transcribe" | "translate" | "tts" | "admin" | "introspect")[];
+            /**
+             * @example [
+             *       "EdDSA"
+             *     ]
+             */
+            id_token_signing_alg_values_supported: string[];
+            /**
+             * @example [
+             *       "none"
+             *     ]
+             */
+            token_endpoint_auth_methods_supported: string[];
+            /**
+             * @example [
+             *       "none"
+             *     ]
+             */
+            revocation_endpoint_auth_methods_supported: string[];
+        };
+        IntrospectionResponseDto: {
+            /** @description The token is live; when false, no other field is present */
+            active: boolean;
+            /**
+             * Format: uuid
+             * @description The owner's user id
+             */
+            sub?: string;
+            username?: string;
+            /**
+             * @description The scopes in force, space-separated
+             * @example transcribe translate
+             */
+            scope?: string;
+            /** @enum {string} */
+            token_type?: "access_token" | "refresh_token" | "stream_token" | "api_key";
+            /** @description Expiry, seconds since the epoch (absent for a key without one) */
+            exp?: number;
+            /** @description Issued (or key created), seconds since the epoch */
+            iat?: number;
+            /**
+             * Format: uuid
+             * @description The session the token belongs to
+             */
+            sid?: string;
+            /** @description The API key (its id) the token was issued through, or the key itself */
+            client_id?: string;
+            iss?: string;
+        };
+        RevocationResponseDto: Record<string, never>;
+        MailAcceptedDto: {
+            /** @example If the address belongs to an account that may receive it, a mail with a link is on its way. */
+            detail: string;
+        };
         EmailTokenDto: {
             /** @description The token of the link the mail carried. */
             token: string;
@@ -1642,6 +1738,26 @@ export interface components {
             /** @description The session of this request */
             current: boolean;
         };
+        JwkDto: {
+            /** @enum {string} */
+            kty: "OKP" | "EC" | "RSA";
+            /** @description The key's RFC 7638 thumbprint; tokens name it in their header */
+            kid: string;
+            /** @enum {string} */
+            alg: "EdDSA" | "ES256" | "RS256";
+            /** @enum {string} */
+            use: "sig";
+            /** @example Ed25519 */
+            crv?: string;
+            x?: string;
+            y?: string;
+            n?: string;
+            e?: string;
+        };
+        JwksResponseDto: {
+            /** @description Current, next, then retired keys; empty under HS* */
+            keys: components["schemas"]["JwkDto"][];
+        };
         KeyRateLimitsDto: {
             per_minute?: number | null;
             per_hour?: number | null;
@@ -1764,11 +1880,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The database is up, and Redis too where configured */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthResponseDto"];
+                };
+            };
+            /** @description The database or Redis is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponseDto"];
+                };
             };
         };
     };
@@ -2698,7 +2826,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StreamTokenResponseDto"];
+                };
             };
         };
     };
@@ -2715,7 +2845,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OpenIdConfigurationDto"];
+                };
             };
         };
     };
@@ -2738,7 +2870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["IntrospectionResponseDto"];
                 };
             };
         };
@@ -2757,12 +2889,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An empty object, whatever the token */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["RevocationResponseDto"];
                 };
             };
         };
@@ -2913,7 +3046,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MailAcceptedDto"];
+                };
             };
         };
     };
@@ -2957,7 +3092,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MailAcceptedDto"];
+                };
             };
         };
     };
@@ -2974,6 +3111,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The password was set */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2997,7 +3135,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MailAcceptedDto"];
+                };
             };
         };
     };
@@ -3016,7 +3156,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MailAcceptedDto"];
+                };
             };
         };
     };
@@ -3286,7 +3428,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JwksResponseDto"];
+                };
             };
         };
     };

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators';
@@ -7,6 +7,7 @@ import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 import { RedisService } from '../redis/redis.service';
 import { VERSION } from '../version';
 import { dialectOf } from '../database/dialect';
+import { HealthResponseDto } from './dto/health-response.dto';
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -23,18 +24,20 @@ export class HealthController {
   @Public()
   @SkipRateLimit()
   @ApiOperation({ summary: 'Liveness and dependencies: 200 healthy, 503 when the database or Redis is down' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: HealthResponseDto, description: 'The database is up, and Redis too where configured' })
+  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'The database or Redis is unavailable' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponseDto> {
     // Both at once: answered within 2 s even when both are down (Docker's healthcheck gives up after 3 s).
     const [database, redis] = await Promise.all([
       withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
-        () => 'ok',
-        () => 'unavailable',
+        () => 'ok' as const,
+        () => 'unavailable' as const,
       ),
       !this.redis.enabled
-        ? 'disabled'
+        ? ('disabled' as const)
         : withTimeout(this.redis.ping(), 1000).then(
-            (ok) => (ok ? 'ok' : 'unavailable'),
-            () => 'unavailable',
+            (ok) => (ok ? ('ok' as const) : ('unavailable' as const)),
+            () => 'unavailable' as const,
           ),
     ]);
     const healthy = database === 'ok' && redis !== 'unavailable';

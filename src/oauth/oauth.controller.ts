@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { Public, RequestMeta } from '../common/decorators';
@@ -11,6 +11,7 @@ import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { RequireScope, SCOPES } from '../common/scopes';
 import { IntrospectionGuard } from './introspection.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
+import { IntrospectionResponseDto, OpenIdConfigurationDto, RevocationResponseDto } from './dto/oauth-response.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -26,7 +27,8 @@ export class OAuthController {
   @Get('.well-known/openid-configuration')
   @Public()
   @ApiOperation({ summary: 'OAuth 2.0 / OpenID Connect discovery: issuer, JWKS and the token endpoints' })
-  discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: OpenIdConfigurationDto })
+  discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): OpenIdConfigurationDto {
     const issuer = this.config.jwt.issuer;
     // An issuer that is a URL is the base of every endpoint; otherwise the address the client used.
     const base = (/^https?:\/\//.test(issuer) ? issuer : `${req.protocol}://${req.host}`).replace(/\/+$/, '');
@@ -53,7 +55,11 @@ export class OAuthController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({ summary: 'Token introspection (RFC 7662), for admins and keys holding the introspect scope' })
-  async introspect(@ValidatedBody() dto: TokenRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: IntrospectionResponseDto })
+  async introspect(
+    @ValidatedBody() dto: TokenRequestDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntrospectionResponseDto> {
     noStore(reply);
     return this.tokens.introspect(dto.token);
   }
@@ -66,11 +72,12 @@ export class OAuthController {
   @ApiOperation({
     summary: 'Token revocation (RFC 7009): ends a token’s session or deletes an API key; 200 {} whatever the token',
   })
+  @ApiOkResponse({ type: RevocationResponseDto, description: 'An empty object, whatever the token' })
   async revoke(
     @ValidatedBody() dto: TokenRequestDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Record<string, never>> {
+  ): Promise<RevocationResponseDto> {
     noStore(reply);
     await this.tokens.revoke(dto.token, meta);
     return {}; // RFC 7009: clients ignore the body; an empty object keeps every 2xx of the API JSON

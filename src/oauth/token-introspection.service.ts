@@ -11,24 +11,10 @@ import { SigningKeyService } from '../signing-keys/signing-key.service';
 import { ADMIN_ONLY_SCOPES, scopesOf } from '../common/scopes';
 import { Role } from '../common/role';
 import { StreamTokenClaims, StreamTokenService } from '../stream-tokens/stream-token.service';
+import { IntrospectedType, IntrospectionResponseDto } from './dto/oauth-response.dto';
 
-export type IntrospectedType = 'access_token' | 'refresh_token' | 'stream_token' | 'api_key';
-
-/** RFC 7662: `{active:false}` and nothing else for a token that is not live. */
-export type Introspection =
-  | { active: false }
-  | {
-      active: true;
-      sub: string;
-      username: string;
-      scope: string;
-      token_type: IntrospectedType;
-      exp?: number;
-      iat?: number;
-      sid?: string;
-      client_id?: string;
-      iss?: string;
-    };
+/** RFC 7662: `{active:false}` and nothing else for a token that is not live (IntrospectionResponseDto). */
+export type Introspection = IntrospectionResponseDto;
 
 interface SessionTokenClaims {
   sub: string;

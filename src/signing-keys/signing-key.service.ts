@@ -13,6 +13,7 @@ import { RedisService } from '../redis/redis.service';
 import { MultiFernet } from '../service-keys/fernet';
 import { SigningKey, SigningKeyState } from './entities/signing-key.entity';
 import { ASYMMETRIC_ALGORITHMS, generateSigningKeyPair, signCompact } from './jws';
+import { JwkDto, JwksResponseDto } from './dto/jwks-response.dto';
 
 /** Every instance re-reads the key table this often, so a rotation made elsewhere (the CLI) is seen within a minute. */
 export const SIGNING_KEYS_REFRESH_MS = 30_000;
@@ -32,7 +33,7 @@ export interface PublishedKey {
   alg: AsymmetricAlgorithm;
   state: SigningKeyState;
   publicKey: KeyObject;
-  jwk: JWK;
+  jwk: JwkDto;
   /** Epoch ms after which a retired key is neither published nor accepted. */
   expiresAt: number | null;
   activatedAt: number | null;
@@ -149,7 +150,7 @@ export class SigningKeyService implements TokenSigner, OnModuleInit, OnModuleDes
   }
 
   /** The public keys verifiers should hold: current, next, then retired ones not yet expired. Empty under HS*. */
-  jwks(): { keys: JWK[] } {
+  jwks(): JwksResponseDto {
     const order: Record<SigningKeyState, number> = { current: 0, next: 1, retired: 2 };
     const live = [...this.keys.values()].filter((k) => this.lookup(k.kid));
     live.sort((a, b) => order[a.state] - order[b.state] || (b.activatedAt ?? 0) - (a.activatedAt ?? 0));
@@ -184,7 +185,8 @@ export class SigningKeyService implements TokenSigner, OnModuleInit, OnModuleDes
         alg: row.algorithm as AsymmetricAlgorithm,
         state: row.state,
         publicKey: createPublicKey({ key: jwk, format: 'jwk' }),
-        jwk: { ...jwk, kid: row.kid, alg: row.algorithm, use: 'sig' },
+        // A public key exported as JWK always has kty (and its key type's own members).
+        jwk: { ...jwk, kty: jwk.kty as string, kid: row.kid, alg: row.algorithm, use: 'sig' },
         expiresAt: row.expiresAt ? new Date(row.expiresAt).getTime() : null,
         activatedAt: row.activatedAt ? new Date(row.activatedAt).getTime() : null,
       });

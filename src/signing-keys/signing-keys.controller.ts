@@ -1,8 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/decorators';
 import { SigningKeyService } from './signing-key.service';
+import { JwksResponseDto } from './dto/jwks-response.dto';
 
 @ApiTags('oauth')
 @Controller('.well-known')
@@ -12,7 +13,8 @@ export class SigningKeysController {
   @Get('jwks.json')
   @Public()
   @ApiOperation({ summary: 'Public keys that verify Voicegate tokens (RFC 7517): current, next and retired keys' })
-  jwks(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ type: JwksResponseDto })
+  jwks(@Res({ passthrough: true }) reply: FastifyReply): JwksResponseDto {
     reply.header('cache-control', 'public, max-age=300');
     return this.keys.jwks();
   }

@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser } from '../common/decorators';
 import { Principal } from '../common/principal';
 import { ValidatedBody } from '../common/validation';
 import { CreateStreamTokenDto } from './dto/create-stream-token.dto';
+import { StreamTokenResponseDto } from './dto/stream-token-response.dto';
 import { StreamTokenService } from './stream-token.service';
 import { AnyScope } from '../common/scopes';
 
@@ -22,11 +23,12 @@ export class StreamTokensController {
   @ApiOperation({
     summary: 'A short-lived, single-use token for one speech stream (WebSocket), accepted only by the gate',
   })
+  @ApiCreatedResponse({ type: StreamTokenResponseDto })
   create(
     @CurrentUser() principal: Principal,
     @ValidatedBody() dto: CreateStreamTokenDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): StreamTokenResponseDto {
     const { token, expires_in } = this.streams.mint(principal, dto.scope, dto.ttl_seconds);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return { token, expires_in };
