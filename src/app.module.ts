@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { UnitOfWorkModule } from './database/unit-of-work';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MfaModule } from './mfa/mfa.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServiceKeysModule } from './service-keys/service-keys.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         ServiceKeysModule,
         AdminModule,
         JobsModule,
+        MfaModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -170,12 +170,54 @@ function tokensOf(data: unknown): Tokens | null {
   };
 }
 
-export async function signIn(username: string, password: string): Promise<UserOut> {
-  const res = await send('POST', '/auth/login', { username, password, device_name: 'Admin dashboard' }, undefined);
-  const data = await read<LoginResponse>(res);
+/** The password was right and the account has a second factor: the sign-in step to complete. */
+export class SecondFactorRequired extends Error {
+  constructor(readonly step: SecondFactorStep) {
+    super('A second factor is required');
+    this.name = 'SecondFactorRequired';
+  }
+}
+
+export interface SecondFactorStep {
+  mfa_token: string;
+  methods: string[];
+  expires_in: number;
+}
+
+/** POST to a public sign-in route (no token); problems become ApiError. */
+export async function publicPost<T>(url: string, body: unknown): Promise<T> {
+  return read<T>(await send('POST', url, body, undefined));
+}
+
+/** A completed sign-in of any role (the account page) becomes this page's session. */
+export function adoptSession(data: LoginResponse): UserOut {
   const tokens = tokensOf(data);
-  if (!tokens || !data?.user)
-    throw new ApiError(res.status, 'The server answered the sign-in with an unexpected response.');
+  if (!tokens || !data?.user) throw new ApiError(200, 'The server answered the sign-in with an unexpected response.');
+  notice = null;
+  setTokens(data.user, tokens);
+  emit();
+  return data.user;
+}
+
+/** The password step of a sign-in from `device`: the login body, or SecondFactorRequired. */
+export async function passwordSignIn(username: string, password: string, device: string): Promise<LoginResponse> {
+  const data = await publicPost<LoginResponse | ({ mfa_required: true } & SecondFactorStep)>('/auth/login', {
+    username,
+    password,
+    device_name: device,
+  });
+  if ('mfa_required' in data && data.mfa_required) throw new SecondFactorRequired(data);
+  return data as LoginResponse;
+}
+
+export async function signIn(username: string, password: string): Promise<UserOut> {
+  return finishAdminSignIn(await passwordSignIn(username, password, 'Admin dashboard'));
+}
+
+/** The admin dashboard's session from a completed sign-in (password, or after the second factor). */
+export async function finishAdminSignIn(data: LoginResponse): Promise<UserOut> {
+  const tokens = tokensOf(data);
+  if (!tokens || !data?.user) throw new ApiError(200, 'The server answered the sign-in with an unexpected response.');
   if (data.user.role !== 'admin') {
     // Do not leave a session behind for an account that cannot use this page.
     await send('POST', '/auth/logout', {}, tokens.access_token).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { AccountSecurityApp } from './account/account-app';
 import { authSnapshot, signOut, subscribeAuth, type AuthSnapshot } from './api';
 import { Link } from './components/ui';
 import { dismiss, useFlashes } from './flash';
@@ -39,6 +40,7 @@ export function App() {
     (document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('main'))?.focus();
   }, [loc.path]);
 
+  if (loc.path === '/account' || loc.path.startsWith('/account/')) return <AccountSecurityApp />;
   if (!auth.user) return <SignInPage notice={auth.notice} />;
 
   const userMatch = /^\/admin\/users\/([^/]+)$/.exec(loc.path);

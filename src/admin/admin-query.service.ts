@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { toDbTime } from '../database/columns';
 import { TranscriptionJob } from '../jobs/entities/transcription-job.entity';
 import { JobStatus } from '../jobs/jobs.enums';
+import { MFA_ENABLED_SQL } from '../mfa/mfa.constants';
 import { SessionsService, toSessionOut } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
 import { iso } from '../users/user.mapper';
@@ -90,6 +91,7 @@ export class AdminQueryService {
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.status) qb.andWhere(`(${STATUS_SQL[q.status]})`, { now: this.now });
+    if (q.mfa) qb.andWhere(q.mfa === 'enabled' ? MFA_ENABLED_SQL : `NOT ${MFA_ENABLED_SQL}`);
   }
 
   /** The user with their recent sign-ins, live sessions, recent security events and usage. */
@@ -171,6 +173,7 @@ export class AdminQueryService {
       .addSelect(sum(STATUS_SQL[UserStatus.Unverified]), 'unverified')
       .addSelect(sum(`u.role = '${Role.Admin}'`), 'admin')
       .addSelect(sum(`u.role = '${Role.User}'`), 'user')
+      .addSelect(sum(MFA_ENABLED_SQL), 'mfa_enabled')
       .setParameters({ now: this.now })
       .getRawOne<Record<string, unknown>>();
 
@@ -196,6 +199,7 @@ export class AdminQueryService {
           unverified: count(users?.unverified),
         },
         by_role: { admin: count(users?.admin), user: count(users?.user) },
+        by_mfa: { enabled: count(users?.mfa_enabled), disabled: count(users?.total) - count(users?.mfa_enabled) },
       },
       logins: {
         last_24h: last24h,

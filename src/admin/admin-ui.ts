@@ -131,5 +131,8 @@ export async function registerAdminUi(
     });
     scope.get(ADMIN_UI_PATH, serveIndex);
     scope.get(`${ADMIN_UI_PATH}/*`, serveIndex);
+    // The account page's second-factor screens (same build) until the account app is merged.
+    scope.get('/account', serveIndex);
+    scope.get('/account/*', serveIndex);
   });
 }

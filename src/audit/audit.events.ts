@@ -31,6 +31,15 @@ export enum SecurityEventType {
   AdminUserUnsuspended = 'admin_user_unsuspended',
   AdminSessionsRevoked = 'admin_sessions_revoked',
   AdminBulkAction = 'admin_bulk_action',
+  MfaRequired = 'mfa_required',
+  TotpEnabled = 'mfa_totp_enabled',
+  TotpDisabled = 'mfa_totp_disabled',
+  RecoveryCodesRegenerated = 'mfa_recovery_codes_regenerated',
+  RecoveryCodeUsed = 'mfa_recovery_code_used',
+  PasskeyRegistered = 'passkey_registered',
+  PasskeyRenamed = 'passkey_renamed',
+  PasskeyDeleted = 'passkey_deleted',
+  AdminMfaReset = 'admin_mfa_reset',
 }
 
 export interface SecurityEventInput {
@@ -52,8 +61,10 @@ export interface LoginAttemptInput {
   userId: string | null;
   usernameAttempted: string | null;
   success: boolean;
-  failureReason?: 'unknown_user' | 'bad_password' | 'account_locked' | 'inactive' | 'suspended' | null;
-  method: 'password' | 'oauth2_password' | 'refresh';
+  failureReason?: 'unknown_user' | 'bad_password' | 'bad_mfa_code' | 'account_locked' | 'inactive' | 'suspended' | null;
+  method: 'password' | 'oauth2_password' | 'refresh' | 'passkey';
+  /** The second factor given (or tried): totp, recovery_code or webauthn. */
+  secondFactor?: 'totp' | 'recovery_code' | 'webauthn' | null;
   meta: Partial<RequestMetadata>;
   sessionId?: string | null;
   jwtJti?: string | null;

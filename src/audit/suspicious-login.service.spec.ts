@@ -55,16 +55,14 @@ describe('SuspiciousLoginService', () => {
       suspicious: false,
     });
   const reuse = (at: Date, userId = user) =>
-    dataSource
-      .getRepository(SecurityEvent)
-      .insert({
-        id: randomUUID(),
-        type: SecurityEventType.RefreshTokenReuse,
-        severity: 'critical',
-        userId,
-        actorId: userId,
-        createdAt: at,
-      });
+    dataSource.getRepository(SecurityEvent).insert({
+      id: randomUUID(),
+      type: SecurityEventType.RefreshTokenReuse,
+      severity: 'critical',
+      userId,
+      actorId: userId,
+      createdAt: at,
+    });
 
   beforeAll(async () => {
     dataSource = new DataSource(

@@ -22,16 +22,20 @@ import { User } from '../users/entities/user.entity';
 import { PasswordHasher } from '../users/password/password-hasher.service';
 import { checkPassword } from '../users/password/password-policy';
 import { UsersService } from '../users/users.service';
+import { CredentialMethod, SecondFactorChallenge, SecondFactorGate, SecondFactorKind } from './second-factor';
 import { TokenPair, TokenService } from './token.service';
 
-export type CredentialMethod = 'password' | 'oauth2_password';
+export type { CredentialMethod };
 
 const INCORRECT = 'Incorrect username or password';
+const GRANT_ERROR = { extensions: { error: 'invalid_grant' } };
+const amrOf = (session: UserSession): string[] | undefined => session.amr?.split(',') ?? undefined;
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   private readonly postgres: boolean;
+  private secondFactor?: SecondFactorGate;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,71 +75,14 @@ export class AuthService {
       throw this.invalidCredentials(method);
     }
 
-    const now = this.clock.date();
-    const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
-    const t = (d: Date) => toDbTime(d, this.postgres);
-    const reserved = await this.users.repo
-      .createQueryBuilder()
-      .update(User)
-      .set({
-        failedLoginAttempts: () =>
-          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
-        lockedUntil: () =>
-          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL WHEN failed_login_attempts + 1 >= :max THEN :lockUntil ELSE locked_until END',
-        updatedAt: () => 'updated_at',
-      })
-      .where('id = :id AND (locked_until IS NULL OR locked_until <= :now)')
-      .setParameters({ id: user.id, now: t(now), lockUntil: t(lockUntil), max: this.config.lockout.maxAttempts })
-      .execute();
-    if (!reserved.affected) {
-      await this.recordAttempt({
-        userId: user.id,
-        usernameAttempted: login,
-        success: false,
-        failureReason: 'account_locked',
-        method,
-        meta,
-      });
-      throw await this.lockedError(user.id);
-    }
+    if (!(await this.reserveAttempt(user.id))) throw await this.refuseLocked(user.id, { login, method, meta });
 
     const ok = await this.hasher.verify(password, user.hashedPassword);
-    if (!ok) {
-      await this.users.repo
-        .createQueryBuilder()
-        .update(User)
-        .set({ lastFailedLoginAt: now, updatedAt: () => 'updated_at' })
-        .where('id = :id', { id: user.id })
-        .execute();
-      await this.state.invalidateUser(user.id); // the attempt counted (and may have locked the account)
-      const after = await this.users.repo.findOne({
-        where: { id: user.id },
-        select: { id: true, failedLoginAttempts: true, lockedUntil: true },
-      });
-      const justLocked = !!after && after.failedLoginAttempts >= this.config.lockout.maxAttempts && !!after.lockedUntil;
-      await this.recordAttempt({
-        userId: user.id,
-        usernameAttempted: login,
-        success: false,
-        failureReason: 'bad_password',
-        method,
-        meta,
-      });
-      if (justLocked) {
-        this.emit({
-          type: SecurityEventType.AccountLocked,
-          severity: 'warning',
-          userId: user.id,
-          meta,
-          details: { attempts: after.failedLoginAttempts, locked_until: after.lockedUntil },
-        });
-        throw await this.lockedError(user.id);
-      }
-      throw this.invalidCredentials(method);
-    }
+    if (!ok) throw await this.countFailure(user.id, { login, method, meta, failureReason: 'bad_password' });
 
-    await this.users.repo.update({ id: user.id }, { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: now });
-    await this.state.invalidateUser(user.id);
+    // With a second factor, a correct password only gives back this attempt: the count resets when the factor is given.
+    if (await this.secondFactor?.required(user.id)) await this.releaseAttempt(user.id);
+    else await this.resetAttempts(user.id);
     try {
       assertUsable(user);
     } catch (err) {
@@ -153,14 +100,178 @@ export class AuthService {
     return this.users.repo.findOneByOrFail({ id: user.id });
   }
 
+  /**
+   * Reserves one attempt of the lockout count with one conditional UPDATE (so N parallel attempts evaluate at most
+   * the limit); false when the account is locked.
+   */
+  async reserveAttempt(userId: string): Promise<boolean> {
+    const now = this.clock.date();
+    const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
+    const t = (d: Date) => toDbTime(d, this.postgres);
+    const reserved = await this.users.repo
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        failedLoginAttempts: () =>
+          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_login_attempts + 1 END',
+        lockedUntil: () =>
+          'CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN NULL WHEN failed_login_attempts + 1 >= :max THEN :lockUntil ELSE locked_until END',
+        updatedAt: () => 'updated_at',
+      })
+      .where('id = :id AND (locked_until IS NULL OR locked_until <= :now)')
+      .setParameters({ id: userId, now: t(now), lockUntil: t(lockUntil), max: this.config.lockout.maxAttempts })
+      .execute();
+    return !!reserved.affected;
+  }
+
+  /** Gives back a reserved attempt that turned out not to be a failure (the lock it set, if any, is lifted). */
+  async releaseAttempt(userId: string): Promise<void> {
+    await this.users.repo
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        failedLoginAttempts: () => 'failed_login_attempts - 1',
+        lockedUntil: () => 'CASE WHEN failed_login_attempts - 1 >= :max THEN locked_until ELSE NULL END',
+        updatedAt: () => 'updated_at',
+      })
+      .where('id = :id AND failed_login_attempts > 0')
+      .setParameters({ id: userId, max: this.config.lockout.maxAttempts })
+      .execute();
+    await this.state.invalidateUser(userId);
+  }
+
+  /** A completed sign-in: the count and any lock are cleared. */
+  async resetAttempts(userId: string): Promise<void> {
+    await this.users.repo.update(
+      { id: userId },
+      { failedLoginAttempts: 0, lockedUntil: null, lastLoginAt: this.clock.date() },
+    );
+    await this.state.invalidateUser(userId);
+  }
+
+  /**
+   * A reserved attempt that failed: recorded in the login history, and the account-locked event when it was the one
+   * that locked the account. Returns the error to throw (423 when locked).
+   */
+  async countFailure(
+    userId: string,
+    attempt: {
+      login: string;
+      method: CredentialMethod;
+      meta: Partial<RequestMetadata>;
+      failureReason: 'bad_password' | 'bad_mfa_code';
+      secondFactor?: SecondFactorKind | null;
+    },
+  ): Promise<AppError> {
+    await this.users.repo
+      .createQueryBuilder()
+      .update(User)
+      .set({ lastFailedLoginAt: this.clock.date(), updatedAt: () => 'updated_at' })
+      .where('id = :id', { id: userId })
+      .execute();
+    await this.state.invalidateUser(userId); // the attempt counted (and may have locked the account)
+    const after = await this.users.repo.findOne({
+      where: { id: userId },
+      select: { id: true, failedLoginAttempts: true, lockedUntil: true },
+    });
+    const justLocked = !!after && after.failedLoginAttempts >= this.config.lockout.maxAttempts && !!after.lockedUntil;
+    await this.recordAttempt({
+      userId,
+      usernameAttempted: attempt.login,
+      success: false,
+      failureReason: attempt.failureReason,
+      method: attempt.method,
+      meta: attempt.meta,
+      secondFactor: attempt.secondFactor ?? null,
+    });
+    if (justLocked) {
+      this.emit({
+        type: SecurityEventType.AccountLocked,
+        severity: 'warning',
+        userId,
+        meta: attempt.meta,
+        details: { attempts: after.failedLoginAttempts, locked_until: after.lockedUntil },
+      });
+      return this.lockedError(userId);
+    }
+    return attempt.failureReason === 'bad_mfa_code'
+      ? new AppError(ErrorCode.InvalidMfaCode, 'Invalid code', attempt.method === 'oauth2_password' ? GRANT_ERROR : {})
+      : this.invalidCredentials(attempt.method);
+  }
+
+  /** An attempt on a locked account: recorded in the login history; returns the 423 to throw. */
+  async refuseLocked(
+    userId: string,
+    attempt: {
+      login: string;
+      method: CredentialMethod;
+      meta: Partial<RequestMetadata>;
+      secondFactor?: SecondFactorKind | null;
+    },
+  ): Promise<AppError> {
+    await this.recordAttempt({
+      userId,
+      usernameAttempted: attempt.login,
+      success: false,
+      failureReason: 'account_locked',
+      method: attempt.method,
+      meta: attempt.meta,
+      secondFactor: attempt.secondFactor ?? null,
+    });
+    return this.lockedError(userId);
+  }
+
+  /** 423 when the account is locked now (checked without counting an attempt: passkey sign-in). */
+  async assertNotLocked(userId: string): Promise<void> {
+    const u = await this.users.repo.findOne({ where: { id: userId }, select: { id: true, lockedUntil: true } });
+    if (u?.lockedUntil && new Date(u.lockedUntil).getTime() > this.clock.now()) throw await this.lockedError(userId);
+  }
+
+  /** The second-factor module registers itself here at start-up (it depends on this service, not the reverse). */
+  useSecondFactor(gate: SecondFactorGate): void {
+    this.secondFactor = gate;
+  }
+
+  /**
+   * After a correct password: the session, or — when the user has a second factor — the sign-in step that asks
+   * for it (`mfa_token`).
+   */
+  async afterPassword(
+    user: User,
+    meta: Partial<RequestMetadata>,
+    opts: { deviceName?: string | null; method: CredentialMethod; login: string },
+  ): Promise<{ session: UserSession; tokens: TokenPair } | { challenge: SecondFactorChallenge }> {
+    const challenge = await this.secondFactor?.challenge(user, meta, opts);
+    return challenge ? { challenge } : this.startSession(user, meta, opts);
+  }
+
+  /** The mfa-otp grant: the sign-in step's token and a code (TOTP or recovery code). */
+  async completeSecondFactor(mfaToken: string, otp: string, meta: Partial<RequestMetadata>) {
+    if (!this.secondFactor)
+      throw new AppError(ErrorCode.InvalidMfaToken, 'Invalid or expired MFA token', {
+        extensions: { error: 'invalid_grant' },
+      });
+    return this.secondFactor.completeWithOtp(mfaToken, otp, meta);
+  }
+
   /** A new session and its first token pair, recorded in the login history. */
   async startSession(
     user: User,
     meta: Partial<RequestMetadata>,
-    opts: { deviceName?: string | null; method: CredentialMethod; login: string },
+    opts: {
+      deviceName?: string | null;
+      method: CredentialMethod;
+      login: string;
+      amr?: string[];
+      secondFactor?: SecondFactorKind;
+    },
   ) {
-    const session = await this.sessions.create(user.id, meta, { deviceName: opts.deviceName, method: opts.method });
-    const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti);
+    const session = await this.sessions.create(user.id, meta, {
+      deviceName: opts.deviceName,
+      method: opts.method,
+      amr: opts.amr,
+    });
+    const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti, opts.amr);
     await this.sessions.setAccessJti(session.id, tokens.accessJti);
     await this.recordAttempt({
       userId: user.id,
@@ -170,12 +281,17 @@ export class AuthService {
       meta,
       sessionId: session.id,
       jwtJti: tokens.accessJti,
+      secondFactor: opts.secondFactor ?? null,
     });
     this.emit({
       type: SecurityEventType.LoginSucceeded,
       userId: user.id,
       meta,
-      details: { session_id: session.id, method: opts.method },
+      details: {
+        session_id: session.id,
+        method: opts.method,
+        ...(opts.amr ? { amr: opts.amr, second_factor: opts.secondFactor ?? null } : {}),
+      },
     });
     return { session, tokens };
   }
@@ -216,7 +332,7 @@ export class AuthService {
       await this.sessions.revoke(claims.sid, user.isSuspended ? 'suspended' : 'inactive');
       throw err;
     }
-    const tokens = this.tokens.issuePair(user, claims.sid, result.newJti);
+    const tokens = this.tokens.issuePair(user, claims.sid, result.newJti, amrOf(result.session));
     await this.sessions.setAccessJti(claims.sid, tokens.accessJti);
     this.emit({ type: SecurityEventType.TokenRefreshed, userId: user.id, meta, details: { session_id: claims.sid } });
     return { tokens, session: result.session, user };

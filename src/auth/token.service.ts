@@ -28,6 +28,8 @@ export interface TokenClaims {
   iat: number;
   exp: number;
   iss: string;
+  /** How the sign-in was authenticated (RFC 8176), on tokens of a sign-in with a second factor or a passkey. */
+  amr?: string[];
 }
 
 export interface TokenPair {
@@ -48,10 +50,22 @@ export class TokenService {
     @Inject(JWT_KEY) private readonly key: KeyObject,
   ) {}
 
-  issuePair(user: { id: string; role: Role }, sessionId: string, refreshJti: string = randomUUID()): TokenPair {
+  issuePair(
+    user: { id: string; role: Role },
+    sessionId: string,
+    refreshJti: string = randomUUID(),
+    amr?: string[],
+  ): TokenPair {
     const iat = Math.floor(this.clock.now() / 1000);
     const accessJti = randomUUID();
-    const base = { sub: user.id, sid: sessionId, role: user.role, iat, iss: this.config.jwt.issuer };
+    const base = {
+      sub: user.id,
+      sid: sessionId,
+      role: user.role,
+      iat,
+      iss: this.config.jwt.issuer,
+      ...(amr ? { amr } : {}),
+    };
     const sign = (payload: object) =>
       this.jwt.sign(payload, { secret: this.key as unknown as string, algorithm: this.config.jwt.algorithm });
     return {

@@ -25,6 +25,10 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
+  InvalidMfaCode = 'INVALID_MFA_CODE',
+  InvalidMfaToken = 'INVALID_MFA_TOKEN',
+  MfaRequired = 'MFA_REQUIRED',
+  PasskeyRejected = 'PASSKEY_REJECTED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -51,6 +55,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.InvalidMfaCode]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InvalidMfaToken]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasskeyRejected]: HttpStatus.UNAUTHORIZED,
 };
 
 export interface FieldError {

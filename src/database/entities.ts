@@ -6,6 +6,11 @@ import { ServiceKey } from '../service-keys/entities/service-key.entity';
 import { RevokedToken } from '../sessions/entities/revoked-token.entity';
 import { UserSession } from '../sessions/entities/user-session.entity';
 import { User } from '../users/entities/user.entity';
+import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { Passkey } from '../mfa/entities/passkey.entity';
+import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
+import { UserTotp } from '../mfa/entities/user-totp.entity';
+import { WebauthnChallenge } from '../mfa/entities/webauthn-challenge.entity';
 
 export const ENTITIES = [
   User,
@@ -16,4 +21,9 @@ export const ENTITIES = [
   ServiceKey,
   TranscriptionJob,
   JobStats,
+  UserTotp,
+  RecoveryCode,
+  MfaChallenge,
+  Passkey,
+  WebauthnChallenge,
 ];

@@ -194,7 +194,14 @@ describe('operator commands on SQLite', () => {
       expect(JSON.parse(dry.stdout)).toEqual({
         dry_run: true,
         retention_days: 365,
-        deleted: { user_sessions: 2, revoked_tokens: 1, login_history: 1, security_events: 2 },
+        deleted: {
+          user_sessions: 2,
+          revoked_tokens: 1,
+          mfa_challenges: 0,
+          webauthn_challenges: 0,
+          login_history: 1,
+          security_events: 2,
+        },
       });
       expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM user_sessions'))[0].n).toBe(4);
 

@@ -65,7 +65,17 @@ describe('route permissions', () => {
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     ).toEqual(
-      ['GET /health', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/register', 'POST /auth/token'].sort(),
+      [
+        'GET /health',
+        'POST /auth/login',
+        'POST /auth/refresh',
+        'POST /auth/register',
+        'POST /auth/token',
+        // The sign-in step and passkey sign-in are credential routes themselves (rate limited per IP).
+        'POST /auth/mfa/verify',
+        'POST /auth/passkeys/login/options',
+        'POST /auth/passkeys/login/verify',
+      ].sort(),
     );
     // Every admin route is for admins only.
     for (const r of routes.filter((r) => r.path.startsWith('/auth/admin'))) expect(r.roles).toEqual(['admin']);
