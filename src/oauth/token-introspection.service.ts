@@ -28,6 +28,8 @@ export type Introspection =
       sid?: string;
       client_id?: string;
       iss?: string;
+      /** How the session's sign-in was authenticated (RFC 8176), when a second factor or a passkey was used. */
+      amr?: string[];
     };
 
 interface SessionTokenClaims {
@@ -38,6 +40,7 @@ interface SessionTokenClaims {
   iat: number;
   exp: number;
   iss: string;
+  amr?: string[];
 }
 
 const INACTIVE: Introspection = { active: false };
@@ -138,6 +141,7 @@ export class TokenIntrospectionService {
       iat: claims.iat,
       sid: claims.sid,
       iss: claims.iss,
+      ...(Array.isArray(claims.amr) ? { amr: claims.amr } : {}),
     };
   }
 
