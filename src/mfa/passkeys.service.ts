@@ -78,7 +78,7 @@ export class PasskeysService {
     this.dialect = dialectOf(dataSource);
   }
 
-  get repo() {
+  private get repo() {
     return this.dataSource.getRepository(Passkey);
   }
 
