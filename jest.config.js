@@ -16,7 +16,13 @@ const esmToCjs = {
 // ES-module-only packages (Nest 12 and friends) are compiled to CommonJS for Jest; everything else is left alone.
 const fs = require('node:fs');
 const path = require('node:path');
+function esmPackagesIn(dir) {
+  return fs.existsSync(dir) ? esmNames(dir) : [];
+}
 function esmPackages(dir = path.join(__dirname, 'node_modules')) {
+  return esmNames(dir).map((n) => n.replace(/[.+]/g, '\\$&'));
+}
+function esmNames(dir) {
   const found = [];
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     if (name.startsWith('.')) continue;
@@ -27,9 +33,11 @@ function esmPackages(dir = path.join(__dirname, 'node_modules')) {
       } catch {
         // not a package folder
       }
+      // Nested copies too (otplib's noble plugin ships its own ESM-only @noble/hashes 2).
+      if (dir === path.join(__dirname, 'node_modules')) found.push(...esmPackagesIn(path.join(dir, n, 'node_modules')));
     }
   }
-  return found.map((n) => n.replace(/[.+]/g, '\\$&'));
+  return [...new Set(found)];
 }
 const ESM_PACKAGES = esmPackages();
 const base = {

@@ -15,6 +15,7 @@ import { GateModule } from './gate/gate.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
+import { MfaModule } from './mfa/mfa.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServiceKeysModule } from './service-keys/service-keys.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -45,6 +46,7 @@ export class AppModule {
         GateModule,
         MailModule,
         WebhooksModule,
+        MfaModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

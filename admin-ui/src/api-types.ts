@@ -44,7 +44,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OAuth2 token endpoint (RFC 6749): password and refresh_token grants */
+        /** OAuth2 token endpoint (RFC 6749): password, refresh_token and urn:voicegate:grant-type:mfa-otp (mfa_token + otp) grants */
         post: operations["AuthController_token"];
         delete?: never;
         options?: never;
@@ -61,7 +61,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with username or email and password; returns the user, tokens and session id */
+        /** Sign in with username or email and password: the user, tokens and session id, or `mfa_required` with an mfa_token */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -838,6 +838,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Second factors of the caller: `{totp, passkeys, recovery_codes_remaining}` */
+        get: operations["MfaController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP setup: a new secret with its otpauth:// URI and QR code (SVG); pending until confirmed
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["MfaController_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP with a code: enables it and returns 10 recovery codes (shown once)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["MfaController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new set of 10 recovery codes (the old set stops working), authorized by a TOTP code
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["MfaController_regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Disable TOTP (and its recovery codes) with a TOTP code or a recovery code
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        delete: operations["MfaController_disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a sign-in step: mfa_token with a code, a recovery code or a passkey assertion → the /auth/login body */
+        post: operations["MfaController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/register/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creation options for a new passkey (a challenge valid 5 minutes, used once)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["PasskeysController_registerOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/register/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the passkey the browser created from the options
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        post: operations["PasskeysController_registerVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's passkeys */
+        get: operations["PasskeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a passkey (404 when it is not the caller’s)
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        delete: operations["PasskeysController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a passkey
+         * @description API keys need every scope their owner has (or use a JWT).
+         */
+        patch: operations["PasskeysController_rename"];
+        trace?: never;
+    };
+    "/auth/passkeys/login/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request options for a passkey sign-in (`username?`), or for answering a sign-in step (`mfa_token`) */
+        post: operations["PasskeysController_loginOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/login/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a passkey (both factors): the /auth/login body */
+        post: operations["PasskeysController_loginVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/admin/users/{id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's second factors: TOTP, recovery codes left, passkeys */
+        get: operations["MfaAdminController_detail"];
+        put?: never;
+        post?: never;
+        /** Remove every second factor of a user (audited); the user's sessions end */
+        delete: operations["MfaAdminController_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/sessions": {
         parameters: {
             query?: never;
@@ -1175,13 +1422,18 @@ export interface components {
             /** Format: date-time */
             logout_at: string | null;
             /**
-             * @description `password` (/auth/login) or `oauth2_password` (/auth/token)
+             * @description `password` (/auth/login), `oauth2_password` (/auth/token) or `passkey` (/auth/passkeys/login/verify)
              * @example password
              */
             login_method: string;
+            /**
+             * @description The second factor given or tried: totp, recovery_code or webauthn; null when none was asked
+             * @example totp
+             */
+            second_factor: string | null;
             success: boolean;
             /**
-             * @description unknown_user, bad_password, account_locked, inactive or suspended
+             * @description unknown_user, bad_password, bad_mfa_code, account_locked, inactive, suspended or email_not_verified
              * @example bad_password
              */
             failure_reason: string | null;
@@ -1580,6 +1832,8 @@ export interface components {
             /** @description The API key (its id) the token was issued through, or the key itself */
             client_id?: string;
             iss?: string;
+            /** @description How the session was signed in (RFC 8176: pwd, otp, hwk, …), when a second factor or a passkey was used */
+            amr?: string[];
         };
         RevocationResponseDto: Record<string, never>;
         MailAcceptedDto: {
@@ -1718,6 +1972,112 @@ export interface components {
             per_page: number;
             total: number;
             pages: number;
+        };
+        MfaStatusDto: {
+            /** @description A confirmed authenticator app */
+            totp: boolean;
+            /** @description Registered passkeys */
+            passkeys: number;
+            /** @description Unused recovery codes */
+            recovery_codes_remaining: number;
+        };
+        TotpSetupDto: {
+            /**
+             * @description Base32 secret, for typing into an authenticator app
+             * @example JBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /** @example otpauth://totp/Voicegate:alice?secret=JBSWY3DPEHPK3PXP&issuer=Voicegate */
+            otpauth_uri: string;
+            /** @description The otpauth URI as a QR code (an SVG document) */
+            qr_svg: string;
+        };
+        TotpCodeDto: {
+            /** @description A 6-digit code from the authenticator app. */
+            code: string;
+        };
+        RecoveryCodesDto: {
+            /**
+             * @example [
+             *       "abcd-efgh-jkmn"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        CodeOrRecoveryDto: {
+            code?: string;
+            recovery_code?: string;
+        };
+        MfaVerifyDto: {
+            /** @description A WebAuthn assertion in the standard JSON form (options from POST /auth/passkeys/login/options {mfa_token}). */
+            webauthn_response?: {
+                [key: string]: unknown;
+            };
+            mfa_token: string;
+            code?: string;
+            recovery_code?: string;
+        };
+        PasskeyRegisterDto: {
+            /** @description The registration response (`PublicKeyCredential` in WebAuthn's JSON form, e.g. from startRegistration()). */
+            response: {
+                [key: string]: unknown;
+            };
+            /** @description A name to tell the passkey apart ("Laptop", "YubiKey"). */
+            name?: string;
+        };
+        PasskeyResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Laptop */
+            name: string;
+            /**
+             * @description `singleDevice` or `multiDevice` (synced)
+             * @example multiDevice
+             */
+            device_type: string;
+            backed_up: boolean;
+            /**
+             * @example [
+             *       "internal"
+             *     ]
+             */
+            transports: string[];
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
+        };
+        PasskeyRenameDto: {
+            name: string;
+        };
+        PasskeyLoginOptionsDto: {
+            username?: string;
+            mfa_token?: string;
+        };
+        PasskeyLoginDto: {
+            /** @description The authentication response (`PublicKeyCredential` in WebAuthn's JSON form, e.g. from startAuthentication()). */
+            response: {
+                [key: string]: unknown;
+            };
+        };
+        AdminMfaDetailDto: {
+            /** @description A confirmed authenticator app */
+            totp: boolean;
+            /** @description Registered passkeys */
+            passkeys: number;
+            /** @description Unused recovery codes */
+            recovery_codes_remaining: number;
+            /** @description A factor is set up: a correct password no longer completes a sign-in */
+            enabled: boolean;
+            /**
+             * @example [
+             *       "totp",
+             *       "recovery_code",
+             *       "webauthn"
+             *     ]
+             */
+            methods: string[];
+            passkey_list: components["schemas"]["PasskeyResponseDto"][];
         };
         SessionResponseDto: {
             /** Format: uuid */
@@ -1960,7 +2320,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
         };
     };
@@ -2123,7 +2485,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted" | "mfa_required" | "mfa_totp_enabled" | "mfa_totp_disabled" | "mfa_recovery_codes_regenerated" | "mfa_recovery_code_used" | "passkey_registered" | "passkey_renamed" | "passkey_deleted" | "admin_mfa_reset";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -2159,7 +2521,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 /** @description Only events of this type */
-                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted";
+                type?: "user_registered" | "login_succeeded" | "login_failed" | "suspicious_login" | "account_locked" | "account_unlocked" | "logout" | "token_refreshed" | "refresh_token_reuse" | "password_changed" | "password_reset" | "profile_updated" | "api_key_regenerated" | "service_key_created" | "service_key_revealed" | "service_key_deleted" | "session_revoked" | "rate_limited" | "admin_user_created" | "admin_user_updated" | "admin_user_deleted" | "admin_user_suspended" | "admin_user_unsuspended" | "admin_sessions_revoked" | "admin_bulk_action" | "api_key_revoked" | "api_key_created" | "api_key_rolled" | "api_key_deleted" | "mfa_required" | "mfa_totp_enabled" | "mfa_totp_disabled" | "mfa_recovery_codes_regenerated" | "mfa_recovery_code_used" | "passkey_registered" | "passkey_renamed" | "passkey_deleted" | "admin_mfa_reset";
                 severity?: "info" | "warning" | "critical";
                 /** @description Events at or after this time (ISO-8601) */
                 since?: string;
@@ -2318,6 +2680,8 @@ export interface operations {
                 role?: "admin" | "user";
                 /** @description active = can sign in (active, not suspended, not locked). */
                 status?: "active" | "inactive" | "suspended" | "locked" | "unverified";
+                /** @description enabled = has a confirmed TOTP or a passkey. */
+                mfa?: "enabled" | "disabled";
             };
             header?: never;
             path?: never;
@@ -3357,6 +3721,321 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryDto"];
                 };
+            };
+        };
+    };
+    MfaController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusDto"];
+                };
+            };
+        };
+    };
+    MfaController_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupDto"];
+                };
+            };
+        };
+    };
+    MfaController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+        };
+    };
+    MfaController_regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+        };
+    };
+    MfaController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeOrRecoveryDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaVerifyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PasskeysController_registerOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    PasskeysController_registerVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRegisterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyResponseDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyResponseDto"][];
+                };
+            };
+        };
+    };
+    PasskeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PasskeysController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRenameDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyResponseDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_loginOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginOptionsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    PasskeysController_loginVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaAdminController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMfaDetailDto"];
+                };
+            };
+        };
+    };
+    MfaAdminController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -170,19 +170,65 @@ function tokensOf(data: unknown): Tokens | null {
   };
 }
 
-/** Signs in; the dashboard requires the admin role, the account page (`requireAdmin: false`) any user. */
+/** The password was right and the account has a second factor: the sign-in step to complete. */
+export class SecondFactorRequired extends Error {
+  constructor(readonly step: SecondFactorStep) {
+    super('A second factor is required');
+    this.name = 'SecondFactorRequired';
+  }
+}
+
+export interface SecondFactorStep {
+  mfa_token: string;
+  methods: string[];
+  expires_in: number;
+}
+
+/** POST to a public sign-in route (no token); problems become ApiError. */
+export async function publicPost<T>(url: string, body: unknown): Promise<T> {
+  return read<T>(await send('POST', url, body, undefined));
+}
+
+/** The password step of a sign-in from `device`: the login body, or SecondFactorRequired. */
+export async function passwordSignIn(username: string, password: string, device: string): Promise<LoginResponse> {
+  const data = await publicPost<LoginResponse | ({ mfa_required: true } & SecondFactorStep)>('/auth/login', {
+    username,
+    password,
+    device_name: device,
+  });
+  if ('mfa_required' in data && data.mfa_required) throw new SecondFactorRequired(data);
+  return data as LoginResponse;
+}
+
+/**
+ * Signs in with a password; the dashboard requires the admin role, the account page (`requireAdmin: false`) any
+ * user. Throws SecondFactorRequired when the account asks for its second factor.
+ */
 export async function signIn(
   username: string,
   password: string,
   opts: { requireAdmin?: boolean; deviceName?: string } = {},
 ): Promise<UserOut> {
   const { requireAdmin = true, deviceName = 'Admin dashboard' } = opts;
-  const res = await send('POST', '/auth/login', { username, password, device_name: deviceName }, undefined);
-  const data = await read<LoginResponse>(res);
+  const data = await passwordSignIn(username, password, deviceName);
+  return requireAdmin ? finishAdminSignIn(data) : adoptSession(data);
+}
+
+/** A completed sign-in of any role (the account page: password, second factor or passkey) becomes the session. */
+export function adoptSession(data: LoginResponse): UserOut {
   const tokens = tokensOf(data);
-  if (!tokens || !data?.user)
-    throw new ApiError(res.status, 'The server answered the sign-in with an unexpected response.');
-  if (requireAdmin && data.user.role !== 'admin') {
+  if (!tokens || !data?.user) throw new ApiError(200, 'The server answered the sign-in with an unexpected response.');
+  notice = null;
+  setTokens(data.user, tokens);
+  emit();
+  return data.user;
+}
+
+/** The admin dashboard's session from a completed sign-in (password, or after the second factor). */
+export async function finishAdminSignIn(data: LoginResponse): Promise<UserOut> {
+  const tokens = tokensOf(data);
+  if (!tokens || !data?.user) throw new ApiError(200, 'The server answered the sign-in with an unexpected response.');
+  if (data.user.role !== 'admin') {
     // Do not leave a session behind for an account that cannot use this page.
     await send('POST', '/auth/logout', {}, tokens.access_token).catch(() => undefined);
     throw new NotAdminError();

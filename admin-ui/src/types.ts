@@ -19,6 +19,9 @@ export type QuotaKind = 'transcriptions' | 'translations' | 'tts' | 'audio_secon
 export type Quota = Schemas['QuotaLimitsDto'];
 export type MonthUsage = Schemas['MonthUsageDto'];
 
+/** A user's second factors (GET /auth/admin/users/{id}/mfa). */
+export type UserFactors = Schemas['AdminMfaDetailDto'];
+
 export interface Tokens {
   access_token: string;
   refresh_token: string;

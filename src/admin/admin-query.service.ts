@@ -4,6 +4,7 @@ import { AuditQueryService } from '../audit/audit-query.service';
 import { Clock } from '../common/clock';
 import { TranscriptionJob } from '../jobs/entities/transcription-job.entity';
 import { JobStatus } from '../jobs/jobs.enums';
+import { MFA_ENABLED_SQL } from '../mfa/mfa.constants';
 import { SessionsService, toSessionOut } from '../sessions/sessions.service';
 import { iso } from '../users/user.mapper';
 import { UserSearch, UsersRepository } from '../users/users.repository';
@@ -51,6 +52,7 @@ export class AdminQueryService {
       page: q.page,
       perPage: q.per_page,
       now: this.clock.date(),
+      where: q.mfa ? [q.mfa === 'enabled' ? MFA_ENABLED_SQL : `NOT ${MFA_ENABLED_SQL}`] : [],
     });
     return { users: rows.map((u) => this.present.user(u)), ...pageInfo(total, q.page, q.per_page) };
   }
@@ -123,7 +125,7 @@ export class AdminQueryService {
   /** Dashboard figures, every one an aggregate query (no rows are loaded into memory). */
   async stats() {
     const now = this.clock.date();
-    const users = await this.userRows.counts(now);
+    const [users, withMfa] = await Promise.all([this.userRows.counts(now), this.userRows.countWhere(MFA_ENABLED_SQL)]);
     const [last24h, perDay] = await Promise.all([
       this.audit.loginTotals(new Date(now.getTime() - 86_400_000)),
       this.audit.loginsPerDay(STATS_DAYS),
@@ -141,6 +143,7 @@ export class AdminQueryService {
           unverified: users.unverified,
         },
         by_role: { admin: users.admin, user: users.user },
+        by_mfa: { enabled: withMfa, disabled: users.total - withMfa },
       },
       logins: {
         last_24h: last24h,

@@ -35,6 +35,15 @@ export enum SecurityEventType {
   ApiKeyCreated = 'api_key_created',
   ApiKeyRolled = 'api_key_rolled',
   ApiKeyDeleted = 'api_key_deleted',
+  MfaRequired = 'mfa_required',
+  TotpEnabled = 'mfa_totp_enabled',
+  TotpDisabled = 'mfa_totp_disabled',
+  RecoveryCodesRegenerated = 'mfa_recovery_codes_regenerated',
+  RecoveryCodeUsed = 'mfa_recovery_code_used',
+  PasskeyRegistered = 'passkey_registered',
+  PasskeyRenamed = 'passkey_renamed',
+  PasskeyDeleted = 'passkey_deleted',
+  AdminMfaReset = 'admin_mfa_reset',
 }
 
 export interface SecurityEventInput {
@@ -59,8 +68,17 @@ export interface LoginAttemptInput {
   usernameAttempted: string | null;
   success: boolean;
   failureReason?:
-    'unknown_user' | 'bad_password' | 'account_locked' | 'inactive' | 'suspended' | 'email_not_verified' | null;
-  method: 'password' | 'oauth2_password' | 'refresh';
+    | 'unknown_user'
+    | 'bad_password'
+    | 'bad_mfa_code'
+    | 'account_locked'
+    | 'inactive'
+    | 'suspended'
+    | 'email_not_verified'
+    | null;
+  method: 'password' | 'oauth2_password' | 'refresh' | 'passkey';
+  /** The second factor given (or tried): totp, recovery_code or webauthn. */
+  secondFactor?: 'totp' | 'recovery_code' | 'webauthn' | null;
   meta: Partial<RequestMetadata>;
   sessionId?: string | null;
   jwtJti?: string | null;

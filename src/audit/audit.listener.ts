@@ -70,6 +70,7 @@ export class AuditListener {
         loginAt: now,
         logoutAt: null,
         loginMethod: attempt.method,
+        secondFactor: attempt.secondFactor ?? null,
         success: attempt.success,
         failureReason: attempt.success ? null : (attempt.failureReason ?? 'unknown'),
         ipAddress: ip,
@@ -106,6 +107,7 @@ export class AuditListener {
           username_attempted: attempt.usernameAttempted?.slice(0, 254) ?? null,
           reason: attempt.failureReason ?? 'unknown',
           method: attempt.method,
+          ...(attempt.secondFactor ? { second_factor: attempt.secondFactor } : {}),
         },
       });
     if (reasons.length)

@@ -94,6 +94,7 @@ export function toLoginHistoryOut(h: LoginHistory): LoginHistoryItemDto {
     login_at: iso(h.loginAt) as string,
     logout_at: iso(h.logoutAt),
     login_method: h.loginMethod,
+    second_factor: h.secondFactor ?? null,
     success: !!h.success,
     failure_reason: h.failureReason,
     ip_address: h.ipAddress,

@@ -20,6 +20,7 @@ import {
   isGrantType,
   LoginDto,
   LogoutDto,
+  MFA_OTP_GRANT,
   RefreshDto,
   RegisterDto,
   TokenRequestDto,
@@ -32,11 +33,18 @@ import { RequireFullAccess, RequireScope, requiredFullAccess } from '../common/s
 import { PasswordWork } from './guards/pre-parse-admission';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-const wireTokens = (t: TokenPair) => ({
+export const wireTokens = (t: TokenPair) => ({
   access_token: t.access_token,
   token_type: t.token_type,
   expires_in: t.expires_in,
   refresh_token: t.refresh_token,
+});
+/** The body of a completed sign-in (/auth/login, /auth/mfa/verify, /auth/passkeys/login/verify). */
+export const loginBody = (user: unknown, tokens: TokenPair, sessionId: string) => ({
+  success: true,
+  user,
+  tokens: wireTokens(tokens),
+  session_id: sessionId,
 });
 
 @ApiTags('auth')
@@ -76,7 +84,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: TokenRequestDto })
-  @ApiOperation({ summary: 'OAuth2 token endpoint (RFC 6749): password and refresh_token grants' })
+  @ApiOperation({
+    summary:
+      'OAuth2 token endpoint (RFC 6749): password, refresh_token and urn:voicegate:grant-type:mfa-otp (mfa_token + otp) grants',
+  })
   async token(
     @Req() req: FastifyRequest,
     @RequestMeta() meta: RequestMetadata,
@@ -97,16 +108,30 @@ export class AuthController {
       if (!rt) throw this.invalidRequest('refresh_token');
       return wireTokens((await this.auth.refresh(rt, meta)).tokens);
     }
+    if (grant === MFA_OTP_GRANT) {
+      const mfaToken = str('mfa_token');
+      const otp = str('otp');
+      if (!mfaToken || !otp) throw this.invalidRequest(!mfaToken ? 'mfa_token' : 'otp');
+      return wireTokens((await this.auth.completeSecondFactor(mfaToken, otp, meta)).tokens);
+    }
     const username = str('username');
     const password = str('password');
     if (!username || !password) throw this.invalidRequest(!username ? 'username' : 'password');
     const user = await this.auth.verifyPassword(username, password, meta, 'oauth2_password');
-    const { tokens } = await this.auth.startSession(user, meta, {
+    const signedIn = await this.auth.afterPassword(user, meta, {
       method: 'oauth2_password',
       login: username,
       deviceName: str('client_id') ?? null,
     });
-    return wireTokens(tokens);
+    if ('challenge' in signedIn)
+      throw new AppError(ErrorCode.MfaRequired, 'A second factor is required', {
+        extensions: {
+          error: 'mfa_required',
+          error_description: `Send the code with grant_type=${MFA_OTP_GRANT}, mfa_token and otp`,
+          ...signedIn.challenge,
+        },
+      });
+    return wireTokens(signedIn.tokens);
   }
 
   @Post('login')
@@ -116,20 +141,24 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @HttpCode(200)
   @ApiBody({ type: LoginDto })
-  @ApiOperation({ summary: 'Sign in with username or email and password; returns the user, tokens and session id' })
+  @ApiOperation({
+    summary:
+      'Sign in with username or email and password: the user, tokens and session id, or `mfa_required` with an mfa_token',
+  })
   async login(
     @Req() req: FastifyRequest & { user: User },
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const body = req.body as LoginDto;
-    const { session, tokens } = await this.auth.startSession(req.user, meta, {
+    const signedIn = await this.auth.afterPassword(req.user, meta, {
       method: 'password',
       login: body.username,
       deviceName: body.device_name ?? null,
     });
     noStore(reply);
-    return { success: true, user: this.present.user(req.user), tokens: wireTokens(tokens), session_id: session.id };
+    if ('challenge' in signedIn) return { success: false, mfa_required: true, ...signedIn.challenge };
+    return loginBody(this.present.user(req.user), signedIn.tokens, signedIn.session.id);
   }
 
   @Post('refresh')

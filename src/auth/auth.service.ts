@@ -23,17 +23,29 @@ import { checkPassword } from '../users/password/password-policy';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { assertUsable } from './credential/principal-cache';
+import { CredentialMethod, SecondFactorChallenge, SecondFactorGate, SecondFactorKind } from './second-factor';
 import { TokenPair, TokenService } from './token.service';
 
-export type CredentialMethod = 'password' | 'oauth2_password';
+export type { CredentialMethod };
 
 const INCORRECT = 'Incorrect username or password';
+const GRANT_ERROR = { extensions: { error: 'invalid_grant' } };
+const amrOf = (session: UserSession): string[] | undefined => session.amr?.split(',') ?? undefined;
+
+/** A sign-in attempt as the login history records it. */
+interface Attempt {
+  login: string;
+  method: CredentialMethod;
+  meta: Partial<RequestMetadata>;
+  secondFactor?: SecondFactorKind | null;
+}
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** A login whose hash has an outdated cost: rehashed once its session exists (so the rehash cannot refuse it). */
   private readonly rehashAfterSession = new WeakMap<User, string>();
+  private secondFactor?: SecondFactorGate;
 
   constructor(
     private readonly users: UsersService,
@@ -75,60 +87,15 @@ export class AuthService {
     const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
     const max = this.config.lockout.maxAttempts;
     const reserved = await this.userRows.reserveLoginAttempt(user.id, now, lockUntil, max);
-    if (!reserved) {
-      await this.recordAttempt({
-        userId: user.id,
-        usernameAttempted: login,
-        success: false,
-        failureReason: 'account_locked',
-        method,
-        meta,
-      });
-      throw await this.lockedError(user.id);
-    }
+    if (!reserved) throw await this.refuseLocked(user.id, { login, method, meta });
 
     const ok = await this.hasher.verify(password, user.hashedPassword);
-    if (!ok) {
-      // The attempt counted (and may have locked the account).
-      const after = await this.userRows.recordFailedLogin(user.id, now, max);
-      const justLocked = after.attempts >= max && !!after.lockedUntil;
-      await this.recordAttempt({
-        userId: user.id,
-        usernameAttempted: login,
-        success: false,
-        failureReason: 'bad_password',
-        method,
-        meta,
-      });
-      if (justLocked) {
-        this.emit({
-          type: SecurityEventType.AccountLocked,
-          severity: 'warning',
-          userId: user.id,
-          meta,
-          details: { attempts: after.attempts, locked_until: after.lockedUntil },
-        });
-        throw await this.lockedError(user.id);
-      }
-      throw this.invalidCredentials(method);
-    }
+    if (!ok) throw await this.countFailure(user.id, { login, method, meta }, 'bad_password');
 
-    // A refused login (suspended, inactive) neither resets the failure count nor records a login.
-    try {
-      assertUsable(user);
-      assertEmailVerified(user, this.config);
-    } catch (err) {
-      await this.recordAttempt({
-        userId: user.id,
-        usernameAttempted: login,
-        success: false,
-        failureReason: user.isSuspended ? 'suspended' : user.isActive ? 'email_not_verified' : 'inactive',
-        method,
-        meta,
-      });
-      throw err;
-    }
-    await this.userRows.recordSignIn(user.id, now);
+    await this.assertMaySignIn(user, { login, method, meta });
+    // With a second factor a correct password only gives its attempt back: the count resets when the factor is given.
+    if (await this.secondFactor?.required(user.id)) await this.userRows.releaseLoginAttempt(user.id, max);
+    else await this.userRows.recordSignIn(user.id, now);
     // The row as it is now, only while it still holds the hash just verified (a password change may have landed).
     const current = await this.userRows.findById(user.id);
     if (!current || current.hashedPassword !== user.hashedPassword) throw this.invalidCredentials(method);
@@ -136,13 +103,153 @@ export class AuthService {
     return current;
   }
 
-  /** A new session and its first token pair, recorded in the login history. */
-  async startSession(
+  /**
+   * Reserves one attempt of the lockout count (one conditional UPDATE, so N parallel attempts evaluate at most the
+   * limit); false while the account is locked. Every try of a second factor reserves one too.
+   */
+  reserveAttempt(userId: string): Promise<boolean> {
+    const now = this.clock.date();
+    const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
+    return this.userRows.reserveLoginAttempt(userId, now, lockUntil, this.config.lockout.maxAttempts);
+  }
+
+  /** Gives back a reserved attempt that turned out to be no failure of the user's (the lock it set is lifted). */
+  releaseAttempt(userId: string): Promise<void> {
+    return this.userRows.releaseLoginAttempt(userId, this.config.lockout.maxAttempts);
+  }
+
+  /** A completed sign-in (the second factor given, or a passkey): the count and any lock are cleared. */
+  resetAttempts(userId: string): Promise<void> {
+    return this.userRows.recordSignIn(userId, this.clock.date());
+  }
+
+  /**
+   * A reserved attempt that failed: recorded in the login history, and the account-locked event when it was the one
+   * that locked the account. Returns the error to throw (423 when locked).
+   */
+  async countFailure(
+    userId: string,
+    attempt: Attempt,
+    failureReason: 'bad_password' | 'bad_mfa_code',
+  ): Promise<AppError> {
+    const max = this.config.lockout.maxAttempts;
+    const after = await this.userRows.recordFailedLogin(userId, this.clock.date(), max);
+    await this.recordAttempt({
+      userId,
+      usernameAttempted: attempt.login,
+      success: false,
+      failureReason,
+      method: attempt.method,
+      meta: attempt.meta,
+      secondFactor: attempt.secondFactor ?? null,
+    });
+    if (after.attempts >= max && after.lockedUntil) {
+      this.emit({
+        type: SecurityEventType.AccountLocked,
+        severity: 'warning',
+        userId,
+        meta: attempt.meta,
+        details: { attempts: after.attempts, locked_until: after.lockedUntil },
+      });
+      return this.lockedError(userId);
+    }
+    return failureReason === 'bad_mfa_code'
+      ? new AppError(ErrorCode.InvalidMfaCode, 'Invalid code', attempt.method === 'oauth2_password' ? GRANT_ERROR : {})
+      : this.invalidCredentials(attempt.method);
+  }
+
+  /** An attempt on a locked account: recorded in the login history; returns the 423 to throw. */
+  async refuseLocked(userId: string, attempt: Attempt): Promise<AppError> {
+    await this.recordAttempt({
+      userId,
+      usernameAttempted: attempt.login,
+      success: false,
+      failureReason: 'account_locked',
+      method: attempt.method,
+      meta: attempt.meta,
+      secondFactor: attempt.secondFactor ?? null,
+    });
+    return this.lockedError(userId);
+  }
+
+  /** 423 when the account is locked now (checked without counting an attempt: a passkey sign-in). */
+  async assertNotLocked(userId: string, attempt: Attempt): Promise<void> {
+    const u = await this.userRows.lockout(userId);
+    if (u?.lockedUntil && new Date(u.lockedUntil).getTime() > this.clock.now())
+      throw await this.refuseLocked(userId, attempt);
+  }
+
+  /**
+   * Refuses a sign-in of a suspended, inactive or (with REQUIRE_VERIFIED_EMAIL) unverified account, after its
+   * credential was right; the refusal is recorded and neither resets the failure count nor records a login.
+   */
+  async assertMaySignIn(user: User, attempt: Attempt): Promise<void> {
+    try {
+      assertUsable(user);
+      assertEmailVerified(user, this.config);
+    } catch (err) {
+      await this.recordAttempt({
+        userId: user.id,
+        usernameAttempted: attempt.login,
+        success: false,
+        failureReason: user.isSuspended ? 'suspended' : user.isActive ? 'email_not_verified' : 'inactive',
+        method: attempt.method,
+        meta: attempt.meta,
+        secondFactor: attempt.secondFactor ?? null,
+      });
+      throw err;
+    }
+  }
+
+  /** The second-factor module registers itself here at start-up (it depends on this service, not the reverse). */
+  useSecondFactor(gate: SecondFactorGate): void {
+    this.secondFactor = gate;
+  }
+
+  /**
+   * After a correct password: the session, or — when the user has a second factor — the sign-in step that asks for
+   * it (`mfa_token`).
+   */
+  async afterPassword(
     user: User,
     meta: Partial<RequestMetadata>,
     opts: { deviceName?: string | null; method: CredentialMethod; login: string },
+  ): Promise<{ session: UserSession; tokens: TokenPair } | { challenge: SecondFactorChallenge }> {
+    const challenge = await this.secondFactor?.challenge(user, meta, opts);
+    if (!challenge) return this.startSession(user, meta, opts);
+    // No session is made in this request, so an outdated hash can be strengthened at once.
+    const password = this.rehashAfterSession.get(user);
+    if (password !== undefined) {
+      this.rehashAfterSession.delete(user);
+      void this.rehash(user.id, user.hashedPassword, password);
+    }
+    return { challenge };
+  }
+
+  /** The mfa-otp grant: the sign-in step's token and a code (TOTP or recovery code). */
+  completeSecondFactor(mfaToken: string, otp: string, meta: Partial<RequestMetadata>): Promise<{ tokens: TokenPair }> {
+    if (!this.secondFactor)
+      throw new AppError(ErrorCode.InvalidMfaToken, 'Invalid or expired MFA token; sign in again', GRANT_ERROR);
+    return this.secondFactor.completeWithOtp(mfaToken, otp, meta);
+  }
+
+  /** A new session and its first token pair, recorded in the login history (`amr` when a factor was given). */
+  async startSession(
+    user: User,
+    meta: Partial<RequestMetadata>,
+    opts: {
+      deviceName?: string | null;
+      method: CredentialMethod;
+      login: string;
+      amr?: string[];
+      secondFactor?: SecondFactorKind;
+    },
   ) {
-    const session = await this.sessions.create(user.id, meta, { deviceName: opts.deviceName, method: opts.method });
+    const session = await this.sessions.create(user.id, meta, {
+      deviceName: opts.deviceName,
+      method: opts.method,
+      amr: opts.amr,
+    });
     // A password change that committed since the hash was verified ends this session here; one that commits later
     // revokes it with the user's other sessions (every password writer revokes after writing the hash).
     if (!(await this.userRows.holdsPassword(user.id, user.hashedPassword))) {
@@ -154,7 +261,7 @@ export class AuthService {
       this.rehashAfterSession.delete(user);
       void this.rehash(user.id, user.hashedPassword, password);
     }
-    const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti);
+    const tokens = this.tokens.issuePair(user, session.id, session.refreshTokenJti, opts.amr);
     await this.sessions.setAccessJti(session.id, tokens.accessJti);
     await this.recordAttempt({
       userId: user.id,
@@ -164,12 +271,17 @@ export class AuthService {
       meta,
       sessionId: session.id,
       jwtJti: tokens.accessJti,
+      secondFactor: opts.secondFactor ?? null,
     });
     this.emit({
       type: SecurityEventType.LoginSucceeded,
       userId: user.id,
       meta,
-      details: { session_id: session.id, method: opts.method },
+      details: {
+        session_id: session.id,
+        method: opts.method,
+        ...(opts.amr ? { amr: opts.amr, second_factor: opts.secondFactor ?? null } : {}),
+      },
     });
     return { session, tokens };
   }
@@ -202,17 +314,14 @@ export class AuthService {
       throw new AppError(ErrorCode.InvalidGrant, detail, { extensions: { error: 'invalid_grant' } });
     }
     const user = await this.users.findById(claims.sub);
-    if (!user)
-      throw new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', {
-        extensions: { error: 'invalid_grant' },
-      });
+    if (!user) throw new AppError(ErrorCode.InvalidGrant, 'Invalid or expired refresh token', GRANT_ERROR);
     try {
       assertUsable(user);
     } catch (err) {
       await this.sessions.revoke(claims.sid, user.isSuspended ? 'suspended' : 'inactive');
       throw err;
     }
-    const tokens = this.tokens.issuePair(user, claims.sid, result.newJti);
+    const tokens = this.tokens.issuePair(user, claims.sid, result.newJti, amrOf(result.session));
     await this.sessions.setAccessJti(claims.sid, tokens.accessJti);
     this.emit({ type: SecurityEventType.TokenRefreshed, userId: user.id, meta, details: { session_id: claims.sid } });
     return { tokens, session: result.session, user };
@@ -267,11 +376,7 @@ export class AuthService {
   }
 
   private invalidCredentials(method: CredentialMethod): AppError {
-    return new AppError(
-      ErrorCode.InvalidCredentials,
-      INCORRECT,
-      method === 'oauth2_password' ? { extensions: { error: 'invalid_grant' } } : {},
-    );
+    return new AppError(ErrorCode.InvalidCredentials, INCORRECT, method === 'oauth2_password' ? GRANT_ERROR : {});
   }
 
   private async lockedError(userId: string): Promise<AppError> {

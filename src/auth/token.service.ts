@@ -29,6 +29,8 @@ export interface TokenClaims {
   iat: number;
   exp: number;
   iss: string;
+  /** How the sign-in was authenticated (RFC 8176), on tokens of a sign-in with a second factor or a passkey. */
+  amr?: string[];
 }
 
 export interface TokenPair {
@@ -50,10 +52,22 @@ export class TokenService {
     private readonly signer: SigningKeyService,
   ) {}
 
-  issuePair(user: { id: string; role: Role }, sessionId: string, refreshJti: string = randomUUID()): TokenPair {
+  issuePair(
+    user: { id: string; role: Role },
+    sessionId: string,
+    refreshJti: string = randomUUID(),
+    amr?: string[],
+  ): TokenPair {
     const iat = Math.floor(this.clock.now() / 1000);
     const accessJti = randomUUID();
-    const base = { sub: user.id, sid: sessionId, role: user.role, iat, iss: this.config.jwt.issuer };
+    const base = {
+      sub: user.id,
+      sid: sessionId,
+      role: user.role,
+      iat,
+      iss: this.config.jwt.issuer,
+      ...(amr ? { amr } : {}),
+    };
     const sign = (payload: object) =>
       this.signer.asymmetric
         ? this.signer.sign(payload)

@@ -14,6 +14,8 @@ export const UserEvent = {
   EmailChanged: 'user.email_changed',
   /** A password sign-in: the lockout count is cleared and last_login_at set. */
   SignedIn: 'user.signed_in',
+  /** A correct password of an account with a second factor: the attempt it reserved is given back. */
+  SignInPending: 'user.sign_in_pending',
   /** Failed sign-ins reached the limit: the account is locked until `locked_until`. */
   Locked: 'user.locked',
   /** A usage counter (requests, jobs) was written. */

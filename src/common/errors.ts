@@ -36,6 +36,10 @@ export enum ErrorCode {
   ApiKeyExpired = 'API_KEY_EXPIRED',
   ApiKeyLimitReached = 'API_KEY_LIMIT_REACHED',
   ApiKeyNameTaken = 'API_KEY_NAME_TAKEN',
+  InvalidMfaCode = 'INVALID_MFA_CODE',
+  InvalidMfaToken = 'INVALID_MFA_TOKEN',
+  MfaRequired = 'MFA_REQUIRED',
+  PasskeyRejected = 'PASSKEY_REJECTED',
 }
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -73,6 +77,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ApiKeyExpired]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.ApiKeyLimitReached]: HttpStatus.CONFLICT,
   [ErrorCode.ApiKeyNameTaken]: HttpStatus.CONFLICT,
+  [ErrorCode.InvalidMfaCode]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InvalidMfaToken]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.MfaRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasskeyRejected]: HttpStatus.UNAUTHORIZED,
 };
 
 export interface FieldError {

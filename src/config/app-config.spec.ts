@@ -75,6 +75,32 @@ describe('loadConfig', () => {
   });
 });
 
+describe('WebAuthn configuration', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig({ SECRET_KEY: 'x'.repeat(40), ENCRYPTION_KEY: fernet, ...env }, { persistDevSecrets: false });
+
+  it('defaults to localhost and accepts origins on the RP id or below it', () => {
+    expect(load({}).webauthn).toEqual({ rpId: 'localhost', origins: ['http://localhost:8000'], rpName: 'Voicegate' });
+    const c = load({
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com:8443/',
+    });
+    expect(c.webauthn.origins).toEqual(['https://example.com', 'https://app.example.com:8443']);
+  });
+
+  it.each([
+    [{ WEBAUTHN_RP_ID: 'https://example.com' }, 'WEBAUTHN_RP_ID'],
+    [{ WEBAUTHN_RP_ID: '127.0.0.1', WEBAUTHN_ORIGINS: 'http://127.0.0.1:8000' }, 'WEBAUTHN_RP_ID'],
+    [{ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.com' }, 'not on WEBAUTHN_RP_ID'],
+    [{ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://example.com' }, 'must use https'],
+    [{ WEBAUTHN_ORIGINS: 'http://localhost:8000/account' }, 'must be an origin'],
+    [{ WEBAUTHN_ORIGINS: 'not a url' }, 'is not a URL'],
+    [{ WEBAUTHN_RP_NAME: 'a:b' }, 'WEBAUTHN_RP_NAME'],
+  ])('refuses %j', (env, message) => {
+    expect(() => load(env as Record<string, string>)).toThrow(message);
+  });
+});
+
 describe('parseDatabaseUrl', () => {
   it.each([
     ['postgres://u:p@h:5432/db', { type: 'postgres', url: 'postgres://u:p@h:5432/db' }],

@@ -82,6 +82,8 @@ export interface AppConfig {
     /** 0: this instance runs no delivery worker. */
     pollMs: number;
   };
+  /** Passkeys (WebAuthn) and the TOTP issuer name. */
+  webauthn: { rpId: string; origins: string[]; rpName: string };
   /** Secrets that were generated for development and kept in this file (undefined when given). */
   generatedSecretsFile?: string;
 }
@@ -221,6 +223,7 @@ export function loadConfig(
     if (!FERNET_KEY.test(k))
       problems.push(`ENCRYPTION_KEY: key #${i + 1} is not a Fernet key (32 url-safe base64 bytes, 44 characters)`);
   });
+  const webauthnOrigins = parseWebauthnOrigins(env.WEBAUTHN_ORIGINS, env.WEBAUTHN_RP_ID, problems);
   if (env.ADMIN_PASSWORD && !(env.ADMIN_EMAIL && env.ADMIN_USERNAME))
     problems.push('ADMIN_PASSWORD: needs ADMIN_EMAIL and ADMIN_USERNAME as well');
   if (production && env.SMTP_URL && !source.PUBLIC_URL)
@@ -325,8 +328,34 @@ export function loadConfig(
       timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
       pollMs: env.WEBHOOK_POLL_SECONDS * 1000,
     },
+    webauthn: { rpId: env.WEBAUTHN_RP_ID, origins: webauthnOrigins, rpName: env.WEBAUTHN_RP_NAME },
     generatedSecretsFile,
   };
+}
+
+/** Each origin is scheme://host[:port] on the RP id or a subdomain of it, over https (browsers allow http for localhost only). */
+function parseWebauthnOrigins(value: string, rpId: string, problems: string[]): string[] {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (!origins.length) problems.push('WEBAUTHN_ORIGINS: must list at least one origin');
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      problems.push(`WEBAUTHN_ORIGINS: "${origin}" is not a URL`);
+      continue;
+    }
+    if (url.origin !== origin.replace(/\/$/, ''))
+      problems.push(`WEBAUTHN_ORIGINS: "${origin}" must be an origin (scheme://host[:port], no path)`);
+    else if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`))
+      problems.push(`WEBAUTHN_ORIGINS: "${origin}" is not on WEBAUTHN_RP_ID (${rpId}) or a subdomain of it`);
+    else if (url.protocol !== 'https:' && !(url.protocol === 'http:' && url.hostname === 'localhost'))
+      problems.push(`WEBAUTHN_ORIGINS: "${origin}" must use https (http only for localhost)`);
+  }
+  return origins.map((o) => o.replace(/\/$/, ''));
 }
 
 function readSecretsFile(file: string): { SECRET_KEY?: string; ENCRYPTION_KEY?: string } {

@@ -372,4 +372,20 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024;
+  /** WebAuthn relying-party id: the host name passkeys are bound to (the site's domain, no scheme or port). */
+  @IsString()
+  @Matches(/^(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/, {
+    message: 'WEBAUTHN_RP_ID must be a host name such as example.com or localhost (no scheme, port or IP address)',
+  })
+  WEBAUTHN_RP_ID = 'localhost';
+
+  /** Comma-separated origins (scheme://host[:port]) whose pages may use passkeys; each on WEBAUTHN_RP_ID or below. */
+  @IsString()
+  WEBAUTHN_ORIGINS = 'http://localhost:8000';
+
+  /** Service name shown by authenticators (passkeys) and authenticator apps (TOTP issuer). */
+  @IsString()
+  // eslint-disable-next-line no-control-regex -- control characters are what the class excludes
+  @Matches(/^[^:\x00-\x1f]{1,64}$/, { message: 'WEBAUTHN_RP_NAME must be 1–64 characters without ":" or controls' })
+  WEBAUTHN_RP_NAME = 'Voicegate';
 }

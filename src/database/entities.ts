@@ -13,6 +13,11 @@ import { SigningKey } from '../signing-keys/entities/signing-key.entity';
 import { WebhookAttempt } from '../webhooks/entities/webhook-attempt.entity';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/entities/webhook-endpoint.entity';
+import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { Passkey } from '../mfa/entities/passkey.entity';
+import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
+import { UserTotp } from '../mfa/entities/user-totp.entity';
+import { WebauthnChallenge } from '../mfa/entities/webauthn-challenge.entity';
 
 export const ENTITIES = [
   User,
@@ -30,4 +35,9 @@ export const ENTITIES = [
   WebhookDelivery,
   WebhookAttempt,
   PersonalKey,
+  UserTotp,
+  RecoveryCode,
+  MfaChallenge,
+  Passkey,
+  WebauthnChallenge,
 ];

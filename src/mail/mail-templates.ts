@@ -59,7 +59,9 @@ const TEMPLATES: Record<MailKind, Template> = {
   [MailKind.SecondFactorRemoved]: {
     subject: `A second factor was removed from your ${SERVICE_NAME} account`,
     body: (c) => [
-      `A second factor (${String(c.params.method ?? 'second factor')}) was removed from your account${when(c)}.`,
+      c.params.method === 'all'
+        ? `Every second factor was removed from your account${when(c)}.`
+        : `A second factor (${String(c.params.method ?? 'second factor')}) was removed from your account${when(c)}.`,
       NOT_YOU,
     ],
   },

@@ -24,6 +24,7 @@ interface SessionTokenClaims {
   iat: number;
   exp: number;
   iss: string;
+  amr?: string[];
 }
 
 const INACTIVE: Introspection = { active: false };
@@ -124,6 +125,7 @@ export class TokenIntrospectionService {
       iat: claims.iat,
       sid: claims.sid,
       iss: claims.iss,
+      ...(Array.isArray(claims.amr) ? { amr: claims.amr } : {}),
     };
   }
 

@@ -32,7 +32,7 @@ export class SessionsService {
   async create(
     userId: string,
     meta: Partial<RequestMetadata>,
-    opts: { deviceName?: string | null; method?: string } = {},
+    opts: { deviceName?: string | null; method?: string; amr?: string[] } = {},
   ): Promise<UserSession> {
     const now = this.clock.date();
     const session = Object.assign(new UserSession(), {
@@ -40,6 +40,7 @@ export class SessionsService {
       userId,
       refreshTokenJti: randomUUID(),
       loginMethod: opts.method ?? 'password',
+      amr: opts.amr?.join(',') ?? null,
       ipAddress: meta.ip ?? null,
       userAgent: meta.userAgent ?? null,
       deviceName: opts.deviceName?.slice(0, 100) ?? null,

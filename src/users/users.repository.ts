@@ -91,6 +91,8 @@ export interface UserSearch {
   page: number;
   perPage: number;
   now: Date;
+  /** Further conditions on alias `u` that other modules state about a user (e.g. a second factor set up). */
+  where?: string[];
 }
 
 export interface UserCounts {
@@ -214,6 +216,7 @@ export class UsersRepository {
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.status) qb.andWhere(`(${STATUS_SQL[q.status]})`, { now: this.dialect.time(q.now) });
+    for (const condition of q.where ?? []) qb.andWhere(`(${condition})`);
   }
 
   /** Users per status and role, in one aggregate query. */
@@ -241,6 +244,16 @@ export class UsersRepository {
       admin: count(raw?.admin),
       user: count(raw?.user),
     };
+  }
+
+  /** How many users meet a condition on alias `u` (another module's fact about a user, e.g. a second factor). */
+  async countWhere(condition: string): Promise<number> {
+    const raw = await this.rows
+      .createQueryBuilder('u')
+      .select('COUNT(*)', 'n')
+      .where(`(${condition})`)
+      .getRawOne<{ n: unknown }>();
+    return count(raw?.n);
   }
 
   // ---- writes
@@ -342,6 +355,28 @@ export class UsersRepository {
         yield* unit.publish({ name: 'security.alert', payload: { user_id: id, reason: 'account_locked' } });
       }
       return { attempts, lockedUntil };
+    });
+  }
+
+  /**
+   * Gives back one reserved attempt that was no failure (a correct password of an account with a second factor: the
+   * count resets only when the factor is given); a lock that attempt set is lifted with it. One conditional UPDATE.
+   */
+  releaseLoginAttempt(id: string, max: number): Promise<void> {
+    return this.uow.run(function* (unit) {
+      const released = yield* unit.write(
+        unit.em
+          .createQueryBuilder()
+          .update(User)
+          .set({
+            failedLoginAttempts: () => 'failed_login_attempts - 1',
+            lockedUntil: () => 'CASE WHEN failed_login_attempts - 1 >= :max THEN locked_until ELSE NULL END',
+            updatedAt: () => 'updated_at',
+          })
+          .where('id = :id AND failed_login_attempts > 0')
+          .setParameters({ id, max }),
+      );
+      if (released) yield* unit.publish(userEvent(UserEvent.SignInPending, id, ['failedLoginAttempts', 'lockedUntil']));
     });
   }
 

@@ -109,7 +109,7 @@ describe('account page in a real browser', () => {
   it('a user signs in, creates a scoped key, sees it once, rolls it and deletes it', async () => {
     await page.getByLabel('Username or email').fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Your profile' }).waitFor();
     await page.getByLabel('Full name').waitFor();
     expect(await page.getByLabel('Full name').inputValue()).toBe('Kim Account');

@@ -194,7 +194,14 @@ describe('operator commands on SQLite', () => {
       expect(JSON.parse(dry.stdout)).toEqual({
         dry_run: true,
         retention_days: 365,
-        deleted: { user_sessions: 2, revoked_tokens: 1, login_history: 1, security_events: 2 },
+        deleted: {
+          user_sessions: 2,
+          revoked_tokens: 1,
+          mfa_challenges: 0,
+          webauthn_challenges: 0,
+          login_history: 1,
+          security_events: 2,
+        },
       });
       expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM user_sessions'))[0].n).toBe(4);
 
@@ -241,6 +248,12 @@ describe('operator commands on SQLite', () => {
         "INSERT INTO webhook_endpoints (id, url, events, secret_encrypted) VALUES (?, 'https://h.example.com/', 'user.created', ?)",
         [randomUUID(), new Fernet(oldKey).encrypt(hook)],
       );
+      const totpSecret = 'JBSWY3DPEHPK3PXP';
+      await db.query('INSERT INTO mfa_totp (user_id, secret_encrypted, confirmed_at) VALUES (?, ?, ?)', [
+        user.id,
+        new Fernet(oldKey).encrypt(totpSecret),
+        new Date().toISOString().replace('T', ' ').replace('Z', ''),
+      ]);
       const r = await cli(db, ['rotate-encryption-key', '--batch-size', '2'], {
         env: { ENCRYPTION_KEY: `${newKey},${oldKey}` },
       });
@@ -252,6 +265,10 @@ describe('operator commands on SQLite', () => {
       const [endpoint] = await db.query<{ secret_encrypted: string }>('SELECT secret_encrypted FROM webhook_endpoints');
       expect(new MultiFernet([new Fernet(newKey)]).decrypt(endpoint.secret_encrypted).toString()).toBe(hook);
       await db.query('DELETE FROM webhook_endpoints');
+      expect(r.stdout).toContain('TOTP secrets: 1 stored, 1 re-encrypted.');
+      const [totp] = await db.query<{ secret_encrypted: string }>('SELECT secret_encrypted FROM mfa_totp');
+      expect(new MultiFernet([new Fernet(newKey)]).decrypt(totp.secret_encrypted).toString()).toBe(totpSecret);
+      await db.query('DELETE FROM mfa_totp');
       const rows = await db.query<{ id: string; encrypted_key: string }>('SELECT id, encrypted_key FROM api_keys');
       const onlyNew = new MultiFernet([new Fernet(newKey)]);
       for (const row of rows) expect(onlyNew.decrypt(row.encrypted_key).toString()).toBe(secrets[ids.indexOf(row.id)]);

@@ -387,6 +387,7 @@ describe('audit trail: security events, login history, suspicious logins', () =>
         'login_at',
         'login_method',
         'logout_at',
+        'second_factor',
         'session_id',
         'success',
         'suspicious',

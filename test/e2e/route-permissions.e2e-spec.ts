@@ -80,6 +80,10 @@ describe('route permissions', () => {
         'POST /auth/email-verification/confirm',
         'POST /auth/password-reset',
         'POST /auth/password-reset/confirm',
+        // The sign-in step and passkey sign-in are credential routes themselves (rate limited per IP).
+        'POST /auth/mfa/verify',
+        'POST /auth/passkeys/login/options',
+        'POST /auth/passkeys/login/verify',
       ].sort(),
     );
     // Every admin route is for admins only.

@@ -59,6 +59,15 @@ const SAMPLE_OTHER_CALLERS = currentDriver() === 'sqlite';
 const uniq = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const strongPassword = () => `Pw-${randomBytes(12).toString('base64url')}`;
 
+/** A WebAuthn response in the standard JSON shape that no challenge matches. */
+const WEBAUTHN_WALK = {
+  id: 'd2Fsaw',
+  rawId: 'd2Fsaw',
+  type: 'public-key',
+  response: { clientDataJSON: 'e30', attestationObject: 'oA', authenticatorData: 'AA', signature: 'AA' },
+  clientExtensionResults: {},
+};
+
 /** A request each route accepts, given the world and the caller. A new documented route with a body needs one. */
 const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> = {
   'POST /auth/register': () => {
@@ -151,6 +160,14 @@ const BASELINES: Record<string, (w: World, me: Actor) => Partial<RequestSpec>> =
   // An address no account has: nothing this can do changes a row.
   'POST /auth/password-reset': () => ({ body: { email: `nobody_${uniq()}@example.com` } }),
   'POST /auth/password-reset/confirm': (w) => ({ body: { token: w.links.reset, new_password: strongPassword() } }),
+  'POST /auth/mfa/totp/confirm': () => ({ body: { code: '123456' } }),
+  'POST /auth/mfa/recovery-codes': () => ({ body: { code: '123456' } }),
+  'DELETE /auth/mfa/totp': () => ({ body: { code: '123456' } }),
+  'POST /auth/mfa/verify': () => ({ body: { mfa_token: `mfa_${uniq()}`, code: '123456' } }),
+  'POST /auth/passkeys/register/verify': () => ({ body: { response: WEBAUTHN_WALK, name: 'walk' } }),
+  'PATCH /auth/passkeys/{id}': () => ({ body: { name: 'walk' } }),
+  'POST /auth/passkeys/login/options': (w) => ({ body: { username: w.login.username } }),
+  'POST /auth/passkeys/login/verify': () => ({ body: { response: WEBAUTHN_WALK } }),
   'PATCH /jobs/{job_id}': () => ({
     body: {
       status: 'processing',
@@ -208,6 +225,21 @@ const SELF_DESTRUCTIVE = new Set([
 ]);
 /** Routes whose baseline holds unique values (a second success would be a 409): a fresh baseline per accepted case. */
 const UNIQUE_BASELINE = new Set(['POST /auth/register', 'POST /auth/admin/users', 'POST /jobs']);
+/**
+ * Routes whose success needs a one-time secret only a live authenticator has (a TOTP code of this step, a sign-in
+ * step's token, a WebAuthn signature, a passkey): their baseline must be a clean 4xx here; test/e2e/mfa.e2e-spec.ts
+ * walks their successes.
+ */
+const NEEDS_AUTHENTICATOR = new Set([
+  'POST /auth/mfa/totp/confirm',
+  'POST /auth/mfa/recovery-codes',
+  'DELETE /auth/mfa/totp',
+  'POST /auth/mfa/verify',
+  'POST /auth/passkeys/register/verify',
+  'PATCH /auth/passkeys/{id}',
+  'DELETE /auth/passkeys/{id}',
+  'POST /auth/passkeys/login/verify',
+]);
 /** The token endpoint ignores parameters it does not know (RFC 6749 §3.2). */
 const OPEN_BODY = new Set(['POST /auth/token']);
 /** Free text stored as given: an accepted value must come back unchanged. */
@@ -229,6 +261,8 @@ function pathFor(route: RouteInfo, w: World, me: Actor): Record<string, string> 
     else if (route.path.startsWith('/auth/sessions')) path[p.name] = me.otherSessionId;
     else if (route.path.startsWith('/auth/admin/webhooks'))
       path[p.name] = p.name === 'id' ? w.webhookId : w.webhookDeliveryId;
+    else if (route.path.startsWith('/auth/passkeys'))
+      path[p.name] = randomUUID(); // no passkey: 404 after the body
     else throw new Error(`no id for ${route.path} {${p.name}}: teach pathFor`);
   }
   return path;
@@ -541,7 +575,12 @@ describe('hostile input over every documented route (issue #13)', () => {
         const identity = owner(route);
         const spec = baselineOf(route, fresh, identity === 'admin' ? fresh.admin : fresh.user);
         const res = await send(route, identity, fresh, spec);
-        if (res.status < 200 || res.status >= 300)
+        if (NEEDS_AUTHENTICATOR.has(key(route))) {
+          if (res.status < 400 || res.status >= 500)
+            failures.push(
+              `baseline ${key(route)} as ${identity} → ${res.status} (a 4xx expected without an authenticator)`,
+            );
+        } else if (res.status < 200 || res.status >= 300)
           failures.push(`baseline ${key(route)} as ${identity} → ${res.status}: ${res.text.slice(0, 200)}`);
         record(res, route, identity, { name: 'baseline', spec, expect: 'either' }, 2);
       },

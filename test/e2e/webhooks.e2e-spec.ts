@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { generateSync } from 'otplib';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../../src/common/clock';
 import { UnitOfWork } from '../../src/database/unit-of-work';
@@ -307,21 +308,33 @@ describe('webhooks', () => {
         (k: { name: string }) => k.name === 'default',
       ).id;
 
-      // Events of modules not built on this branch, published as their modules do
-      await uow.publish(
-        { name: 'mfa.disabled', payload: { user_id: victim.id } },
-        {
-          name: 'quota.threshold',
-          payload: {
-            user_id: victim.id,
-            kind: 'transcriptions',
-            threshold: 80,
-            used: 80,
-            limit: 100,
-            month: '2026-12',
-          },
+      // mfa.disabled: the victim sets TOTP up and turns it off again (with the default key: it holds every scope)
+      const totp = (await t.http.post('/auth/mfa/totp/setup').set(victimAuth).expect(200)).body;
+      recordSecret(totp.secret);
+      const totpCode = () => {
+        t.clock.advance(30_000); // a code is accepted once per 30 s step
+        return generateSync({ secret: totp.secret, epoch: Math.floor(t.clock.now() / 1000) });
+      };
+      const confirmed = await t.http
+        .post('/auth/mfa/totp/confirm')
+        .set(victimAuth)
+        .send({ code: totpCode() })
+        .expect(200);
+      recordSecret(...confirmed.body.recovery_codes);
+      await t.http.delete('/auth/mfa/totp').set(victimAuth).send({ code: totpCode() }).expect(204);
+
+      // quota.threshold, published as the gate's quota counter does (crossing 80 % of a month's quota)
+      await uow.publish({
+        name: 'quota.threshold',
+        payload: {
+          user_id: victim.id,
+          kind: 'transcriptions',
+          threshold: 80,
+          used: 80,
+          limit: 100,
+          month: '2026-12',
         },
-      );
+      });
       await t.http.delete(`/auth/admin/users/${victim.id}`).set(key(admin)).expect(204);
 
       await dispatcher.drain();
@@ -368,7 +381,7 @@ describe('webhooks', () => {
       expect(r.of('api_key.revoked', victim.id).map((x) => x.json.data)).toEqual([
         { user_id: victim.id, key_id: victimKey.id },
       ]);
-      expect(r.of('mfa.disabled', victim.id)).toHaveLength(1);
+      expect(r.of('mfa.disabled', victim.id).map((x) => x.json.data)).toEqual([{ user_id: victim.id, method: 'totp' }]);
       expect(r.of('quota.threshold', victim.id).map((x) => x.json.data)).toEqual([
         { user_id: victim.id, kind: 'transcriptions', threshold: 80, used: 80, limit: 100, month: '2026-12' },
       ]);

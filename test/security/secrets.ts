@@ -37,7 +37,16 @@ export function recordSecret(...values: unknown[]): void {
 }
 
 /** Fields whose value is a secret: in a response (issued by the server), or in a request body the server accepted. */
-const RESPONSE_SECRETS = new Set(['access_token', 'refresh_token', 'api_key', 'generated_password', 'key']);
+const RESPONSE_SECRETS = new Set([
+  'access_token',
+  'refresh_token',
+  'api_key',
+  'generated_password',
+  'key',
+  'secret',
+  'mfa_token',
+  'recovery_codes',
+]);
 const REQUEST_SECRETS = new Set([
   'password',
   'new_password',
@@ -47,6 +56,8 @@ const REQUEST_SECRETS = new Set([
   'api_key',
   'client_secret',
   'token',
+  'mfa_token',
+  'recovery_code',
 ]);
 
 function collect(value: unknown, names: Set<string>, out: unknown[], depth = 0): void {
@@ -56,7 +67,7 @@ function collect(value: unknown, names: Set<string>, out: unknown[], depth = 0):
     return;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (names.has(k)) out.push(v);
+    if (names.has(k)) out.push(...(Array.isArray(v) ? v : [v]));
     else collect(v, names, out, depth + 1);
   }
 }

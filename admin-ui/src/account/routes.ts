@@ -6,6 +6,7 @@ import { PasswordPage } from './pages/password';
 import { ProfilePage } from './pages/profile';
 import { SessionsPage } from './pages/sessions';
 import { UsagePage } from './pages/usage';
+import { SecurityPage } from './security-page';
 import { ResetPasswordPage } from './reset-password';
 import { VerifyEmailPage } from './verify-email';
 
@@ -23,6 +24,7 @@ export const ACCOUNT_ROUTES: AccountRoute[] = [
   { path: '/account', label: 'Profile', page: ProfilePage },
   { path: '/account/password', label: 'Password', page: PasswordPage },
   { path: '/account/sessions', label: 'Sessions', page: SessionsPage },
+  { path: '/account/security', label: 'Second factors', page: SecurityPage },
   { path: '/account/api-keys', label: 'API keys', page: KeysPage },
   { path: '/account/activity', label: 'Activity', page: ActivityPage },
   { path: '/account/usage', label: 'Usage', page: UsagePage },

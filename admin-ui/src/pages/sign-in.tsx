@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { NotAdminError, signIn } from '../api';
+import { SecondFactorForm } from '../account/second-factor-step';
+import { finishAdminSignIn, NotAdminError, SecondFactorRequired, signIn, type SecondFactorStep } from '../api';
 import { ErrorBox } from '../components/ui';
 import { errorText } from '../hooks';
 
@@ -8,6 +9,7 @@ export function SignInPage({ notice }: { notice: string | null }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [step, setStep] = useState<SecondFactorStep | null>(null);
   const first = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -22,11 +24,26 @@ export function SignInPage({ notice }: { notice: string | null }) {
     try {
       await signIn(username.trim(), password);
     } catch (err) {
-      setError(err instanceof NotAdminError ? err.message : errorText(err));
+      if (err instanceof SecondFactorRequired) setStep(err.step);
+      else setError(err instanceof NotAdminError ? err.message : errorText(err));
       setPassword('');
       setBusy(false);
     }
   };
+
+  if (step)
+    return (
+      <main id="main" class="sign-in">
+        <div class="card sign-in-card">
+          <h1 id="sign-in-title">Admin sign-in</h1>
+          <SecondFactorForm
+            step={step}
+            onDone={async (data) => void (await finishAdminSignIn(data))}
+            onCancel={() => (setStep(null), setBusy(false))}
+          />
+        </div>
+      </main>
+    );
 
   return (
     <main id="main" class="sign-in">

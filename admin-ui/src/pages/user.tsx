@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, authSnapshot, updateSessionUser } from '../api';
 import { ActionDialog, Dialog } from '../components/dialog';
 import { EventsTable } from '../components/events-table';
+import { UserFactorsSection } from '../components/user-factors';
 import { Badge, CopyField, ErrorBox, Link, Loading, Section, StatusBadges } from '../components/ui';
 import { UserKeys } from '../components/user-keys';
 import { flash } from '../flash';
@@ -216,6 +217,8 @@ export function UserPage({ id }: { id: string }) {
           />
         </Section>
       </div>
+
+      <UserFactorsSection base={base} username={user.username} onReset={detail.reload} />
 
       <Section title="Rate limits">
         <RateLimitsForm key={`rl-${user.updated_at ?? ''}`} user={user} base={base} onSaved={detail.reload} />

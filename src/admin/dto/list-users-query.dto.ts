@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Role } from '../../users/users.enums';
 import { UserSort, UserStatus } from '../admin.enums';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -22,6 +22,11 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsOptional()
   @IsEnum(UserStatus)
   status?: UserStatus;
+
+  /** enabled = has a confirmed TOTP or a passkey. */
+  @IsOptional()
+  @IsIn(['enabled', 'disabled'])
+  mfa?: 'enabled' | 'disabled';
 
   /** A field name, `-` for descending. */
   @ApiPropertyOptional({ enum: UserSort })

@@ -10,8 +10,19 @@ export class LoginHistoryItemDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   logout_at: string | null;
 
-  @ApiProperty({ example: 'password', description: '`password` (/auth/login) or `oauth2_password` (/auth/token)' })
+  @ApiProperty({
+    example: 'password',
+    description: '`password` (/auth/login), `oauth2_password` (/auth/token) or `passkey` (/auth/passkeys/login/verify)',
+  })
   login_method: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'totp',
+    description: 'The second factor given or tried: totp, recovery_code or webauthn; null when none was asked',
+  })
+  second_factor: string | null;
 
   @ApiProperty()
   success: boolean;
@@ -20,7 +31,7 @@ export class LoginHistoryItemDto {
     type: String,
     nullable: true,
     example: 'bad_password',
-    description: 'unknown_user, bad_password, account_locked, inactive or suspended',
+    description: 'unknown_user, bad_password, bad_mfa_code, account_locked, inactive, suspended or email_not_verified',
   })
   failure_reason: string | null;
 

@@ -28,6 +28,10 @@ export class LoginHistory {
   @Column({ type: 'boolean' })
   success: boolean;
 
+  /** The second factor of the sign-in: totp, recovery_code or webauthn (null when none was asked). */
+  @Column({ name: 'second_factor', type: 'varchar', length: 16, nullable: true })
+  secondFactor: string | null;
+
   @Column({ name: 'failure_reason', type: 'varchar', length: 64, nullable: true })
   failureReason: string | null;
 

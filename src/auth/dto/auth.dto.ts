@@ -48,7 +48,7 @@ export class LoginDto {
 
 /** RFC 6749 token request (form-encoded or JSON); client_id/scope/client_secret are accepted and ignored. */
 export class TokenRequestDto {
-  /** "password" (default) or "refresh_token". */
+  /** "password" (default), "refresh_token" or "urn:voicegate:grant-type:mfa-otp". */
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -68,6 +68,18 @@ export class TokenRequestDto {
   @IsString()
   @MaxLength(4096)
   refresh_token?: string;
+
+  /** The sign-in step's token (mfa-otp grant). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  mfa_token?: string;
+
+  /** A TOTP code or a recovery code (mfa-otp grant). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  otp?: string;
 
   @IsOptional()
   @IsString()
@@ -141,6 +153,7 @@ export class ChangePasswordDto {
   new_password: string;
 }
 
-export const GRANT_TYPES = ['password', 'refresh_token'] as const;
+export const MFA_OTP_GRANT = 'urn:voicegate:grant-type:mfa-otp';
+export const GRANT_TYPES = ['password', 'refresh_token', MFA_OTP_GRANT] as const;
 export const isGrantType = (v: string): v is (typeof GRANT_TYPES)[number] =>
   (GRANT_TYPES as readonly string[]).includes(v);

@@ -3,6 +3,8 @@ import { pruneAudit } from '../../audit/audit-retention';
 import { LoginHistory } from '../../audit/entities/login-history.entity';
 import { SecurityEvent } from '../../audit/entities/security-event.entity';
 import { Clock } from '../../common/clock';
+import { MfaChallenge } from '../../mfa/entities/mfa-challenge.entity';
+import { WebauthnChallenge } from '../../mfa/entities/webauthn-challenge.entity';
 import { RevokedToken } from '../../sessions/entities/revoked-token.entity';
 import { UserSession } from '../../sessions/entities/user-session.entity';
 import { CliGlobals, cliConfig } from '../cli-config';
@@ -24,8 +26,9 @@ interface Target {
 }
 
 /**
- * Deletes what no rule needs any more: sessions past their expiry (revoked or not), revoked_tokens past their
- * expires_at, and login history and security events older than AUDIT_RETENTION_DAYS (0 keeps them forever).
+ * Deletes what no rule needs any more: sessions past their expiry (revoked or not), revoked_tokens, sign-in steps and
+ * WebAuthn challenges past their expires_at, and login history and security events older than AUDIT_RETENTION_DAYS
+ * (0 keeps them forever).
  */
 export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promise<void> {
   const config = cliConfig();
@@ -39,6 +42,8 @@ export async function cleanup(opts: CleanupOptions, globals: CliGlobals): Promis
     const targets: Target[] = [
       { label: 'expired sessions', entity: UserSession, column: 'expires_at', before: now },
       { label: 'expired revoked tokens', entity: RevokedToken, column: 'expires_at', before: now },
+      { label: 'expired sign-in steps (mfa_token)', entity: MfaChallenge, column: 'expires_at', before: now },
+      { label: 'expired WebAuthn challenges', entity: WebauthnChallenge, column: 'expires_at', before: now },
       { label: `login history older than ${retention} days`, entity: LoginHistory, column: 'login_at', before: cutoff },
       {
         label: `security events older than ${retention} days`,

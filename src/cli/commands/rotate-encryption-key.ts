@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { rotateTotpSecrets } from '../../mfa/totp-secret-rotation';
 import { rotateEncryptionKeys } from '../../service-keys/key-rotation';
 import { rotateSigningKeyEncryption } from '../../signing-keys/encryption-rotation';
 import { rotateWebhookSecrets } from '../../webhooks/webhook-secret-rotation';
@@ -11,7 +12,10 @@ export interface RotateOptions {
   batchSize?: number;
 }
 
-/** Re-encrypts every stored service key with the first ENCRYPTION_KEY, with progress. */
+/**
+ * Re-encrypts every stored service key, signing key, webhook secret and TOTP secret with the first ENCRYPTION_KEY,
+ * with progress.
+ */
 export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGlobals): Promise<void> {
   const config = cliConfig();
   const keys = config.encryptionKeys;
@@ -20,7 +24,7 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
       ? `Re-encrypting stored service keys with the first of ${keys.length} ENCRYPTION_KEY keys.\n`
       : 'ENCRYPTION_KEY holds one key: checking every stored service key is encrypted with it.\n',
   );
-  const [result, signing, webhooks] = await withAppContext(config, globals, async (ctx) => {
+  const [result, signing, webhooks, totp] = await withAppContext(config, globals, async (ctx) => {
     const progress = createProgress('Service keys');
     let services;
     try {
@@ -40,11 +44,21 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
     } finally {
       signingProgress.stop();
     }
-    return [services, signingKeys, await rotateWebhookSecrets(ctx.get(DataSource), keys)] as const;
+    return [
+      services,
+      signingKeys,
+      await rotateWebhookSecrets(ctx.get(DataSource), keys),
+      await rotateTotpSecrets(ctx.get(DataSource), keys),
+    ] as const;
   });
   process.stdout.write(
     `Webhook signing secrets: ${webhooks.total} stored, ${webhooks.rotated} re-encrypted` +
       (webhooks.undecryptable.length ? `, not decryptable for endpoint(s) ${webhooks.undecryptable.join(', ')}` : '') +
+      '.\n',
+  );
+  process.stdout.write(
+    `TOTP secrets: ${totp.total} stored, ${totp.rotated} re-encrypted` +
+      (totp.undecryptable.length ? `, not decryptable for user(s) ${totp.undecryptable.join(', ')}` : '') +
       '.\n',
   );
   process.stdout.write(
@@ -72,6 +86,10 @@ export async function rotateEncryptionKey(opts: RotateOptions, globals: CliGloba
   if (webhooks.undecryptable.length)
     throw new CliError(
       `${webhooks.undecryptable.length} webhook endpoint secret(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
+    );
+  if (totp.undecryptable.length)
+    throw new CliError(
+      `${totp.undecryptable.length} TOTP secret(s) could not be decrypted; keep the key that encrypted them in ENCRYPTION_KEY and run again.`,
     );
   if (keys.length > 1)
     process.stdout.write(

@@ -74,6 +74,13 @@ export class IntrospectionResponseDto {
 
   @ApiPropertyOptional()
   iss?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'How the session was signed in (RFC 8176: pwd, otp, hwk, …), when a second factor or a passkey was used',
+  })
+  amr?: string[];
 }
 
 /** RFC 7009: the body of a revocation answer is empty; `{}` keeps every 2xx of the API JSON. */

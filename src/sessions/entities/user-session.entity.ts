@@ -33,6 +33,10 @@ export class UserSession {
   @Column({ name: 'login_method', type: 'varchar', length: 16, default: 'password' })
   loginMethod: string;
 
+  /** How the session's sign-in was authenticated (RFC 8176 `amr`, comma-separated); its tokens carry it. */
+  @Column({ name: 'amr', type: 'varchar', length: 64, nullable: true })
+  amr: string | null;
+
   @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
   ipAddress: string | null;
 
