@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { authSnapshot, signOut, subscribeAuth, type AuthSnapshot } from './api';
+import { Flashes, useAuth, WhoAmI } from './components/shell';
 import { Link } from './components/ui';
-import { dismiss, useFlashes } from './flash';
 import { EventsPage } from './pages/events';
 import { OverviewPage } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
@@ -9,12 +8,6 @@ import { UserPage } from './pages/user';
 import { UsersPage } from './pages/users';
 import { WebhooksPage } from './pages/webhooks';
 import { navigate, useLocation } from './router';
-
-function useAuth(): AuthSnapshot {
-  const [s, setS] = useState(authSnapshot);
-  useEffect(() => subscribeAuth(() => setS(authSnapshot())), []);
-  return s;
-}
 
 const NAV = [
   { href: '/admin/overview', label: 'Overview' },
@@ -26,7 +19,6 @@ const NAV = [
 export function App() {
   const auth = useAuth();
   const loc = useLocation();
-  const flashes = useFlashes();
 
   // "/admin" itself has no page: after sign-in it is the user list.
   useEffect(() => {
@@ -83,29 +75,13 @@ export function App() {
               ))}
             </ul>
           </nav>
-          <div class="whoami">
-            <span class="who" title={auth.user.email}>
-              {auth.user.username}
-            </span>
-            <button type="button" class="btn small" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </div>
+          <WhoAmI user={auth.user} />
         </div>
       </header>
       <main id="main" tabIndex={-1}>
         {page}
       </main>
-      <div class="flashes" aria-live="polite" role="status">
-        {flashes.map((f) => (
-          <div key={f.id} class={`flash ${f.kind}`}>
-            <span>{f.text}</span>
-            <button type="button" class="btn icon" aria-label="Dismiss message" onClick={() => dismiss(f.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      <Flashes />
     </>
   );
 }

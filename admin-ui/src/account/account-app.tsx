@@ -1,22 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
-import { authSnapshot, signOut, subscribeAuth, type AuthSnapshot } from '../api';
+import { useEffect } from 'preact/hooks';
+import { Flashes, useAuth, WhoAmI } from '../components/shell';
 import { Link } from '../components/ui';
-import { dismiss, useFlashes } from '../flash';
 import { useLocation } from '../router';
 import { AccountSignIn } from './sign-in';
 import { ACCOUNT_ROUTES } from './routes';
-
-function useAuth(): AuthSnapshot {
-  const [s, setS] = useState(authSnapshot);
-  useEffect(() => subscribeAuth(() => setS(authSnapshot())), []);
-  return s;
-}
 
 /** The account page of every signed-in user (same build, styles and API client as the admin dashboard). */
 export function AccountApp() {
   const auth = useAuth();
   const loc = useLocation();
-  const flashes = useFlashes();
   const route = ACCOUNT_ROUTES.find((r) => r.path === loc.path);
 
   useEffect(() => {
@@ -57,14 +49,7 @@ export function AccountApp() {
               )}
             </ul>
           </nav>
-          <div class="whoami">
-            <span class="who" title={auth.user.email}>
-              {auth.user.username}
-            </span>
-            <button type="button" class="btn small" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </div>
+          <WhoAmI user={auth.user} />
         </div>
       </header>
       <main id="main" tabIndex={-1}>
@@ -79,16 +64,7 @@ export function AccountApp() {
           </>
         )}
       </main>
-      <div class="flashes" aria-live="polite" role="status">
-        {flashes.map((f) => (
-          <div key={f.id} class={`flash ${f.kind}`}>
-            <span>{f.text}</span>
-            <button type="button" class="btn icon" aria-label="Dismiss message" onClick={() => dismiss(f.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      <Flashes />
     </>
   );
 }
