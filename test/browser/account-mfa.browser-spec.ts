@@ -5,34 +5,17 @@
  * with it; set up TOTP by reading the key the page shows, sign in with a code, then with a recovery code.
  * Screenshots land in test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../app.factory';
+import { ensureAdminUiBuilt, launchChromium, SHOTS } from '../support/browser';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { freePort } from '../support/infrastructure';
 
 jest.setTimeout(180_000);
-
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function ensureAdminUiBuilt(): void {
-  const ui = join(ROOT, 'admin-ui');
-  const index = join(ui, 'dist', 'index.html');
-  const sources = Math.max(...['src', 'index.html', 'vite.config.mts'].map((f) => newestMtime(join(ui, f))));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', '--silent', 'build:admin'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 describe('second factors on the account page in a real browser', () => {
   let t: TestApp;
@@ -61,22 +44,9 @@ describe('second factors on the account page in a real browser', () => {
     user = await createUser(t, { username: 'passkey_pat', isVerified: true });
 
     userDataDir = mkdtempSync(join(tmpdir(), 'voicegate-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP localhost 127.0.0.1',
-      ],
-      reducedMotion: 'reduce',
+    context = await launchChromium(userDataDir, {
       viewport: { width: 1100, height: 900 },
+      extraArgs: ['--host-resolver-rules=MAP localhost 127.0.0.1'],
     });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));

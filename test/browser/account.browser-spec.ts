@@ -4,35 +4,16 @@
  * signs in, creates a scoped key, sees it once, the test uses it on an allowed and a refused route, rolls it and
  * deletes it; an admin revokes a user's key from the dashboard. Screenshots land in test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../app.factory';
+import { ensureAdminUiBuilt, launchChromium, SHOTS } from '../support/browser';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { recordSecret } from '../security/secrets';
 
 jest.setTimeout(120_000);
-
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function ensureAdminUiBuilt(): void {
-  const ui = join(ROOT, 'admin-ui');
-  const index = join(ui, 'dist', 'index.html');
-  const sources = Math.max(
-    ...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => newestMtime(join(ui, f))),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', '--silent', 'build:admin'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 describe('account page in a real browser', () => {
   let t: TestApp;
@@ -58,22 +39,7 @@ describe('account page in a real browser', () => {
     user = await createUser(t, { username: 'kim', fullName: 'Kim Account', isVerified: true });
     admin = await createAdmin(t, { username: 'keys_admin', isVerified: true });
     userDataDir = mkdtempSync(join(tmpdir(), 'voicegate-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      reducedMotion: 'reduce',
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base }).catch(() => undefined);
     page = await context.newPage();
     page.on('console', (m) => {

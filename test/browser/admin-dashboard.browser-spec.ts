@@ -7,42 +7,23 @@
  * The bundle is built here when admin-ui/dist is missing or older than admin-ui's sources, so
  * `npx jest --selectProjects browser` works on a fresh checkout (`npm run build` also builds it).
  */
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, ConsoleMessage, Page, Request } from 'playwright-core';
+import { BrowserContext, ConsoleMessage, Page, Request } from 'playwright-core';
 import { LoginHistory } from '../../src/audit/entities/login-history.entity';
 import { createTestApp, TestApp } from '../app.factory';
+import { ensureAdminUiBuilt, launchChromium, SHOTS } from '../support/browser';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { recordSecret } from '../security/secrets';
 
 jest.setTimeout(120_000);
 
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const XSS = '<img src=x onerror=alert(1)>';
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function ensureAdminUiBuilt(): void {
-  const ui = join(ROOT, 'admin-ui');
-  const index = join(ui, 'dist', 'index.html');
-  const sources = Math.max(
-    ...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => newestMtime(join(ui, f))),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', '--silent', 'build:admin'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 /** Polls `probe` until it stops throwing (UI and API settle asynchronously); rethrows the last failure. */
 async function eventually<T>(probe: () => Promise<T>, timeoutMs = 8000): Promise<T> {
@@ -160,22 +141,7 @@ describe('admin dashboard in a real browser', () => {
     );
 
     userDataDir = mkdtempSync(join(tmpdir(), 'voicegate-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      reducedMotion: 'reduce',
-      viewport: DESKTOP,
-    });
+    context = await launchChromium(userDataDir, { viewport: DESKTOP });
     page = await openPage();
   });
 

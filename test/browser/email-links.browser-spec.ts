@@ -4,36 +4,17 @@
  * sink: the reset mail's link opened, the page's button pressed, a new password set, then sign-in with it. Opening
  * the link alone spends nothing. Screenshots land in test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../app.factory';
+import { ensureAdminUiBuilt, launchChromium, SHOTS } from '../support/browser';
 import { Role } from '../../src/users/users.enums';
 import { createUser } from '../factories/user.factory';
 import { SmtpSink } from '../support/smtp-sink';
 
 jest.setTimeout(120_000);
-
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
-}
-
-function ensureAdminUiBuilt(): void {
-  const ui = join(ROOT, 'admin-ui');
-  const index = join(ui, 'dist', 'index.html');
-  const sources = Math.max(
-    ...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => newestMtime(join(ui, f))),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', '--silent', 'build:admin'], { cwd: ROOT, stdio: 'pipe' });
-}
 
 describe('email links in a real browser', () => {
   const sink = new SmtpSink();
@@ -64,22 +45,7 @@ describe('email links in a real browser', () => {
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     t.config.mail.publicUrl = base;
     userDataDir = mkdtempSync(join(tmpdir(), 'voicegate-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      reducedMotion: 'reduce',
-      viewport: { width: 1280, height: 860 },
-    });
+    context = await launchChromium(userDataDir, { viewport: { width: 1280, height: 860 } });
   });
 
   afterAll(async () => {
