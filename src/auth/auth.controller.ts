@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Public, RequestMeta } from '../common/decorators';
@@ -25,6 +25,7 @@ import {
   TokenRequestDto,
   UpdateProfileDto,
 } from './dto/auth.dto';
+import { LoginResponseDto, RefreshResponseDto, RegisterResponseDto, TokenResponseDto } from './dto/auth-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
@@ -32,7 +33,7 @@ import { RequireFullAccess, RequireScope, requiredFullAccess } from '../common/s
 import { PasswordWork } from './guards/pre-parse-admission';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-const wireTokens = (t: TokenPair) => ({
+const wireTokens = (t: TokenPair): TokenResponseDto => ({
   access_token: t.access_token,
   token_type: t.token_type,
   expires_in: t.expires_in,
@@ -56,11 +57,12 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an account; returns the user and their personal API key (shown once)' })
+  @ApiCreatedResponse({ type: RegisterResponseDto })
   async register(
     @ValidatedBody() dto: RegisterDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RegisterResponseDto> {
     const { user, apiKey } = await this.users.create(
       { email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name, registration: true },
       meta,
@@ -77,11 +79,12 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: TokenRequestDto })
   @ApiOperation({ summary: 'OAuth2 token endpoint (RFC 6749): password and refresh_token grants' })
+  @ApiOkResponse({ type: TokenResponseDto })
   async token(
     @Req() req: FastifyRequest,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<TokenResponseDto> {
     const body = (
       typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}
     ) as Record<string, unknown>;
@@ -117,11 +120,12 @@ export class AuthController {
   @HttpCode(200)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Sign in with username or email and password; returns the user, tokens and session id' })
+  @ApiOkResponse({ type: LoginResponseDto })
   async login(
     @Req() req: FastifyRequest & { user: User },
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<LoginResponseDto> {
     const body = req.body as LoginDto;
     const { session, tokens } = await this.auth.startSession(req.user, meta, {
       method: 'password',
@@ -137,11 +141,12 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: new access and refresh tokens; the old refresh token dies' })
+  @ApiOkResponse({ type: RefreshResponseDto })
   async refresh(
     @ValidatedBody() dto: RefreshDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RefreshResponseDto> {
     const { tokens, session } = await this.auth.refresh(dto.refresh_token, meta);
     noStore(reply);
     return { success: true, tokens: wireTokens(tokens), session_id: session.id, ...wireTokens(tokens) };
