@@ -1300,27 +1300,6 @@ export interface components {
             password: string;
             full_name?: string;
         };
-        TokenRequestDto: {
-            /** @description The token or API key. */
-            token: string;
-            /** @description access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
-            token_type_hint?: string;
-            /** @description Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
-            client_id?: string;
-        };
-        LoginDto: {
-            /** @description Username or email. */
-            username: string;
-            password: string;
-            device_name?: string;
-        };
-        RefreshDto: {
-            refresh_token: string;
-        };
-        LogoutDto: {
-            /** @description End every session of the user, not only this one. */
-            all_devices?: boolean;
-        };
         EffectiveRateLimitsDto: {
             per_minute: number;
             per_hour: number;
@@ -1354,6 +1333,75 @@ export interface components {
             translations: number | null;
             tts: number | null;
             audio_seconds: number | null;
+        };
+        RegisterResponseDto: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            username: string;
+            full_name: string | null;
+            /** @enum {string} */
+            role: "admin" | "user";
+            /** @description role is admin */
+            is_superuser: boolean;
+            is_active: boolean;
+            is_verified: boolean;
+            is_suspended: boolean;
+            suspended_reason: string | null;
+            /**
+             * Format: date-time
+             * @description Set while a lockout lasts
+             */
+            locked_until: string | null;
+            /** @description The limits in force */
+            rate_limits: components["schemas"]["EffectiveRateLimitsDto"];
+            rate_limit_overrides: components["schemas"]["RateLimitOverridesDto"];
+            usage: components["schemas"]["UserUsageDto"];
+            quota: components["schemas"]["QuotaLimitsDto"];
+            /** @example tk_ab12cd */
+            api_key_prefix: string | null;
+            /** Format: date-time */
+            api_key_created_at: string | null;
+            /** Format: date-time */
+            api_key_last_used_at: string | null;
+            /** @description Free-form client settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            last_login_at: string | null;
+            /** Format: date-time */
+            password_changed_at: string | null;
+            /** @description The personal API key, shown once */
+            api_key: string;
+        };
+        TokenRequestDto: {
+            /** @description The token or API key. */
+            token: string;
+            /** @description access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
+            token_type_hint?: string;
+            /** @description Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
+            client_id?: string;
+        };
+        TokenResponseDto: {
+            /** @description A JWT for the Authorization: Bearer header */
+            access_token: string;
+            /**
+             * @example bearer
+             * @enum {string}
+             */
+            token_type: "bearer";
+            /**
+             * @description Seconds the access token lives
+             * @example 900
+             */
+            expires_in: number;
+            /** @description Single use: POST /auth/refresh or grant_type=refresh_token rotates it */
+            refresh_token: string;
         };
         UserResponseDto: {
             /** Format: uuid */
@@ -1397,6 +1445,66 @@ export interface components {
             last_login_at: string | null;
             /** Format: date-time */
             password_changed_at: string | null;
+        };
+        LoginResponseDto: {
+            /** @description Always true */
+            success: boolean;
+            user: components["schemas"]["UserResponseDto"];
+            tokens: components["schemas"]["TokenResponseDto"];
+            /** Format: uuid */
+            session_id: string;
+        };
+        MfaRequiredResponseDto: {
+            /** @description Always false: no session yet */
+            success: boolean;
+            /** @description Always true */
+            mfa_required: boolean;
+            /** @description Opaque, single use, for POST /auth/mfa/verify */
+            mfa_token: string;
+            /**
+             * @example [
+             *       "totp",
+             *       "recovery_code",
+             *       "passkey"
+             *     ]
+             */
+            methods: string[];
+            /** @description Seconds the mfa_token stays valid */
+            expires_in: number;
+        };
+        LoginDto: {
+            /** @description Username or email. */
+            username: string;
+            password: string;
+            device_name?: string;
+        };
+        RefreshDto: {
+            refresh_token: string;
+        };
+        RefreshResponseDto: {
+            /** @description A JWT for the Authorization: Bearer header */
+            access_token: string;
+            /**
+             * @example bearer
+             * @enum {string}
+             */
+            token_type: "bearer";
+            /**
+             * @description Seconds the access token lives
+             * @example 900
+             */
+            expires_in: number;
+            /** @description Single use: POST /auth/refresh or grant_type=refresh_token rotates it */
+            refresh_token: string;
+            /** @description Always true */
+            success: boolean;
+            tokens: components["schemas"]["TokenResponseDto"];
+            /** Format: uuid */
+            session_id: string;
+        };
+        LogoutDto: {
+            /** @description End every session of the user, not only this one. */
+            all_devices?: boolean;
         };
         UpdateProfileDto: {
             full_name?: string | null;
@@ -1547,6 +1655,17 @@ export interface components {
             /** @description The plaintext key. */
             key: string;
         };
+        UserListDto: {
+            /** @example 42 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            per_page: number;
+            /** @example 3 */
+            pages: number;
+            users: components["schemas"]["UserResponseDto"][];
+        };
         CreateUserDto: {
             /** @description Email address (stored lower-case). */
             email: string;
@@ -1563,6 +1682,13 @@ export interface components {
             /** @description Default false. */
             is_verified?: boolean;
         };
+        CreateUserResponseDto: {
+            user: components["schemas"]["UserResponseDto"];
+            /** @description The personal API key, shown once */
+            api_key: string;
+            /** @description Only when no password was given: the generated one, shown once */
+            generated_password?: string;
+        };
         BulkActionDto: {
             /** @enum {string} */
             action: "suspend" | "unsuspend" | "activate" | "deactivate" | "verify" | "unlock" | "revoke_sessions" | "delete";
@@ -1570,6 +1696,76 @@ export interface components {
             user_ids: string[];
             /** @description Optional; kept with a suspension and in the audit trail when given. */
             reason?: string;
+        };
+        BulkResultErrorDto: {
+            /** @example not_found */
+            code: string;
+            /** @example User not found */
+            detail: string;
+        };
+        BulkResultItemDto: {
+            /** Format: uuid */
+            user_id: string;
+            success: boolean;
+            /** @description Why it failed (only when success is false) */
+            error?: components["schemas"]["BulkResultErrorDto"];
+        };
+        BulkResultDto: {
+            /** @enum {string} */
+            action: "suspend" | "unsuspend" | "activate" | "deactivate" | "verify" | "unlock" | "revoke_sessions" | "delete";
+            results: components["schemas"]["BulkResultItemDto"][];
+            succeeded: number;
+            failed: number;
+        };
+        SessionResponseDto: {
+            /** Format: uuid */
+            id: string;
+            ip_address: string | null;
+            user_agent: string | null;
+            device_name: string | null;
+            /** @example password */
+            login_method: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_active_at: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The session of this request */
+            current: boolean;
+        };
+        JobCountsDto: {
+            total: number;
+            pending: number;
+            processing: number;
+            completed: number;
+            failed: number;
+        };
+        UserDetailUsageDto: {
+            total_requests: number;
+            transcriptions: number;
+            translations: number;
+            tts: number;
+            month: components["schemas"]["MonthUsageDto"];
+            jobs: components["schemas"]["JobCountsDto"];
+            /** @description Live sessions */
+            active_sessions: number;
+            /** Format: date-time */
+            last_login_at: string | null;
+            /** Format: date-time */
+            api_key_last_used_at: string | null;
+        };
+        UserDetailDto: {
+            user: components["schemas"]["UserResponseDto"];
+            /** @description The 20 most recent sign-in attempts */
+            login_history: components["schemas"]["LoginHistoryItemDto"][];
+            /** @description Live sessions only */
+            sessions: components["schemas"]["SessionResponseDto"][];
+            /** @description The 20 most recent security events */
+            security_events: components["schemas"]["SecurityEventItemDto"][];
+            usage: components["schemas"]["UserDetailUsageDto"];
         };
         RateLimitsDto: {
             per_minute?: number | null;
@@ -1608,6 +1804,118 @@ export interface components {
         ResetPasswordDto: {
             /** @description Optional: when absent a strong password is generated and returned once. Must pass the password policy. */
             new_password?: string;
+        };
+        GeneratedPasswordDto: {
+            /** @description The generated password, shown once */
+            generated_password: string;
+        };
+        AdminSessionDto: {
+            /** Format: uuid */
+            id: string;
+            ip_address: string | null;
+            user_agent: string | null;
+            device_name: string | null;
+            /** @example password */
+            login_method: string;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_active_at: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The session of this request */
+            current: boolean;
+            /** @description Not revoked and not expired */
+            active: boolean;
+        };
+        UsersByStatusDto: {
+            active: number;
+            inactive: number;
+            suspended: number;
+            locked: number;
+            unverified: number;
+        };
+        UsersByRoleDto: {
+            admin: number;
+            user: number;
+        };
+        UsersByMfaDto: {
+            enabled: number;
+            disabled: number;
+        };
+        UserStatsDto: {
+            total: number;
+            /** @description A user can count in several (e.g. locked and unverified) */
+            by_status: components["schemas"]["UsersByStatusDto"];
+            by_role: components["schemas"]["UsersByRoleDto"];
+            /** @description Users with at least one second factor, and the others */
+            by_mfa: components["schemas"]["UsersByMfaDto"];
+        };
+        LoginTotalsDto: {
+            success: number;
+            failure: number;
+        };
+        LoginsPerDayDto: {
+            success: number;
+            failure: number;
+            /**
+             * Format: date
+             * @description A UTC day
+             * @example 2026-01-31
+             */
+            date: string;
+        };
+        LoginStatsDto: {
+            last_24h: components["schemas"]["LoginTotalsDto"];
+            /** @description The last 30 UTC days, oldest first, today last */
+            per_day: components["schemas"]["LoginsPerDayDto"][];
+        };
+        JobsByStatusDto: {
+            pending: number;
+            processing: number;
+            completed: number;
+            failed: number;
+        };
+        JobStatsSummaryDto: {
+            by_status: components["schemas"]["JobsByStatusDto"];
+        };
+        SessionStatsDto: {
+            /** @description Sessions neither revoked nor expired */
+            active: number;
+        };
+        GateMonthDto: {
+            /**
+             * @description The UTC month
+             * @example 2026-01
+             */
+            month: string;
+            /** @description Users counted this month */
+            users: number;
+            requests: number;
+            transcriptions: number;
+            translations: number;
+            tts: number;
+            audio_seconds: number;
+        };
+        GateDecisionsDto: {
+            allowed: number;
+            unauthenticated: number;
+            forbidden: number;
+            rate_limited: number;
+            quota_exceeded: number;
+        };
+        GateStatsDto: {
+            month: components["schemas"]["GateMonthDto"];
+            decisions: components["schemas"]["GateDecisionsDto"];
+        };
+        AdminStatsDto: {
+            users: components["schemas"]["UserStatsDto"];
+            logins: components["schemas"]["LoginStatsDto"];
+            jobs: components["schemas"]["JobStatsSummaryDto"];
+            sessions: components["schemas"]["SessionStatsDto"];
+            gate: components["schemas"]["GateStatsDto"];
         };
         /** @enum {string} */
         JobTask: "transcribe" | "translate" | "tts";
@@ -2079,25 +2387,6 @@ export interface components {
             methods: string[];
             passkey_list: components["schemas"]["PasskeyResponseDto"][];
         };
-        SessionResponseDto: {
-            /** Format: uuid */
-            id: string;
-            ip_address: string | null;
-            user_agent: string | null;
-            device_name: string | null;
-            /** @example password */
-            login_method: string;
-            /** Format: date-time */
-            created_at: string | null;
-            /** Format: date-time */
-            last_active_at: string | null;
-            /** Format: date-time */
-            expires_at: string | null;
-            /** Format: date-time */
-            revoked_at: string | null;
-            /** @description The session of this request */
-            current: boolean;
-        };
         JwkDto: {
             /** @enum {string} */
             kty: "OKP" | "EC" | "RSA";
@@ -2277,7 +2566,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegisterResponseDto"];
+                };
             };
         };
     };
@@ -2299,7 +2590,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
             };
         };
     };
@@ -2316,12 +2609,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed in, or a second factor is due */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["LoginResponseDto"] | components["schemas"]["MfaRequiredResponseDto"];
                 };
             };
         };
@@ -2343,7 +2637,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RefreshResponseDto"];
+                };
             };
         };
     };
@@ -2693,7 +2989,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserListDto"];
+                };
             };
         };
     };
@@ -2714,7 +3012,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreateUserResponseDto"];
+                };
             };
         };
     };
@@ -2735,7 +3035,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BulkResultDto"];
+                };
             };
         };
     };
@@ -2754,7 +3056,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserDetailDto"];
+                };
             };
         };
     };
@@ -2884,12 +3188,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `{generated_password}` when none was given */
+            /** @description When none was given: the generated password */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GeneratedPasswordDto"];
+                };
             };
             /** @description The given password was set */
             204: {
@@ -2920,7 +3226,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginHistoryPageDto"];
+                };
             };
         };
     };
@@ -2939,7 +3247,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdminSessionDto"][];
+                };
             };
         };
     };
@@ -2995,7 +3305,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdminStatsDto"];
+                };
             };
         };
     };
@@ -3846,7 +4158,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
         };
     };
@@ -3995,7 +4309,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
             };
         };
     };

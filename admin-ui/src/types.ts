@@ -22,90 +22,49 @@ export type MonthUsage = Schemas['MonthUsageDto'];
 /** A user's second factors (GET /auth/admin/users/{id}/mfa). */
 export type UserFactors = Schemas['AdminMfaDetailDto'];
 
-export interface Tokens {
-  access_token: string;
-  refresh_token: string;
-  token_type: string;
-  expires_in: number;
-}
+/** An access and refresh token pair (POST /auth/token; `tokens` in the login and refresh answers). */
+export type Tokens = Schemas['TokenResponseDto'];
 
-export interface LoginResponse {
-  success: boolean;
-  user: UserOut;
-  tokens: Tokens;
-  session_id: string;
-}
+export type LoginResponse = Schemas['LoginResponseDto'];
 
-export interface Page {
-  total: number;
-  page: number;
-  per_page: number;
-  pages: number;
-}
+export type RefreshResponse = Schemas['RefreshResponseDto'];
 
-export interface UserList extends Page {
-  users: UserOut[];
-}
+/** The page fields every paginated list carries (generated as part of each list's schema). */
+export type Page = Pick<Schemas['UserListDto'], 'total' | 'page' | 'per_page' | 'pages'>;
+
+export type UserList = Schemas['UserListDto'];
 
 export type LoginHistoryRow = Schemas['LoginHistoryItemDto'];
 
-/** A session (generated from SessionResponseDto); `active` is added by GET /auth/admin/users/{id}/sessions. */
-export type SessionRow = Schemas['SessionResponseDto'] & {
-  /** Not revoked and not expired. */
-  active?: boolean;
-};
+export type LoginHistoryPage = Schemas['LoginHistoryPageDto'];
+
+/** A session (generated from SessionResponseDto): the user detail's live sessions. */
+export type SessionRow = Schemas['SessionResponseDto'];
+
+/** A session in GET /auth/admin/users/{id}/sessions, ended ones included; `active`: not revoked and not expired. */
+export type AdminSessionRow = Schemas['AdminSessionDto'];
 
 export type SecurityEvent = Schemas['SecurityEventItemDto'];
 
 export type SecurityEventList = Schemas['AdminSecurityEventPageDto'];
 
-export interface UserDetail {
-  user: UserOut;
-  login_history: LoginHistoryRow[];
-  /** Live sessions only. */
-  sessions: SessionRow[];
-  security_events: SecurityEvent[];
-  /** The user's usage counters plus figures joined from other tables. */
-  usage?: Partial<Usage> & {
-    jobs?: Partial<Record<'total' | 'pending' | 'processing' | 'completed' | 'failed', number>>;
-    active_sessions?: number;
-    api_key_last_used_at?: string | null;
-  };
-}
+export type OwnSecurityEventList = Schemas['OwnSecurityEventPageDto'];
 
-export interface CreateUserResponse {
-  user: UserOut;
-  api_key?: string;
-  generated_password?: string;
-}
+export type UserDetail = Schemas['UserDetailDto'];
 
-export type BulkAction =
-  'suspend' | 'unsuspend' | 'activate' | 'deactivate' | 'verify' | 'unlock' | 'revoke_sessions' | 'delete';
+export type CreateUserResponse = Schemas['CreateUserResponseDto'];
 
-export interface BulkResult {
-  user_id: string;
-  success: boolean;
-  error?: string | null;
-}
+/** POST /auth/admin/users/{id}/reset-password without a password: 200 with it (else 204, no body). */
+export type GeneratedPassword = Schemas['GeneratedPasswordDto'];
 
-export interface Stats {
-  users: {
-    total: number;
-    by_status: Partial<Record<UserStatus, number>>;
-    by_role: Partial<Record<Role, number>>;
-  };
-  logins: {
-    last_24h: { success: number; failure: number };
-    per_day: { date: string; success: number; failure: number }[];
-  };
-  jobs?: { by_status?: Record<string, number> };
-  sessions?: { active?: number };
-  /** Forwarded traffic: this month's (every user, as flushed) and this instance's decisions since it started. */
-  gate?: {
-    month: Record<QuotaKind | 'requests' | 'users', number> & { month: string };
-    decisions: Record<'allowed' | 'unauthenticated' | 'forbidden' | 'rate_limited' | 'quota_exceeded', number>;
-  };
-}
+export type BulkAction = Schemas['BulkResultDto']['action'];
+
+export type BulkResult = Schemas['BulkResultItemDto'];
+
+export type BulkResponse = Schemas['BulkResultDto'];
+
+/** Dashboard figures; `gate`: this month's forwarded traffic (every user, as flushed) and this instance's decisions. */
+export type Stats = Schemas['AdminStatsDto'];
 
 /** RFC 9457 problem document. */
 export interface Problem {

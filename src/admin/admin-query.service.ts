@@ -12,7 +12,10 @@ import { UsersService } from '../users/users.service';
 import { UserPresenter } from '../auth/user-presenter';
 import { UserSort } from './admin.enums';
 import { pageInfo } from './admin.mapper';
+import { AdminSessionDto, JobCountsDto, UserDetailDto, UserListDto } from './dto/admin-response.dto';
+import { AdminFiguresDto } from './dto/admin-stats.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { LoginHistoryPageDto } from '../audit/dto/audit-response.dto';
 
 const RECENT = 20;
 const STATS_DAYS = 30;
@@ -43,7 +46,7 @@ export class AdminQueryService {
     private readonly clock: Clock,
   ) {}
 
-  async list(q: ListUsersQueryDto) {
+  async list(q: ListUsersQueryDto): Promise<UserListDto> {
     const [rows, total] = await this.userRows.search({
       search: q.search,
       role: q.role,
@@ -58,7 +61,7 @@ export class AdminQueryService {
   }
 
   /** The user with their recent sign-ins, live sessions, recent security events and usage. */
-  async detail(id: string, currentSessionId?: string) {
+  async detail(id: string, currentSessionId?: string): Promise<UserDetailDto> {
     const user = await this.users.getById(id);
     const [history, sessions, events, jobs] = await Promise.all([
       this.audit.loginHistory(id, { perPage: RECENT }),
@@ -83,13 +86,13 @@ export class AdminQueryService {
   }
 
   /** `{items, total, page, per_page, pages}`, newest first. */
-  async loginHistory(id: string, page: number, perPage: number) {
+  async loginHistory(id: string, page: number, perPage: number): Promise<LoginHistoryPageDto> {
     await this.users.getById(id);
     return this.audit.loginHistory(id, { page, perPage });
   }
 
   /** Every session of the user, newest first, ended ones included (`active` tells them apart). */
-  async sessionsOf(id: string, currentSessionId?: string) {
+  async sessionsOf(id: string, currentSessionId?: string): Promise<AdminSessionDto[]> {
     await this.users.getById(id);
     const now = this.clock.now();
     const sessions = await this.sessions.listForUser(id, { includeRevoked: true });
@@ -99,7 +102,7 @@ export class AdminQueryService {
     }));
   }
 
-  private async jobCounts(userId?: string): Promise<Record<JobStatus, number> & { total: number }> {
+  private async jobCounts(userId?: string): Promise<JobCountsDto> {
     const qb = this.dataSource
       .getRepository(TranscriptionJob)
       .createQueryBuilder('j')
@@ -123,7 +126,7 @@ export class AdminQueryService {
   }
 
   /** Dashboard figures, every one an aggregate query (no rows are loaded into memory). */
-  async stats() {
+  async stats(): Promise<AdminFiguresDto> {
     const now = this.clock.date();
     const [users, withMfa] = await Promise.all([this.userRows.counts(now), this.userRows.countWhere(MFA_ENABLED_SQL)]);
     const [last24h, perDay] = await Promise.all([

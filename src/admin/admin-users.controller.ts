@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { PasswordWork } from '../auth/guards/pre-parse-admission';
@@ -13,10 +13,19 @@ import { USER_OUT_SCHEMA } from '../users/user.mapper';
 import { Role } from '../users/users.enums';
 import { AdminQueryService } from './admin-query.service';
 import { AdminActor, AdminUsersService } from './admin-users.service';
+import {
+  AdminSessionDto,
+  BulkResultDto,
+  CreateUserResponseDto,
+  GeneratedPasswordDto,
+  UserDetailDto,
+  UserListDto,
+} from './dto/admin-response.dto';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { PageQueryDto } from '../common/page-query.dto';
+import { LoginHistoryPageDto } from '../audit/dto/audit-response.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { SuspendUserDto } from './dto/suspend-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -43,7 +52,8 @@ export class AdminUsersController {
 
   @Get()
   @ApiOperation({ summary: 'Search, filter, sort and page through users' })
-  list(@ValidatedQuery() q: ListUsersQueryDto) {
+  @ApiOkResponse({ type: UserListDto })
+  list(@ValidatedQuery() q: ListUsersQueryDto): Promise<UserListDto> {
     return this.query.list(q);
   }
 
@@ -53,12 +63,13 @@ export class AdminUsersController {
   @ApiOperation({
     summary: 'Create a user; returns their API key, and a generated password when none was given (both shown once)',
   })
+  @ApiCreatedResponse({ type: CreateUserResponseDto })
   async create(
     @CurrentUser() p: Principal,
     @ValidatedBody() dto: CreateUserDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CreateUserResponseDto> {
     const created = await this.admin.create(actor(p, meta), dto);
     noStore(reply);
     return created;
@@ -69,13 +80,19 @@ export class AdminUsersController {
   @ApiOperation({
     summary: 'Apply one action to up to 100 users; per-user results (a failure does not stop the others)',
   })
-  bulk(@CurrentUser() p: Principal, @ValidatedBody() dto: BulkActionDto, @RequestMeta() meta: RequestMetadata) {
+  @ApiOkResponse({ type: BulkResultDto })
+  bulk(
+    @CurrentUser() p: Principal,
+    @ValidatedBody() dto: BulkActionDto,
+    @RequestMeta() meta: RequestMetadata,
+  ): Promise<BulkResultDto> {
     return this.admin.bulk(actor(p, meta), dto);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A user with recent sign-ins, live sessions, recent security events and usage' })
-  detail(@CurrentUser() p: Principal, @UserId() id: string) {
+  @ApiOkResponse({ type: UserDetailDto })
+  detail(@CurrentUser() p: Principal, @UserId() id: string): Promise<UserDetailDto> {
     return this.query.detail(id, p.sessionId);
   }
 
@@ -141,7 +158,7 @@ export class AdminUsersController {
     summary:
       'Set a new password (or generate one: 200 with it, shown once; else 204); ends every session, clears the lockout',
   })
-  @ApiOkResponse({ description: '`{generated_password}` when none was given' })
+  @ApiOkResponse({ type: GeneratedPasswordDto, description: 'When none was given: the generated password' })
   @ApiNoContentResponse({ description: 'The given password was set' })
   async resetPassword(
     @CurrentUser() p: Principal,
@@ -153,19 +170,24 @@ export class AdminUsersController {
     const generated = await this.admin.resetPassword(actor(p, meta), id, dto?.new_password);
     noStore(reply);
     // Two success statuses, so the reply is sent here rather than by Nest (which would impose one).
-    if (generated) return reply.code(HttpStatus.OK).send({ generated_password: generated });
+    if (generated) {
+      const body: GeneratedPasswordDto = { generated_password: generated };
+      return reply.code(HttpStatus.OK).send(body);
+    }
     return reply.code(HttpStatus.NO_CONTENT).send();
   }
 
   @Get(':id/login-history')
   @ApiOperation({ summary: "The user's sign-in attempts, newest first, paginated" })
-  loginHistory(@UserId() id: string, @ValidatedQuery() q: PageQueryDto) {
+  @ApiOkResponse({ type: LoginHistoryPageDto })
+  loginHistory(@UserId() id: string, @ValidatedQuery() q: PageQueryDto): Promise<LoginHistoryPageDto> {
     return this.query.loginHistory(id, q.page, q.per_page);
   }
 
   @Get(':id/sessions')
   @ApiOperation({ summary: "The user's sessions, newest first, ended ones included (`active` tells them apart)" })
-  sessions(@CurrentUser() p: Principal, @UserId() id: string) {
+  @ApiOkResponse({ type: [AdminSessionDto] })
+  sessions(@CurrentUser() p: Principal, @UserId() id: string): Promise<AdminSessionDto[]> {
     return this.query.sessionsOf(id, p.sessionId);
   }
 

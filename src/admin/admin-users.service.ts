@@ -15,6 +15,7 @@ import { UsersService } from '../users/users.service';
 import { UsageBuffer } from '../auth/credential/usage-buffer';
 import { UserPresenter } from '../auth/user-presenter';
 import { BulkAction } from './admin.enums';
+import { BulkResultDto, BulkResultItemDto, CreateUserResponseDto } from './dto/admin-response.dto';
 import { BulkActionDto } from './dto/bulk-action.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -27,11 +28,7 @@ export interface AdminActor {
   meta: Partial<RequestMetadata>;
 }
 
-export interface BulkResult {
-  user_id: string;
-  success: boolean;
-  error?: { code: string; detail: string };
-}
+export type BulkResult = BulkResultItemDto;
 
 /** 144 random bits in base64url: 24 characters, no common-password or length issue. */
 const generatePassword = (): string => randomBytes(18).toString('base64url');
@@ -65,10 +62,7 @@ export class AdminUsersService {
     private readonly clock: Clock,
   ) {}
 
-  async create(
-    actor: AdminActor,
-    dto: CreateUserDto,
-  ): Promise<{ user: UserOut; api_key: string; generated_password?: string }> {
+  async create(actor: AdminActor, dto: CreateUserDto): Promise<CreateUserResponseDto> {
     const generated = dto.password === undefined ? generatePassword() : undefined;
     const { user, apiKey } = await this.users.create(
       {
@@ -243,10 +237,7 @@ export class AdminUsersService {
   }
 
   /** Applies one action to each id under the single-user rules; a failing id does not stop the others. */
-  async bulk(
-    actor: AdminActor,
-    dto: BulkActionDto,
-  ): Promise<{ action: BulkAction; results: BulkResult[]; succeeded: number; failed: number }> {
+  async bulk(actor: AdminActor, dto: BulkActionDto): Promise<BulkResultDto> {
     const results: BulkResult[] = [];
     for (const id of dto.user_ids) {
       try {

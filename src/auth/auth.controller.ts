@@ -1,6 +1,15 @@
 import { Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator';
 import { CurrentUser, Public, RequestMeta } from '../common/decorators';
@@ -26,6 +35,13 @@ import {
   TokenRequestDto,
   UpdateProfileDto,
 } from './dto/auth.dto';
+import {
+  LoginResponseDto,
+  MfaRequiredResponseDto,
+  RefreshResponseDto,
+  RegisterResponseDto,
+  TokenResponseDto,
+} from './dto/auth-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { ProfileService } from './profile.service';
 import { TokenPair } from './token.service';
@@ -33,14 +49,14 @@ import { RequireFullAccess, RequireScope, requiredFullAccess } from '../common/s
 import { PasswordWork } from './guards/pre-parse-admission';
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-export const wireTokens = (t: TokenPair) => ({
+export const wireTokens = (t: TokenPair): TokenResponseDto => ({
   access_token: t.access_token,
   token_type: t.token_type,
   expires_in: t.expires_in,
   refresh_token: t.refresh_token,
 });
 /** The body of a completed sign-in (/auth/login, /auth/mfa/verify, /auth/passkeys/login/verify). */
-export const loginBody = (user: unknown, tokens: TokenPair, sessionId: string) => ({
+export const loginBody = (user: UserResponseDto, tokens: TokenPair, sessionId: string): LoginResponseDto => ({
   success: true,
   user,
   tokens: wireTokens(tokens),
@@ -64,11 +80,12 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an account; returns the user and their personal API key (shown once)' })
+  @ApiCreatedResponse({ type: RegisterResponseDto })
   async register(
     @ValidatedBody() dto: RegisterDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RegisterResponseDto> {
     const { user, apiKey } = await this.users.create(
       { email: dto.email, username: dto.username, password: dto.password, fullName: dto.full_name, registration: true },
       meta,
@@ -88,11 +105,12 @@ export class AuthController {
     summary:
       'OAuth2 token endpoint (RFC 6749): password, refresh_token and urn:voicegate:grant-type:mfa-otp (mfa_token + otp) grants',
   })
+  @ApiOkResponse({ type: TokenResponseDto })
   async token(
     @Req() req: FastifyRequest,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<TokenResponseDto> {
     const body = (
       typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}
     ) as Record<string, unknown>;
@@ -145,11 +163,16 @@ export class AuthController {
     summary:
       'Sign in with username or email and password: the user, tokens and session id, or `mfa_required` with an mfa_token',
   })
+  @ApiExtraModels(LoginResponseDto, MfaRequiredResponseDto)
+  @ApiOkResponse({
+    description: 'Signed in, or a second factor is due',
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(MfaRequiredResponseDto) }] },
+  })
   async login(
     @Req() req: FastifyRequest & { user: User },
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<LoginResponseDto | MfaRequiredResponseDto> {
     const body = req.body as LoginDto;
     const signedIn = await this.auth.afterPassword(req.user, meta, {
       method: 'password',
@@ -166,11 +189,12 @@ export class AuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token: new access and refresh tokens; the old refresh token dies' })
+  @ApiOkResponse({ type: RefreshResponseDto })
   async refresh(
     @ValidatedBody() dto: RefreshDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RefreshResponseDto> {
     const { tokens, session } = await this.auth.refresh(dto.refresh_token, meta);
     noStore(reply);
     return { success: true, tokens: wireTokens(tokens), session_id: session.id, ...wireTokens(tokens) };

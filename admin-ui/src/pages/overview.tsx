@@ -26,7 +26,7 @@ export function OverviewPage() {
   }, []);
   const s = stats.data;
   const perDay = Array.isArray(s?.logins?.per_day) ? s!.logins.per_day : [];
-  const byStatus = s?.users?.by_status ?? {};
+  const byStatus: Partial<Stats['users']['by_status']> = s?.users?.by_status ?? {};
 
   const loginsChart = useMemo<ChartConfiguration>(
     () => ({

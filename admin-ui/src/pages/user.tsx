@@ -16,6 +16,7 @@ import type {
   RateLimits,
   Role,
   SecurityEvent,
+  GeneratedPassword,
   SessionRow,
   UserDetail,
   UserOut,
@@ -789,7 +790,7 @@ function ResetPasswordDialog({
       danger
       onClose={onClose}
       onSubmit={async () => {
-        const res = await api<{ generated_password?: string } | undefined>('POST', `${base}/reset-password`, {
+        const res = await api<GeneratedPassword | undefined>('POST', `${base}/reset-password`, {
           body: password ? { new_password: password } : {},
         });
         onDone();

@@ -6,7 +6,7 @@ import { flash } from '../flash';
 import { formatDate, label, STATUSES } from '../format';
 import { useDebounced, useLoad } from '../hooks';
 import { navigate, type Location } from '../router';
-import type { BulkAction, BulkResult, CreateUserResponse, Role, UserList, UserOut } from '../types';
+import type { BulkAction, BulkResponse, CreateUserResponse, Role, UserList, UserOut } from '../types';
 
 const PER_PAGE = [10, 25, 50, 100];
 const SORTABLE: Record<string, { label: string; descFirst: boolean }> = {
@@ -456,11 +456,11 @@ function BulkDialog({
       onSubmit={async () => {
         const body: Record<string, unknown> = { action, user_ids: users.map((u) => u.id) };
         if (action === 'suspend') body.reason = reason.trim();
-        const res = await api<{ results: BulkResult[] }>('POST', '/auth/admin/users/bulk', { body });
+        const res = await api<BulkResponse>('POST', '/auth/admin/users/bulk', { body });
         const results = res.results;
         const failed = results
           .filter((r) => !r.success)
-          .map((r) => ({ user: names.get(r.user_id) ?? r.user_id, error: r.error || 'Failed' }));
+          .map((r) => ({ user: names.get(r.user_id) ?? r.user_id, error: r.error?.detail || 'Failed' }));
         onDone();
         if (failed.length) {
           setFailures(failed);

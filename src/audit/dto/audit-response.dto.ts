@@ -82,7 +82,8 @@ export class SecurityEventItemDto {
   created_at: string;
 }
 
-class PageDto {
+/** The page fields every paginated list carries. */
+export class PageDto {
   @ApiProperty({ example: 42 })
   total: number;
 

@@ -4,16 +4,13 @@ import { EventsTable } from '../../components/events-table';
 import { Badge, ErrorBox, Loading, Section } from '../../components/ui';
 import { formatDate, label, shortUserAgent } from '../../format';
 import { useLoad } from '../../hooks';
-import type { LoginHistoryRow, Page, SecurityEvent } from '../../types';
+import type { LoginHistoryPage, OwnSecurityEventList } from '../../types';
 
 export function ActivityPage() {
   useEffect(() => void (document.title = 'Activity · Voicegate account'), []);
-  const logins = useLoad(
-    () => api<Page & { items: LoginHistoryRow[] }>('GET', '/auth/login-history', { query: { per_page: 50 } }),
-    [],
-  );
+  const logins = useLoad(() => api<LoginHistoryPage>('GET', '/auth/login-history', { query: { per_page: 50 } }), []);
   const events = useLoad(
-    () => api<Page & { items: SecurityEvent[] }>('GET', '/auth/security-events', { query: { per_page: 50 } }),
+    () => api<OwnSecurityEventList>('GET', '/auth/security-events', { query: { per_page: 50 } }),
     [],
   );
   return (
