@@ -1737,11 +1737,11 @@ export interface components {
             current: boolean;
         };
         JobCountsDto: {
-            total: number;
             pending: number;
             processing: number;
             completed: number;
             failed: number;
+            total: number;
         };
         UserDetailUsageDto: {
             total_requests: number;

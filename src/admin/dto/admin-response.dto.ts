@@ -1,3 +1,4 @@
+import { JobsByStatusDto } from './admin-stats.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LoginHistoryItemDto, PageDto, SecurityEventItemDto } from '../../audit/dto/audit-response.dto';
 import { SessionResponseDto } from '../../sessions/dto/session-response.dto';
@@ -56,22 +57,10 @@ export class BulkResultDto {
   failed: number;
 }
 
-/** Transcription jobs by status. */
-export class JobCountsDto {
+/** Transcription jobs by status, and their total. */
+export class JobCountsDto extends JobsByStatusDto {
   @ApiProperty({ type: 'integer' })
   total: number;
-
-  @ApiProperty({ type: 'integer' })
-  pending: number;
-
-  @ApiProperty({ type: 'integer' })
-  processing: number;
-
-  @ApiProperty({ type: 'integer' })
-  completed: number;
-
-  @ApiProperty({ type: 'integer' })
-  failed: number;
 }
 
 /** The user's usage counters plus figures joined from other tables. */
