@@ -1,22 +1,29 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
 type Handler = (message: string) => void;
 
+/** How long start-up waits for Redis before the instance starts without it (degraded, failing open). */
+const STARTUP_WAIT_MS = 2000;
+
 /**
  * Optional Redis (REDIS_URL): a command client and a pub/sub subscriber. Commands fail fast while Redis is
  * down (no offline queue), so callers can fail open; `healthy` tells whether shared state can be trusted.
+ * Start-up waits for both connections (up to STARTUP_WAIT_MS): an instance that served its first requests
+ * while still connecting would count them alone, and a shared limit would let through what another instance
+ * already counted.
  */
 @Injectable()
-export class RedisService implements OnApplicationShutdown {
+export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   readonly client?: Redis;
   private readonly subscriber?: Redis;
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly reconnectListeners = new Set<() => void>();
   private subscribed = false;
+  private subscribing?: Promise<void>;
   private wasDown = false;
   private closing = false;
 
@@ -42,10 +49,27 @@ export class RedisService implements OnApplicationShutdown {
     this.subscriber.on('close', () => {
       this.subscribed = false;
     });
-    this.subscriber.on('ready', () => void this.resubscribe());
+    this.subscriber.on('ready', () => {
+      this.subscribing = this.resubscribe();
+    });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) h(message);
     });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { client, subscriber } = this;
+    if (!client || !subscriber) return;
+    const ready = (c: Redis) =>
+      c.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => c.once('ready', r));
+    // A refused connection ends the wait at once; a slow one is waited for.
+    const failed = (c: Redis) => new Promise<void>((r) => c.once('error', () => r()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, STARTUP_WAIT_MS)));
+    const connected = Promise.all([ready(client), ready(subscriber)]).then(() => this.subscribing);
+    await Promise.race([connected, failed(client), failed(subscriber), timeout]);
+    clearTimeout(timer);
+    if (!this.healthy) this.logger.warn(`Redis not reachable within ${STARTUP_WAIT_MS} ms; starting without it`);
   }
 
   get enabled(): boolean {

@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Response } from 'supertest';
 import { createTestApp, TestApp } from '../app.factory';
+import { RedisService } from '../../src/redis/redis.service';
 import { createUser } from '../factories/user.factory';
 
 // A Redis database of its own; every key this file touches names a fresh user id or a random IP, so the
@@ -18,8 +19,10 @@ describe('rate limits shared through Redis by two instances', () => {
   let redis: Redis;
   const touched: string[] = [];
 
+  let env: Record<string, string>;
+
   beforeAll(async () => {
-    const env = {
+    env = {
       RATE_LIMIT_ENABLED: 'true',
       RATE_LIMIT_USER_PER_MINUTE: String(LIMIT),
       RATE_LIMIT_AUTH_PER_MINUTE: '3',
@@ -40,6 +43,20 @@ describe('rate limits shared through Redis by two instances', () => {
 
   it('both instances report Redis healthy', async () => {
     for (const t of [a, b]) expect((await t.http.get('/health').expect(200)).body.redis).toBe('ok');
+  });
+
+  it('a new instance is connected when it starts: its first request counts in Redis', async () => {
+    // Counting alone while still connecting would let a second instance pass what the first already counted.
+    const c = await createTestApp({ env: { ...env, SECRET_KEY: 'another-' + randomBytes(16).toString('hex') } });
+    try {
+      expect(c.get(RedisService).healthy).toBe(true);
+      const ip = freshIp();
+      touched.push(`voicegate:rl:ip:${ip}:auth:minute`);
+      await c.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }).expect(401);
+      expect(await redis.get(`voicegate:rl:ip:${ip}:auth:minute`)).toBe('1');
+    } finally {
+      await c.close();
+    }
   });
 
   it(`one user, alternating instances, JWT and API key: one count of ${LIMIT}`, async () => {
