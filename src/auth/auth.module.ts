@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import type { Algorithm } from 'jsonwebtoken';
-import { PassportModule } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -19,6 +18,7 @@ import { RequestGuard } from './guards/request.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { ProfileService } from './profile.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { AppPassport } from './strategies/app-passport';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { JWT_KEY, TokenService } from './token.service';
@@ -30,7 +30,6 @@ import { UserPresenter } from './user-presenter';
     SessionsModule,
     SigningKeysModule,
     PersonalKeysModule,
-    PassportModule.register({ session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -57,6 +56,7 @@ import { UserPresenter } from './user-presenter';
     JwtStrategy,
     ApiKeyStrategy,
     LocalStrategy,
+    AppPassport,
     AuthenticationGuard,
     RolesGuard,
     // The only global guard: authentication → key grant and scope → roles → rate limit (RateLimitModule's guard).

@@ -103,4 +103,16 @@ describe('foundation: wire format, errors, health, docs', () => {
     expect(login.headers['set-cookie']).toBeUndefined();
     await t.http.get('/auth/me').set('Authorization', `Bearer ${login.body.tokens.access_token}`).expect(200);
   });
+
+  it('each application verifies with its own strategies: another one in the process (created, then closed) changes nothing', async () => {
+    const u = await createUser(t);
+    // Its own database and secret: were its strategies the process's, t's credentials would be checked there.
+    const other = await createTestApp();
+    await other.http.get('/auth/me').set(u.auth).expect(401);
+    await t.http.get('/auth/me').set(u.auth).expect(200);
+    await other.close();
+    await t.http.get('/auth/me').set('X-API-Key', u.apiKey).expect(200);
+    await t.http.post('/auth/login').send({ username: u.username, password: u.password }).expect(200);
+    await t.http.post('/auth/login').send({ username: u.username, password: 'wrong-password' }).expect(401);
+  });
 });

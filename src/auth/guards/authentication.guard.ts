@@ -1,6 +1,5 @@
-import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { AppError, ErrorCode } from '../../common/errors';
 import { IS_PUBLIC, routeMetadata } from '../../common/decorators';
 import { Principal } from '../../common/principal';
@@ -10,6 +9,7 @@ import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import { CredentialRequest, extractCredential, PresentedCredential } from '../credential/extract-credential';
 import { PrincipalCache, VerifiedCredential } from '../credential/principal-cache';
 import { UsageBuffer } from '../credential/usage-buffer';
+import { AppPassport } from '../strategies/app-passport';
 
 type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknown };
 
@@ -19,15 +19,15 @@ type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknow
  * user and session through the PrincipalCache, which drops what every committed change makes stale.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
+export class AuthenticationGuard implements CanActivate {
   constructor(
     reflector: Reflector,
     private readonly state: PrincipalCache,
     private readonly usage: UsageBuffer,
+    private readonly passport: AppPassport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly rateLimit?: RateLimitGuard,
   ) {
-    super();
     this.isPublic = routeMetadata<boolean>(reflector, IS_PUBLIC);
   }
 
@@ -37,7 +37,7 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
    * Synchronous when the credential and its user/session state are cached (Nest's guard loop then awaits nothing);
    * otherwise passport verifies it and the state is loaded.
    */
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     let pending: Promise<true>;
@@ -62,8 +62,9 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
 
   /** A credential not seen (or expired from the cache): passport is the authority. */
   private async verify(context: ExecutionContext, req: GuardedRequest, credential: PresentedCredential): Promise<true> {
-    await super.canActivate(context);
-    const verified = req.user as VerifiedCredential;
+    const http = context.switchToHttp();
+    const { err, user } = await this.passport.authenticate(['jwt', 'api-key'], req, http.getResponse());
+    const verified = this.verifiedOrThrow(err, user, credential);
     this.state.rememberVerified(credential.value, verified);
     return this.admit(req, await this.state.resolve(verified));
   }
@@ -85,18 +86,12 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
     throw err;
   }
 
-  override getAuthenticateOptions() {
-    return { session: false };
-  }
-
-  override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
+  private verifiedOrThrow(err: unknown, user: unknown, credential: PresentedCredential): VerifiedCredential {
     if (err instanceof AppError) throw err;
-    if (err || !user) {
-      const kind = context.switchToHttp().getRequest<GuardedRequest>().credential?.kind;
-      throw kind === 'api_key'
+    if (err || !user)
+      throw credential.kind === 'api_key'
         ? new AppError(ErrorCode.InvalidApiKey, 'Invalid API key')
         : new AppError(ErrorCode.InvalidToken, 'Invalid or expired token');
-    }
-    return user;
+    return user as VerifiedCredential;
   }
 }

@@ -1,15 +1,19 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError, ErrorCode } from '../../common/errors';
 import { LoginDto } from '../dto/auth.dto';
+import { AppPassport } from '../strategies/app-passport';
 
 /** Validates the login body first (422 for a malformed one), then lets passport-local check the password. */
 @Injectable()
-export class LocalAuthGuard extends AuthGuard('local') {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+export class LocalAuthGuard implements CanActivate {
+  constructor(private readonly passport: AppPassport) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<{ body?: unknown; user?: unknown }>();
+    const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new AppError(ErrorCode.MalformedBody, 'Request body must be a JSON object');
     const errors = validateSync(plainToInstance(LoginDto, body), { whitelist: true, forbidNonWhitelisted: true });
@@ -22,16 +26,10 @@ export class LocalAuthGuard extends AuthGuard('local') {
           })),
         ),
       );
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override getAuthenticateOptions() {
-    return { session: false };
-  }
-
-  override handleRequest<T>(err: unknown, user: T): T {
+    const { err, user } = await this.passport.authenticate('local', req, http.getResponse());
     if (err) throw err;
     if (!user) throw new AppError(ErrorCode.InvalidCredentials, 'Incorrect username or password');
-    return user;
+    req.user = user;
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { NO_GLOBAL_PASSPORT } from './no-global-passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { hashApiKey, looksLikeApiKey } from '../../personal-keys/personal-key.util';
 import { PersonalKeysRepository } from '../../personal-keys/personal-keys.repository';
@@ -21,5 +22,10 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-
     if (!looksLikeApiKey(apiKey)) return false;
     const key = await this.keys.findByHash(hash);
     return key ? { via: 'api_key', userId: key.userId, keyId: key.id, keyHash: hash } : false;
+  }
+
+  /** Not passport's process-wide instance: see AppPassport. */
+  getPassportInstance() {
+    return NO_GLOBAL_PASSPORT as never;
   }
 }

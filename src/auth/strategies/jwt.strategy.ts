@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { NO_GLOBAL_PASSPORT } from './no-global-passport';
 import { KeyObject } from 'node:crypto';
 import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { Clock } from '../../common/clock';
@@ -51,5 +52,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now()) return false;
     if (!issuedInThePast(claims, this.clock.now())) return false;
     return { via: 'jwt', userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, exp: claims.exp };
+  }
+
+  /** Not passport's process-wide instance: see AppPassport. */
+  getPassportInstance() {
+    return NO_GLOBAL_PASSPORT as never;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { NO_GLOBAL_PASSPORT } from './no-global-passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import { requestMeta } from '../../common/decorators';
@@ -15,5 +16,10 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   validate(req: FastifyRequest, username: string, password: string): Promise<User> {
     return this.auth.verifyPassword(username, password, requestMeta(req), 'password');
+  }
+
+  /** Not passport's process-wide instance: see AppPassport. */
+  getPassportInstance() {
+    return NO_GLOBAL_PASSPORT as never;
   }
 }

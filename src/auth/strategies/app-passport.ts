@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { Authenticator } from 'passport';
+import { ApiKeyStrategy } from './api-key.strategy';
+import { JwtStrategy } from './jwt.strategy';
+import { LocalStrategy } from './local.strategy';
+
+/** What passport's callback reports: an error, the verified user (false when refused), and the strategies' info. */
+export interface PassportOutcome {
+  err: unknown;
+  user: unknown;
+  info: unknown;
+}
+
+/**
+ * This application's own passport, holding its strategies. @nestjs/passport registers strategies in passport's
+ * process-wide instance, so with two applications in one process (the multi-instance tests) every request would
+ * be verified by the strategies of the last one created, against its database and keys.
+ */
+@Injectable()
+export class AppPassport {
+  private readonly passport = new Authenticator();
+
+  constructor(jwt: JwtStrategy, apiKey: ApiKeyStrategy, local: LocalStrategy) {
+    this.passport.use('jwt', jwt);
+    this.passport.use('api-key', apiKey);
+    this.passport.use('local', local);
+  }
+
+  /** Runs the strategies in order (the first that succeeds wins); never a session. */
+  authenticate(strategies: string | string[], req: object, res: object): Promise<PassportOutcome> {
+    return new Promise((resolve, reject) => {
+      const middleware = this.passport.authenticate(
+        strategies,
+        { session: false },
+        (err: unknown, user: unknown, info: unknown) => resolve({ err, user, info }),
+      ) as (req: object, res: object, next: (err?: unknown) => void) => void;
+      middleware(req, res, (err?: unknown) =>
+        err ? reject(err) : resolve({ err: undefined, user: false, info: undefined }),
+      );
+    });
+  }
+}
