@@ -76,7 +76,7 @@ export interface LoginAttemptInput {
     | 'suspended'
     | 'email_not_verified'
     | null;
-  method: 'password' | 'oauth2_password' | 'refresh' | 'passkey';
+  method: 'password' | 'oauth2_password' | 'refresh' | 'passkey' | 'current_password';
   /** The second factor given (or tried): totp, recovery_code or webauthn. */
   secondFactor?: 'totp' | 'recovery_code' | 'webauthn' | null;
   meta: Partial<RequestMetadata>;

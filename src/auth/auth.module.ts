@@ -22,6 +22,7 @@ import { AppPassport } from './strategies/app-passport';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { JWT_KEY, TokenService } from './token.service';
+import { UnknownNameLockout } from './unknown-name-lockout';
 import { UserPresenter } from './user-presenter';
 
 @Module({
@@ -48,6 +49,7 @@ import { UserPresenter } from './user-presenter';
       useFactory: (config: AppConfig) => createSecretKey(Buffer.from(config.jwt.secret, 'utf8')),
     },
     AuthService,
+    UnknownNameLockout,
     ProfileService,
     PrincipalCache,
     UsageBuffer,

@@ -25,6 +25,7 @@ import { UsersService } from '../users/users.service';
 import { assertUsable } from './credential/principal-cache';
 import { CredentialMethod, SecondFactorChallenge, SecondFactorGate, SecondFactorKind } from './second-factor';
 import { TokenPair, TokenService } from './token.service';
+import { UnknownNameLockout } from './unknown-name-lockout';
 
 export type { CredentialMethod };
 
@@ -55,6 +56,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
+    private readonly unknownNames: UnknownNameLockout,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,18 +72,7 @@ export class AuthService {
   ): Promise<User> {
     this.hasher.assertCapacity(); // refused before the attempt counts toward the lockout
     const user = await this.users.findByLogin(login);
-    if (!user) {
-      await this.hasher.verifyDummy(password);
-      await this.recordAttempt({
-        userId: null,
-        usernameAttempted: login.slice(0, 254),
-        success: false,
-        failureReason: 'unknown_user',
-        method,
-        meta,
-      });
-      throw this.invalidCredentials(method);
-    }
+    if (!user) throw await this.refuseUnknownName(login, password, { login, method, meta });
 
     const now = this.clock.date();
     const lockUntil = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
@@ -156,6 +147,25 @@ export class AuthService {
     return failureReason === 'bad_mfa_code'
       ? new AppError(ErrorCode.InvalidMfaCode, 'Invalid code', attempt.method === 'oauth2_password' ? GRANT_ERROR : {})
       : this.invalidCredentials(attempt.method);
+  }
+
+  /**
+   * A name no account has: the same answers as an account under the lockout rule (401, then 423 from the attempt
+   * that reaches the limit, and 423 without checking anything while locked), so the lockout tells no one which
+   * names exist. Returns the error to throw.
+   */
+  private async refuseUnknownName(login: string, password: string, attempt: Attempt): Promise<AppError> {
+    const counted = await this.unknownNames.fail(login);
+    if (!counted.locked) await this.hasher.verifyDummy(password);
+    await this.recordAttempt({
+      userId: null,
+      usernameAttempted: login.slice(0, 254),
+      success: false,
+      failureReason: counted.locked ? 'account_locked' : 'unknown_user',
+      method: attempt.method,
+      meta: attempt.meta,
+    });
+    return counted.until ? this.lockedUntil(counted.until) : this.invalidCredentials(attempt.method);
   }
 
   /** An attempt on a locked account: recorded in the login history; returns the 423 to throw. */
@@ -347,11 +357,7 @@ export class AuthService {
     meta: Partial<RequestMetadata>,
   ): Promise<void> {
     const user = await this.users.getById(principal.user.id);
-    if (!(await this.hasher.verify(current, user.hashedPassword)))
-      throw AppError.validation(
-        [{ field: 'current_password', message: 'is incorrect' }],
-        'Current password is incorrect',
-      );
+    await this.checkCurrentPassword(user, current, meta);
     const errors = checkPassword(next, { username: user.username, email: user.email }, 'new_password');
     if (!errors.length && current === next)
       errors.push({ field: 'new_password', message: 'must differ from the current password' });
@@ -364,6 +370,24 @@ export class AuthService {
       meta,
       details: { other_sessions_revoked: ended },
     });
+  }
+
+  /**
+   * `current_password` on a signed-in request (password change, email change) under the lockout rule, so a stolen
+   * token or key cannot guess the password faster than a login could: a wrong one counts (422, or 423 from the
+   * attempt that locks), a locked account is refused (423), a right one gives its attempt back.
+   */
+  async checkCurrentPassword(user: User, candidate: string, meta: Partial<RequestMetadata>): Promise<void> {
+    this.hasher.assertCapacity();
+    const attempt: Attempt = { login: user.username, method: 'current_password', meta };
+    if (!(await this.reserveAttempt(user.id))) throw await this.refuseLocked(user.id, attempt);
+    if (await this.hasher.verify(candidate, user.hashedPassword)) return this.releaseAttempt(user.id);
+    const refused = await this.countFailure(user.id, attempt, 'bad_password');
+    if (refused.status === 423) throw refused;
+    throw AppError.validation(
+      [{ field: 'current_password', message: 'is incorrect' }],
+      'Current password is incorrect',
+    );
   }
 
   /** Writes a hash at the configured cost, unless the password changed meanwhile (the old hash decides). */
@@ -381,9 +405,12 @@ export class AuthService {
 
   private async lockedError(userId: string): Promise<AppError> {
     const u = await this.userRows.lockout(userId);
-    const until = u?.lockedUntil
-      ? new Date(u.lockedUntil).getTime()
-      : this.clock.now() + this.config.lockout.minutes * 60_000;
+    return this.lockedUntil(
+      u?.lockedUntil ? new Date(u.lockedUntil).getTime() : this.clock.now() + this.config.lockout.minutes * 60_000,
+    );
+  }
+
+  private lockedUntil(until: number): AppError {
     const retry = Math.max(1, Math.ceil((until - this.clock.now()) / 1000));
     return new AppError(ErrorCode.AccountLocked, 'Account locked', {
       headers: { 'retry-after': String(retry) },

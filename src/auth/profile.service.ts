@@ -3,9 +3,9 @@ import { SecurityEventType } from '../audit/audit.events';
 import { AppError } from '../common/errors';
 import { Principal, RequestMetadata } from '../common/principal';
 import { User } from '../users/entities/user.entity';
-import { PasswordHasher } from '../users/password/password-hasher.service';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
 import { UpdateProfileDto } from './dto/auth.dto';
 
 const MAX_SETTINGS_BYTES = 16 * 1024;
@@ -14,7 +14,7 @@ const MAX_SETTINGS_BYTES = 16 * 1024;
 export class ProfileService {
   constructor(
     private readonly users: UsersService,
-    private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
     private readonly userRows: UsersRepository,
   ) {}
 
@@ -36,11 +36,7 @@ export class ProfileService {
     if (dto.email !== undefined && UsersService.normalizeEmail(dto.email) !== user.email) {
       if (!dto.current_password)
         throw AppError.validation([{ field: 'current_password', message: 'is required to change the email address' }]);
-      if (!(await this.hasher.verify(dto.current_password, user.hashedPassword)))
-        throw AppError.validation(
-          [{ field: 'current_password', message: 'is incorrect' }],
-          'Current password is incorrect',
-        );
+      await this.auth.checkCurrentPassword(user, dto.current_password, meta);
       changes.email = UsersService.normalizeEmail(dto.email);
       changes.isVerified = false;
     }

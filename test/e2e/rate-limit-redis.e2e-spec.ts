@@ -94,22 +94,23 @@ describe('rate limits shared through Redis by two instances', () => {
 
   it('the per-IP credential-route limit is shared too', async () => {
     const ip = freshIp();
+    const nobody = `nobody_${randomBytes(4).toString('hex')}`; // unknown names lock too, and Redis outlives the run
     touched.push(`voicegate:rl:ip:${ip}:auth:minute`);
     await a.http
       .post('/auth/login')
       .set('X-Forwarded-For', ip)
-      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .send({ username: nobody, password: 'wrong-password' })
       .expect(401);
     await b.http
       .post('/auth/login')
       .set('X-Forwarded-For', ip)
-      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .send({ username: nobody, password: 'wrong-password' })
       .expect(401);
     await a.http.post('/auth/refresh').set('X-Forwarded-For', ip).send({ refresh_token: 'bogus' }).expect(401);
     await b.http
       .post('/auth/login')
       .set('X-Forwarded-For', ip)
-      .send({ username: 'nobody_r', password: 'wrong-password' })
+      .send({ username: nobody, password: 'wrong-password' })
       .expect(429);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { User } from '../../src/users/entities/user.entity';
 import { createTestApp, TestApp } from '../app.factory';
@@ -129,6 +130,95 @@ describe('security round two', () => {
         expect(await users.findOneByOrFail({ id })).toMatchObject({ isSuspended: true, suspendedReason: null });
       // A given reason is still validated and kept.
       await t.http.post(`/auth/admin/users/${a.id}/suspend`).set(admin.auth).send({ reason: '' }).expect(422);
+    });
+  });
+
+  describe('the lockout tells no one which names exist', () => {
+    const MAX = 3;
+    let l: TestApp;
+    beforeAll(async () => {
+      l = await createTestApp({ env: { LOCKOUT_MAX_ATTEMPTS: String(MAX), LOCKOUT_MINUTES: '2' } });
+    });
+    afterAll(() => l.close());
+
+    const attempt = async (username: string, password: string) => {
+      const res = await l.http.post('/auth/login').send({ username, password });
+      return [res.status, res.body.code, res.headers['retry-after'] && Number(res.headers['retry-after'])];
+    };
+
+    it('an unknown name answers like an account: 401s, 423 from the attempt that locks, 423 while locked, then 401', async () => {
+      const u = await createUser(l);
+      const ghost = `ghost_${randomBytes(4).toString('hex')}`;
+      const answers = async (name: string, right: string) => {
+        const seen = [];
+        for (let i = 0; i < MAX; i++) seen.push(await attempt(name, 'not-the-password'));
+        seen.push(await attempt(name, right)); // locked: even the right password (or any) is refused
+        return seen;
+      };
+      const known = await answers(u.username, u.password);
+      const unknown = await answers(ghost.toUpperCase(), 'anything-at-all'); // names compare case-insensitively
+      expect(known.map(([s, c]) => [s, c])).toEqual([
+        ...Array(MAX - 1).fill([401, 'INVALID_CREDENTIALS']),
+        [423, 'ACCOUNT_LOCKED'],
+        [423, 'ACCOUNT_LOCKED'],
+      ]);
+      expect(unknown.map(([s, c]) => [s, c])).toEqual(known.map(([s, c]) => [s, c]));
+      for (let i = MAX - 1; i <= MAX; i++)
+        expect(Math.abs(Number(unknown[i][2]) - Number(known[i][2]))).toBeLessThanOrEqual(1);
+      expect(Number(unknown[MAX][2])).toBeGreaterThan(100); // two minutes
+
+      l.clock.advance(2 * 60_000 + 1000);
+      expect((await attempt(ghost, 'not-the-password'))[0]).toBe(401);
+      expect((await attempt(u.username, 'not-the-password'))[0]).toBe(401);
+    });
+
+    it('with Redis, two instances count an unknown name together', async () => {
+      const env = { LOCKOUT_MAX_ATTEMPTS: String(MAX), REDIS_URL: 'redis://127.0.0.1:6379/5' };
+      const a = await createTestApp({ env });
+      const b = await createTestApp({ env, databaseUrl: a.databaseUrl });
+      try {
+        const ghost = `ghost_${randomBytes(6).toString('hex')}`;
+        const statuses = [];
+        for (let i = 0; i <= MAX; i++)
+          statuses.push(
+            (await (i % 2 ? b : a).http.post('/auth/login').send({ username: ghost, password: 'x-x-x-x-x' })).status,
+          );
+        expect(statuses).toEqual([...Array(MAX - 1).fill(401), 423, 423]);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    });
+
+    it('a wrong current_password counts toward the lockout (password and email change); a right one gives its attempt back', async () => {
+      const u = await createUser(l);
+      const change = (current: string) =>
+        l.http
+          .post('/auth/change-password')
+          .set(u.auth)
+          .send({ current_password: current, new_password: 'a-brand-new-passphrase-9' });
+      const email = (current: string) =>
+        l.http
+          .put('/auth/profile')
+          .set(u.auth)
+          .send({ email: `moved-${u.username}@example.com`, current_password: current });
+      expect((await change('wrong-current-pw')).status).toBe(422);
+      // A right one (here with a new password the policy refuses) neither counts nor clears the count.
+      await l.http
+        .post('/auth/change-password')
+        .set(u.auth)
+        .send({ current_password: u.password, new_password: 'password' })
+        .expect(422);
+      expect((await l.dataSource.getRepository(User).findOneByOrFail({ id: u.id })).failedLoginAttempts).toBe(1);
+      expect((await email('wrong-current-pw')).status).toBe(422);
+      const locking = await change('still-wrong-pw');
+      expect([locking.status, locking.body.code]).toEqual([423, 'ACCOUNT_LOCKED']);
+      // Locked everywhere: the right current password and the right login password are refused.
+      expect((await change(u.password)).status).toBe(423);
+      expect((await email(u.password)).status).toBe(423);
+      expect((await attempt(u.username, u.password))[0]).toBe(423);
+      const history = await l.http.get('/auth/login-history').set(u.auth).expect(200);
+      expect(JSON.stringify(history.body)).toContain('current_password');
     });
   });
 });
