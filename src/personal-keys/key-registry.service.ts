@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock';
 import { AppError, ErrorCode } from '../common/errors';
 import { Principal } from '../common/principal';
+import { ReadThroughCache } from '../common/read-through-cache';
 import { RedisService } from '../redis/redis.service';
 import { ApiKeyEvent, ApiKeyEventPayload } from '../common/domain-events';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -64,7 +64,7 @@ export function toGrant(k: PersonalKey): KeyGrant {
  */
 @Injectable()
 export class KeyRegistry implements OnModuleInit {
-  private readonly byUser = new LRUCache<string, ReadonlyMap<string, KeyGrant>>({
+  private readonly byUser = new ReadThroughCache<ReadonlyMap<string, KeyGrant>>({
     max: 50_000,
     ttl: KEYS_TTL_MS,
   });
@@ -114,11 +114,12 @@ export class KeyRegistry implements OnModuleInit {
     return this.load(p.user.id).then((loaded) => this.decide(loaded, p, this.clock.now()));
   }
 
-  private async load(userId: string): Promise<ReadonlyMap<string, KeyGrant>> {
-    const usable = this.cacheUsable;
-    const keys = new Map((await this.repo.listForUser(userId)).map((k) => [k.id, toGrant(k)]));
-    if (usable) this.byUser.set(userId, keys);
-    return keys;
+  private load(userId: string): Promise<ReadonlyMap<string, KeyGrant>> {
+    return this.byUser.load(
+      userId,
+      async () => new Map((await this.repo.listForUser(userId)).map((k) => [k.id, toGrant(k)])),
+      this.cacheUsable,
+    );
   }
 
   private decide(keys: ReadonlyMap<string, KeyGrant>, p: Pick<Principal, 'keyId' | 'keyHash'>, now: number): KeyGrant {

@@ -7,6 +7,9 @@ type Handler = (message: string) => void;
 
 /** How long start-up waits for Redis before the instance starts without it (degraded, failing open). */
 const STARTUP_WAIT_MS = 2000;
+/** Messages that could not be published are sent again, in order, once Redis takes them; at most this many. */
+const MAX_UNSENT = 10_000;
+const RESEND_EVERY_MS = 500;
 
 /**
  * Optional Redis (REDIS_URL): a command client and a pub/sub subscriber. Commands fail fast while Redis is
@@ -24,6 +27,10 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly reconnectListeners = new Set<() => void>();
   private subscribed = false;
   private subscribing?: Promise<void>;
+  /** Published while Redis refused: other instances have not heard these yet. */
+  private readonly unsent: [channel: string, message: string][] = [];
+  private resendTimer?: NodeJS.Timeout;
+  private resending?: Promise<boolean>;
   private wasDown = false;
   private closing = false;
 
@@ -76,9 +83,13 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     return !!this.client;
   }
 
-  /** True when Redis is configured and both connections are up (pub/sub subscribed). */
+  /**
+   * True when Redis is configured, both connections are up (pub/sub subscribed) and every message published has
+   * gone out. After a failed publish this instance's Redis is not trusted (it may be missing others' messages
+   * too) until the unsent messages have been sent.
+   */
   get healthy(): boolean {
-    return !!this.client && this.client.status === 'ready' && this.subscribed;
+    return !!this.client && this.client.status === 'ready' && this.subscribed && !this.unsent.length;
   }
 
   private noteDown(err: Error): void {
@@ -120,14 +131,53 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     this.reconnectListeners.add(listener);
   }
 
-  /** Publishes; never throws (a lost message is covered by the caches' fall-back while Redis is unhealthy). */
+  /**
+   * Publishes; never throws. A message Redis refuses is kept and sent again (in order, every RESEND_EVERY_MS) until
+   * Redis takes it; meanwhile `healthy` is false, so this instance's caches read the database.
+   */
   async publish(channel: string, message: string): Promise<void> {
     if (!this.client) return;
+    if (this.unsent.length) return this.keepUnsent(channel, message); // after the ones still waiting
     try {
       await this.client.publish(channel, message);
     } catch (err) {
       this.noteDown(err as Error);
+      this.keepUnsent(channel, message);
     }
+  }
+
+  private keepUnsent(channel: string, message: string): void {
+    if (this.unsent.length >= MAX_UNSENT) {
+      this.unsent.shift();
+      this.logger.warn(`more than ${MAX_UNSENT} messages wait for Redis; the oldest is dropped`);
+    }
+    this.unsent.push([channel, message]);
+    this.resendTimer ??= setInterval(() => void this.resendUnsent(), RESEND_EVERY_MS).unref();
+  }
+
+  /** Sends the messages Redis refused, oldest first; true when none is left. One run at a time. */
+  resendUnsent(): Promise<boolean> {
+    this.resending ??= this.resend().finally(() => (this.resending = undefined));
+    return this.resending;
+  }
+
+  private async resend(): Promise<boolean> {
+    if (!this.client) return true;
+    try {
+      while (this.unsent.length) {
+        const [channel, message] = this.unsent[0];
+        await this.client.publish(channel, message);
+        this.unsent.shift();
+      }
+    } catch {
+      return false;
+    }
+    clearInterval(this.resendTimer);
+    this.resendTimer = undefined;
+    this.logger.log('Redis takes messages again: the unsent ones went out');
+    // What this instance cached meanwhile may have missed other instances' messages.
+    for (const l of this.reconnectListeners) l();
+    return true;
   }
 
   async ping(): Promise<boolean> {
@@ -141,6 +191,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.resendTimer);
     this.client?.disconnect(false);
     this.subscriber?.disconnect(false);
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RedisService } from '../../src/redis/redis.service';
 import { REFRESH_REUSE_GRACE_MS } from '../../src/sessions/sessions.service';
 import { Role } from '../../src/users/users.enums';
 import { createTestApp, TestApp } from '../app.factory';
@@ -57,6 +58,30 @@ describe('principal cache: every change is seen by the next request, on every in
       ['Behind The Back', u.id],
     );
     expect((await me(b, u.auth).expect(200)).body.full_name).toBeNull();
+  });
+
+  it('a publish Redis refuses: this instance reads the database until the message went out, then the other one hears it', async () => {
+    const u = await createUser(a);
+    await cached(u);
+    const redisA = a.get(RedisService);
+    const refuse = jest.spyOn(redisA.client!, 'publish').mockRejectedValue(new Error('connection reset'));
+    try {
+      await a.http.post('/auth/logout').set(u.auth).send({}).expect(204);
+      expect(redisA.healthy).toBe(false); // its own cache is off: it may be missing others' messages too
+      await me(a, u.auth).expect(401);
+      await me(b, u.auth).expect(200); // not told yet (the control: the publish did fail)
+    } finally {
+      refuse.mockRestore();
+    }
+    expect(await redisA.resendUnsent()).toBe(true);
+    expect(redisA.healthy).toBe(true);
+    // Delivered through Redis: b hears it within moments, well inside its 5 s cache lifetime.
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = (await me(b, u.auth)).status;
+    }
+    expect(status).toBe(401);
   });
 
   it('ProfileService.update (PUT /auth/profile): name and email', async () => {

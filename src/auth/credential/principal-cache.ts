@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock';
 import { UserEvent } from '../../common/domain-events';
 import { AppError, ErrorCode } from '../../common/errors';
 import { Principal, UserSnapshot } from '../../common/principal';
+import { ReadThroughCache } from '../../common/read-through-cache';
 import { DomainEvent, UnitOfWork } from '../../database/unit-of-work';
 import { RedisService } from '../../redis/redis.service';
 import { SessionsRepository } from '../../sessions/sessions.repository';
@@ -63,13 +64,13 @@ export const AUTH_STATE_TTL_MS = 5_000;
  */
 @Injectable()
 export class PrincipalCache implements OnModuleInit {
-  private readonly users = new LRUCache<string, UserState>({
+  private readonly users = new ReadThroughCache<UserState>({
     max: 50_000,
     maxSize: USER_CACHE_BYTES,
     sizeCalculation: userStateSize,
     ttl: AUTH_STATE_TTL_MS,
   });
-  private readonly sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: AUTH_STATE_TTL_MS });
+  private readonly sessions = new ReadThroughCache<SessionState>({ max: 100_000, ttl: AUTH_STATE_TTL_MS });
   private readonly verified = new LRUCache<string, VerifiedCredential>({ max: 50_000 });
 
   constructor(
@@ -136,8 +137,11 @@ export class PrincipalCache implements OnModuleInit {
     return this.loadUser(id).then((state) => state?.profile ?? null);
   }
 
-  private async loadUser(id: string): Promise<UserState | null> {
-    const usable = this.cacheUsable;
+  private loadUser(id: string): Promise<UserState | null> {
+    return this.users.load(id, () => this.readUser(id), this.cacheUsable);
+  }
+
+  private async readUser(id: string): Promise<UserState | null> {
     const u = await this.userRows.findWithoutPassword(id);
     if (!u) return null;
     const { hashedPassword: _none, ...profile } = u;
@@ -157,7 +161,6 @@ export class PrincipalCache implements OnModuleInit {
       }),
       profile: Object.freeze(profile),
     };
-    if (usable) this.users.set(id, state);
     return state;
   }
 
@@ -165,13 +168,15 @@ export class PrincipalCache implements OnModuleInit {
     return (this.cacheUsable ? this.sessions.get(id) : undefined) ?? this.loadSession(id);
   }
 
-  private async loadSession(id: string): Promise<SessionState | null> {
-    const usable = this.cacheUsable;
-    const s = await this.sessionRows.findState(id);
-    if (!s) return null;
-    const state = { userId: s.userId, revoked: !!s.revokedAt, expiresAt: new Date(s.expiresAt).getTime() };
-    if (usable) this.sessions.set(id, state);
-    return state;
+  private loadSession(id: string): Promise<SessionState | null> {
+    return this.sessions.load(
+      id,
+      async () => {
+        const s = await this.sessionRows.findState(id);
+        return s && { userId: s.userId, revoked: !!s.revokedAt, expiresAt: new Date(s.expiresAt).getTime() };
+      },
+      this.cacheUsable,
+    );
   }
 
   /**
@@ -246,8 +251,7 @@ export class PrincipalCache implements OnModuleInit {
     if (!m.id) return;
     if (m.k === 'u') this.users.delete(m.id);
     else if (m.k === 's') this.sessions.delete(m.id);
-    else if (m.k === 'us')
-      for (const [sid, s] of this.sessions.entries()) if (s.userId === m.id) this.sessions.delete(sid);
+    else if (m.k === 'us') this.sessions.deleteWhere((s) => s.userId === m.id);
   }
 
   clear(): void {

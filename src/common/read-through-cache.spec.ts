@@ -1,0 +1,60 @@
+import { ReadThroughCache } from './read-through-cache';
+
+type Row = { id: string; v: number };
+
+/** A read the test finishes when it likes. */
+function deferred(): { promise: Promise<Row>; finish: (row: Row) => void } {
+  let finish!: (row: Row) => void;
+  const promise = new Promise<Row>((r) => (finish = r));
+  return { promise, finish };
+}
+
+describe('ReadThroughCache', () => {
+  const cache = () => new ReadThroughCache<Row>({ max: 10 });
+
+  it('stores what a read returned, and not when told not to or when nothing was found', async () => {
+    const c = cache();
+    await c.load('a', async () => ({ id: 'a', v: 1 }));
+    expect(c.get('a')).toEqual({ id: 'a', v: 1 });
+    await c.load('b', async () => ({ id: 'b', v: 1 }), false);
+    expect(c.get('b')).toBeUndefined();
+    expect(await c.load('c', async () => null)).toBeNull();
+    expect(c.get('c')).toBeUndefined();
+  });
+
+  it('a read under way when its key is invalidated is returned but not stored (it may predate the change)', async () => {
+    const c = cache();
+    const read = deferred();
+    const loading = c.load('a', () => read.promise);
+    c.delete('a');
+    read.finish({ id: 'a', v: 1 });
+    expect(await loading).toEqual({ id: 'a', v: 1 });
+    expect(c.get('a')).toBeUndefined();
+    // An invalidation of another key leaves the read alone; a later read is stored again.
+    const other = deferred();
+    const next = c.load('a', () => other.promise);
+    c.delete('b');
+    other.finish({ id: 'a', v: 2 });
+    await next;
+    expect(c.get('a')).toEqual({ id: 'a', v: 2 });
+  });
+
+  it('clear() and deleteWhere() make every read under way stale', async () => {
+    const c = cache();
+    await c.load('x', async () => ({ id: 'x', v: 1 }));
+    await c.load('y', async () => ({ id: 'y', v: 2 }));
+    const read = deferred();
+    const loading = c.load('z', () => read.promise);
+    c.deleteWhere((row) => row.v === 1);
+    expect([c.get('x'), c.get('y')]).toEqual([undefined, { id: 'y', v: 2 }]);
+    read.finish({ id: 'z', v: 3 });
+    await loading;
+    expect(c.get('z')).toBeUndefined();
+    const again = deferred();
+    const second = c.load('z', () => again.promise);
+    c.clear();
+    again.finish({ id: 'z', v: 3 });
+    await second;
+    expect([c.get('y'), c.get('z')]).toEqual([undefined, undefined]);
+  });
+});
