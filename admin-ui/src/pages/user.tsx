@@ -729,19 +729,17 @@ function SuspendDialog({
       title={`Suspend ${user.username}?`}
       submitLabel="Suspend"
       danger
-      submitDisabled={reason.trim() === ''}
       onClose={onClose}
       onSubmit={async () => {
-        await api('POST', `${base}/suspend`, { body: { reason: reason.trim() } });
+        await api('POST', `${base}/suspend`, { body: reason.trim() ? { reason: reason.trim() } : {} });
         onDone();
       }}
     >
       <p>The user is signed out everywhere and cannot sign in or use their API key until unsuspended.</p>
       <div class="field">
-        <label for="suspend-reason">Reason</label>
+        <label for="suspend-reason">Reason (optional; the user does not see it)</label>
         <textarea
           id="suspend-reason"
-          required
           maxLength={500}
           rows={3}
           autofocus

@@ -451,11 +451,10 @@ function BulkDialog({
       title={`${meta.label} ${users.length} user${users.length === 1 ? '' : 's'}?`}
       submitLabel={`${meta.label} ${users.length}`}
       danger={meta.danger}
-      submitDisabled={action === 'suspend' && reason.trim() === ''}
       onClose={onClose}
       onSubmit={async () => {
         const body: Record<string, unknown> = { action, user_ids: users.map((u) => u.id) };
-        if (action === 'suspend') body.reason = reason.trim();
+        if (action === 'suspend' && reason.trim()) body.reason = reason.trim();
         const res = await api<BulkResponse>('POST', '/auth/admin/users/bulk', { body });
         const results = res.results;
         const failed = results
@@ -483,10 +482,9 @@ function BulkDialog({
       {action === 'delete' && <p class="alert warning">Deleting users cannot be undone.</p>}
       {action === 'suspend' && (
         <div class="field">
-          <label for="bulk-reason">Reason (kept with the suspension and in the audit log)</label>
+          <label for="bulk-reason">Reason (optional; kept with the suspension and in the audit log)</label>
           <textarea
             id="bulk-reason"
-            required
             maxLength={500}
             rows={3}
             autofocus
