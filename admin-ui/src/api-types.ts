@@ -1380,12 +1380,18 @@ export interface components {
             api_key: string;
         };
         TokenRequestDto: {
-            /** @description The token or API key. */
-            token: string;
-            /** @description access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
-            token_type_hint?: string;
-            /** @description Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
+            /** @description "password" (default), "refresh_token" or "urn:voicegate:grant-type:mfa-otp". */
+            grant_type?: string;
+            username?: string;
+            password?: string;
+            refresh_token?: string;
+            /** @description The sign-in step's token (mfa-otp grant). */
+            mfa_token?: string;
+            /** @description A TOTP code or a recovery code (mfa-otp grant). */
+            otp?: string;
+            scope?: string;
             client_id?: string;
+            client_secret?: string;
         };
         TokenResponseDto: {
             /** @description A JWT for the Authorization: Bearer header */
@@ -2111,6 +2117,14 @@ export interface components {
              *     ]
              */
             revocation_endpoint_auth_methods_supported: string[];
+        };
+        TokenReferenceDto: {
+            /** @description The token or API key. */
+            token: string;
+            /** @description access_token, refresh_token, api_key or stream_token; a hint only (every kind is recognised without it). */
+            token_type_hint?: string;
+            /** @description Sent by OAuth clients that authenticate with `none`; accepted and ignored. */
+            client_id?: string;
         };
         IntrospectionResponseDto: {
             /** @description The token is live; when false, no other field is present */
@@ -3536,8 +3550,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestDto"];
-                "application/json": components["schemas"]["TokenRequestDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenReferenceDto"];
+                "application/json": components["schemas"]["TokenReferenceDto"];
             };
         };
         responses: {
@@ -3560,8 +3574,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["TokenRequestDto"];
-                "application/json": components["schemas"]["TokenRequestDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenReferenceDto"];
+                "application/json": components["schemas"]["TokenReferenceDto"];
             };
         };
         responses: {

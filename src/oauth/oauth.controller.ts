@@ -10,7 +10,7 @@ import { ValidatedBody } from '../common/validation';
 import { AuthRateLimit } from '../rate-limit/rate-limit.decorators';
 import { RequireScope, SCOPES } from '../common/scopes';
 import { IntrospectionGuard } from './introspection.guard';
-import { TokenRequestDto } from './dto/token-request.dto';
+import { TokenReferenceDto } from './dto/token-reference.dto';
 import { IntrospectionResponseDto, OpenIdConfigurationDto, RevocationResponseDto } from './dto/oauth-response.dto';
 import { TokenIntrospectionService } from './token-introspection.service';
 
@@ -57,7 +57,7 @@ export class OAuthController {
   @ApiOperation({ summary: 'Token introspection (RFC 7662), for admins and keys holding the introspect scope' })
   @ApiOkResponse({ type: IntrospectionResponseDto })
   async introspect(
-    @ValidatedBody() dto: TokenRequestDto,
+    @ValidatedBody() dto: TokenReferenceDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntrospectionResponseDto> {
     noStore(reply);
@@ -74,7 +74,7 @@ export class OAuthController {
   })
   @ApiOkResponse({ type: RevocationResponseDto, description: 'An empty object, whatever the token' })
   async revoke(
-    @ValidatedBody() dto: TokenRequestDto,
+    @ValidatedBody() dto: TokenReferenceDto,
     @RequestMeta() meta: RequestMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevocationResponseDto> {

@@ -1,7 +1,7 @@
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
-/** RFC 7662 / RFC 7009 request parameters (form-encoded or JSON). */
-export class TokenRequestDto {
+/** RFC 7662 introspection and RFC 7009 revocation parameters (form-encoded or JSON): the token they are about. */
+export class TokenReferenceDto {
   /** The token or API key. */
   @IsString()
   @IsNotEmpty()
