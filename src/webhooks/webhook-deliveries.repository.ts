@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, ObjectLiteral } from 'typeorm';
-import { atomically } from '../database/atomic-writes';
+import { atomically, Unit } from '../database/atomic-writes';
 import { fromDbTime, toDbTime } from '../database/columns';
 import { DeliveryStatus } from './webhooks.enums';
 
@@ -117,62 +117,77 @@ export class WebhookDeliveriesRepository {
   }
 
   /**
-   * Records a try and its consequence in one unit, only while the claim is still ours. An exhausted schedule fails
+   * Records tries and their consequences in one unit (one commit for a whole batch: fewer write transactions for
+   * the requests' own writes to wait behind), each only while its claim is still ours. An exhausted schedule fails
    * the delivery and disables the endpoint unless it has succeeded since this delivery was created.
    */
-  async complete(claim: ClaimedDelivery, outcome: TryOutcome, disabledReason: string): Promise<void> {
-    const { delivery, token } = claim;
-    const { at } = outcome;
-    const status =
-      outcome.next === 'succeeded'
-        ? DeliveryStatus.Succeeded
-        : outcome.next === null
-          ? DeliveryStatus.Failed
-          : DeliveryStatus.Pending;
-    const error = outcome.error?.slice(0, 300) ?? null;
+  async complete(tries: readonly CompletedTry[]): Promise<void> {
+    if (!tries.length) return;
     await atomically(this.dataSource, function* (unit) {
-      const mine = yield* unit.write({
-        sql: `UPDATE webhook_deliveries
+      for (const done of tries) yield* recordTry(unit, done);
+    });
+  }
+}
+
+/** A try made under a claim, and what it leads to. */
+export interface CompletedTry {
+  claim: ClaimedDelivery;
+  outcome: TryOutcome;
+  /** Kept on the endpoint when this try disables it. */
+  disabledReason: string;
+}
+
+/** One try's statements: the delivery (while the claim holds), the attempt, and the endpoint it affects. */
+function* recordTry(unit: Unit, { claim, outcome, disabledReason }: CompletedTry) {
+  const { delivery, token } = claim;
+  const { at } = outcome;
+  const status =
+    outcome.next === 'succeeded'
+      ? DeliveryStatus.Succeeded
+      : outcome.next === null
+        ? DeliveryStatus.Failed
+        : DeliveryStatus.Pending;
+  const error = outcome.error?.slice(0, 300) ?? null;
+  const mine = yield* unit.write({
+    sql: `UPDATE webhook_deliveries
                  SET status = :status, attempts = attempts + 1, last_attempt_at = :at, response_status = :code,
                      last_error = :error, next_attempt_at = COALESCE(:next, next_attempt_at),
                      delivered_at = CASE WHEN :succeeded = 1 THEN :at ELSE delivered_at END,
                      locked_until = NULL, lock_token = NULL
                WHERE id = :id AND lock_token = :token`,
-        params: {
-          status,
-          at,
-          code: outcome.status,
-          error,
-          next: outcome.next instanceof Date ? outcome.next : null,
-          succeeded: status === DeliveryStatus.Succeeded ? 1 : 0,
-          id: delivery.id,
-          token,
-        },
-      });
-      if (!mine) return; // the lease ran out and another worker took the delivery over
-      yield* unit.write({
-        sql: `INSERT INTO webhook_attempts (id, delivery_id, attempted_at, response_status, error, duration_ms)
+    params: {
+      status,
+      at,
+      code: outcome.status,
+      error,
+      next: outcome.next instanceof Date ? outcome.next : null,
+      succeeded: status === DeliveryStatus.Succeeded ? 1 : 0,
+      id: delivery.id,
+      token,
+    },
+  });
+  if (!mine) return; // the lease ran out and another worker took the delivery over
+  yield* unit.write({
+    sql: `INSERT INTO webhook_attempts (id, delivery_id, attempted_at, response_status, error, duration_ms)
               VALUES (:id, :delivery, :at, :code, :error, :ms)`,
-        params: {
-          id: randomUUID(),
-          delivery: delivery.id,
-          at,
-          code: outcome.status,
-          error,
-          ms: Math.round(outcome.durationMs),
-        },
-      });
-      if (status === DeliveryStatus.Succeeded)
-        yield* unit.write({
-          sql: 'UPDATE webhook_endpoints SET last_success_at = :at WHERE id = :id',
-          params: { at, id: delivery.endpointId },
-        });
-      if (status === DeliveryStatus.Failed)
-        yield* unit.write({
-          sql: `UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = :reason, disabled_at = :at
-                 WHERE id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)`,
-          params: { reason: disabledReason.slice(0, 500), at, id: delivery.endpointId, since: delivery.createdAt },
-        });
+    params: {
+      id: randomUUID(),
+      delivery: delivery.id,
+      at,
+      code: outcome.status,
+      error,
+      ms: Math.round(outcome.durationMs),
+    },
+  });
+  if (status === DeliveryStatus.Succeeded)
+    yield* unit.write({
+      sql: 'UPDATE webhook_endpoints SET last_success_at = :at WHERE id = :id',
+      params: { at, id: delivery.endpointId },
     });
-  }
+  if (status === DeliveryStatus.Failed)
+    yield* unit.write({
+      sql: `UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = :reason, disabled_at = :at
+                 WHERE id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)`,
+      params: { reason: disabledReason.slice(0, 500), at, id: delivery.endpointId, since: delivery.createdAt },
+    });
 }

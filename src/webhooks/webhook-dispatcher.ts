@@ -8,13 +8,24 @@ import { APP_CONFIG } from '../config/config.module';
 import { MultiFernet } from '../service-keys/fernet';
 import { VERSION } from '../version';
 import { Lookup } from './address-policy';
-import { ClaimedDelivery, TryOutcome, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import {
+  ClaimedDelivery,
+  CompletedTry,
+  TryOutcome,
+  WebhookDeliveriesRepository,
+} from './webhook-deliveries.repository';
 import { createAgents, sendWebhook } from './webhook-sender';
 import { signedHeaders } from './webhook-signer';
 import { WEBHOOK_EVENTS } from './webhooks.enums';
 
 /** Deliveries claimed per look at the queue, and sent at once. */
 const BATCH = 16;
+/**
+ * A committed event is looked at this much later, so that the deliveries of the requests around it go out as one
+ * batch: one claim and one commit for them all, rather than write transactions that the requests' own writes wait
+ * behind (SQLite has one writer).
+ */
+const KICK_DELAY_MS = 25;
 
 /**
  * The delivery worker. Every instance running the HTTP service runs one (unless WEBHOOK_POLL_SECONDS=0); they share
@@ -28,6 +39,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  /** A look at the queue is already due within KICK_DELAY_MS. */
+  private kicked = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly agents = createAgents();
   /** Name resolution for deliveries (tests replace it). */
@@ -64,7 +77,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   readonly kick = (): void => {
     if (!this.active) return;
     if (this.running) this.again = true;
-    else this.schedule(0);
+    else if (!this.kicked) {
+      this.kicked = true;
+      this.schedule(KICK_DELAY_MS);
+    }
   };
 
   private schedule(ms: number): void {
@@ -74,6 +90,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async tick(): Promise<void> {
+    this.kicked = false;
     if (!this.active || this.running) return;
     this.running = this.drain()
       .then(() => undefined)
@@ -83,7 +100,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (!this.active) return;
     const again = this.again;
     this.again = false;
-    this.schedule(again ? 0 : this.config.webhooks.pollMs);
+    this.schedule(again ? KICK_DELAY_MS : this.config.webhooks.pollMs);
   }
 
   /** Sends every delivery due now, batch after batch, until none is left; returns how many tries were made. */
@@ -96,12 +113,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** One batch: claims up to BATCH due deliveries and tries each; returns how many this worker tried. */
+  /**
+   * One batch: claims up to BATCH due deliveries, tries each at once, and records the tries together; returns how
+   * many this worker tried. A crash before the record re-sends the batch after its lease (same ids: receivers
+   * de-duplicate by `webhook-id`).
+   */
   async sendDue(): Promise<number> {
     const now = this.clock.date();
     const lease = this.config.webhooks.timeoutMs + 60_000;
     const claims = await this.deliveries.claimDue(now, BATCH, lease);
-    const work = Promise.all(claims.map((c) => this.tryOnce(c)));
+    const work = Promise.all(claims.map((c) => this.tryOnce(c))).then((tries) => this.deliveries.complete(tries));
     this.inFlight.add(work);
     try {
       await work;
@@ -111,7 +132,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     return claims.length;
   }
 
-  private async tryOnce(claim: ClaimedDelivery): Promise<void> {
+  private async tryOnce(claim: ClaimedDelivery): Promise<CompletedTry> {
     const { delivery, endpoint } = claim;
     const at = this.clock.date();
     const started = performance.now();
@@ -143,7 +164,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const reason = `Disabled after ${tries} failed tries of delivery ${delivery.id} (${delivery.eventType}); last: ${
       result.error ?? `HTTP ${result.status}`
     }`;
-    await this.deliveries.complete(claim, outcome, reason);
+    return { claim, outcome, disabledReason: reason };
   }
 
   /** The current secret, and the one before the last rotation while it still signs. */
