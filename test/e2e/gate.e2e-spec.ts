@@ -3,6 +3,7 @@ import { SecurityEventWriter } from '../../src/audit/security-event-writer.servi
 import { randomInt } from 'node:crypto';
 import { Response } from 'supertest';
 import { QUOTA_THRESHOLD, QuotaService, QuotaThresholdPayload } from '../../src/gate/quota.service';
+import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import { UsageBuffer } from '../../src/auth/credential/usage-buffer';
 import { createTestApp, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
@@ -325,6 +326,8 @@ describe('the gate: GET /auth/verify', () => {
       jest.spyOn(t.get(QuotaService), 'flush').mockResolvedValue(undefined),
       jest.spyOn(t.get(UsageBuffer), 'flush').mockResolvedValue(undefined),
       jest.spyOn(t.get(SecurityEventWriter), 'flush').mockResolvedValue(undefined),
+      // The webhook worker looks at its queue shortly after the admin's change: its own statements, not the gate's.
+      jest.spyOn(t.get(WebhookDispatcher), 'sendDue').mockResolvedValue(0),
     ];
     try {
       for (const headers of [{ 'X-API-Key': u.apiKey }, u.auth]) {
