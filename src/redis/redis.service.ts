@@ -31,6 +31,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly unsent: [channel: string, message: string][] = [];
   private resendTimer?: NodeJS.Timeout;
   private resending?: Promise<boolean>;
+  private droppingUnsent = false;
   private wasDown = false;
   private closing = false;
 
@@ -149,7 +150,9 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private keepUnsent(channel: string, message: string): void {
     if (this.unsent.length >= MAX_UNSENT) {
       this.unsent.shift();
-      this.logger.warn(`more than ${MAX_UNSENT} messages wait for Redis; the oldest is dropped`);
+      if (!this.droppingUnsent)
+        this.logger.warn(`more than ${MAX_UNSENT} messages wait for Redis; the oldest are dropped until it returns`);
+      this.droppingUnsent = true;
     }
     this.unsent.push([channel, message]);
     this.resendTimer ??= setInterval(() => void this.resendUnsent(), RESEND_EVERY_MS).unref();
@@ -174,6 +177,7 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     }
     clearInterval(this.resendTimer);
     this.resendTimer = undefined;
+    this.droppingUnsent = false;
     this.logger.log('Redis takes messages again: the unsent ones went out');
     // What this instance cached meanwhile may have missed other instances' messages.
     for (const l of this.reconnectListeners) l();
