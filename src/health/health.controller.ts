@@ -35,8 +35,9 @@ export class HealthController {
       ),
       !this.redis.enabled
         ? ('disabled' as const)
-        : withTimeout(this.redis.ping(), 1000).then(
-            (ok) => (ok ? ('ok' as const) : ('unavailable' as const)),
+        : // "ok" once this instance trusts Redis again: it answers, the subscription is back, nothing waits to be sent.
+          withTimeout(this.redis.ping(), 1000).then(
+            (ok) => (ok && this.redis.healthy ? ('ok' as const) : ('unavailable' as const)),
             () => 'unavailable' as const,
           ),
     ]);

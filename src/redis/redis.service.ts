@@ -56,6 +56,8 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     this.subscriber.on('error', (e) => this.noteDown(e));
     this.subscriber.on('close', () => {
       this.subscribed = false;
+      // A connection that comes back at its first retry emits no error: the close itself is the outage.
+      if (!this.closing) this.noteDown(new Error('connection closed'));
     });
     this.subscriber.on('ready', () => {
       this.subscribing = this.resubscribe();
@@ -133,12 +135,14 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Publishes; never throws. A message Redis refuses is kept and sent again (in order, every RESEND_EVERY_MS) until
-   * Redis takes it; meanwhile `healthy` is false, so this instance's caches read the database.
+   * Publishes; never throws. A message Redis refuses is kept and sent again (in order, every RESEND_EVERY_MS and
+   * before the next publish) until Redis takes it; meanwhile `healthy` is false, so this instance's caches read the
+   * database.
    */
   async publish(channel: string, message: string): Promise<void> {
     if (!this.client) return;
-    if (this.unsent.length) return this.keepUnsent(channel, message); // after the ones still waiting
+    // After the ones still waiting: sent first when Redis takes them now, else this one waits with them.
+    if (this.unsent.length && !(await this.resendUnsent())) return this.keepUnsent(channel, message);
     try {
       await this.client.publish(channel, message);
     } catch (err) {
