@@ -2,8 +2,7 @@ import { RequestMetadata } from '../common/principal';
 import { User } from '../users/entities/user.entity';
 import type { TokenPair } from './token.service';
 
-/** The route (or credential) a sign-in came through. */
-/** How a password (or passkey) was presented; `current_password` is the re-check on a signed-in request. */
+/** The route (or credential) a sign-in came through; `current_password` is the re-check on a signed-in request. */
 export type CredentialMethod = 'password' | 'oauth2_password' | 'passkey' | 'current_password';
 
 /** The factor that completed a sign-in (login history, security events). */

@@ -48,6 +48,7 @@ export class UnknownNameLockout {
   private readonly logger = new Logger('Lockout');
   private readonly local = new LRUCache<string, { n: number; until: number }>({ max: MAX_NAMES, ttl: KEEP_MS });
   private readonly client?: ScriptedRedis;
+  private redisFailing = false;
 
   constructor(
     redis: RedisService,
@@ -73,9 +74,13 @@ export class UnknownNameLockout {
           minutes * 60_000,
           KEEP_MS,
         );
+        this.redisFailing = false;
         return Number(n) < 0 ? { locked: true, until: Number(until) } : { locked: false, until: Number(until) || null };
       } catch (err) {
-        this.logger.warn(`Redis lockout counter failed (${(err as Error).message}); counting in this instance`);
+        // Once per outage, not per attempt.
+        if (!this.redisFailing)
+          this.logger.warn(`Redis lockout counter failed (${(err as Error).message}); counting in this instance`);
+        this.redisFailing = true;
       }
     }
     const s = this.local.get(key) ?? { n: 0, until: 0 };

@@ -150,11 +150,11 @@ function* recordTry(unit: Unit, { claim, outcome, disabledReason }: CompletedTry
   const error = outcome.error?.slice(0, 300) ?? null;
   const mine = yield* unit.write({
     sql: `UPDATE webhook_deliveries
-                 SET status = :status, attempts = attempts + 1, last_attempt_at = :at, response_status = :code,
-                     last_error = :error, next_attempt_at = COALESCE(:next, next_attempt_at),
-                     delivered_at = CASE WHEN :succeeded = 1 THEN :at ELSE delivered_at END,
-                     locked_until = NULL, lock_token = NULL
-               WHERE id = :id AND lock_token = :token`,
+             SET status = :status, attempts = attempts + 1, last_attempt_at = :at, response_status = :code,
+                 last_error = :error, next_attempt_at = COALESCE(:next, next_attempt_at),
+                 delivered_at = CASE WHEN :succeeded = 1 THEN :at ELSE delivered_at END,
+                 locked_until = NULL, lock_token = NULL
+           WHERE id = :id AND lock_token = :token`,
     params: {
       status,
       at,
@@ -169,7 +169,7 @@ function* recordTry(unit: Unit, { claim, outcome, disabledReason }: CompletedTry
   if (!mine) return; // the lease ran out and another worker took the delivery over
   yield* unit.write({
     sql: `INSERT INTO webhook_attempts (id, delivery_id, attempted_at, response_status, error, duration_ms)
-              VALUES (:id, :delivery, :at, :code, :error, :ms)`,
+          VALUES (:id, :delivery, :at, :code, :error, :ms)`,
     params: {
       id: randomUUID(),
       delivery: delivery.id,
@@ -187,7 +187,7 @@ function* recordTry(unit: Unit, { claim, outcome, disabledReason }: CompletedTry
   if (status === DeliveryStatus.Failed)
     yield* unit.write({
       sql: `UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = :reason, disabled_at = :at
-                 WHERE id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)`,
+             WHERE id = :id AND enabled = TRUE AND (last_success_at IS NULL OR last_success_at < :since)`,
       params: { reason: disabledReason.slice(0, 500), at, id: delivery.endpointId, since: delivery.createdAt },
     });
 }

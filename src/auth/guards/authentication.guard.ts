@@ -11,7 +11,7 @@ import { PrincipalCache, VerifiedCredential } from '../credential/principal-cach
 import { UsageBuffer } from '../credential/usage-buffer';
 import { AppPassport } from '../strategies/app-passport';
 
-type GuardedRequest = CredentialRequest & { principal?: Principal; user?: unknown };
+type GuardedRequest = CredentialRequest & { principal?: Principal };
 
 /**
  * Default-deny authentication (first of the global guards). Passport (jwt, api-key) is the authority on a

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { NO_GLOBAL_PASSPORT } from './no-global-passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import { hashApiKey, looksLikeApiKey } from '../../personal-keys/personal-key.util';
 import { PersonalKeysRepository } from '../../personal-keys/personal-keys.repository';
 import { VerifiedCredential } from '../credential/principal-cache';
+import { OwnPassportStrategy } from './own-passport-strategy';
 
 /**
  * Personal keys: one SHA-256 and one indexed lookup (current or previous secret); a wrong key costs the same as a
@@ -12,7 +11,7 @@ import { VerifiedCredential } from '../credential/principal-cache';
  * KeyAccessGuard.
  */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
+export class ApiKeyStrategy extends OwnPassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
   constructor(private readonly keys: PersonalKeysRepository) {
     super({ header: 'x-api-key', prefix: '' }, false);
   }
@@ -22,10 +21,5 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-
     if (!looksLikeApiKey(apiKey)) return false;
     const key = await this.keys.findByHash(hash);
     return key ? { via: 'api_key', userId: key.userId, keyId: key.id, keyHash: hash } : false;
-  }
-
-  /** Not passport's process-wide instance: see AppPassport. */
-  getPassportInstance() {
-    return NO_GLOBAL_PASSPORT as never;
   }
 }

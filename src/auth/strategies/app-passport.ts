@@ -4,11 +4,10 @@ import { ApiKeyStrategy } from './api-key.strategy';
 import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
 
-/** What passport's callback reports: an error, the verified user (false when refused), and the strategies' info. */
+/** What passport's callback reports: an error, or the verified user (false when refused). */
 export interface PassportOutcome {
   err: unknown;
   user: unknown;
-  info: unknown;
 }
 
 /**
@@ -29,14 +28,10 @@ export class AppPassport {
   /** Runs the strategies in order (the first that succeeds wins); never a session. */
   authenticate(strategies: string | string[], req: object, res: object): Promise<PassportOutcome> {
     return new Promise((resolve, reject) => {
-      const middleware = this.passport.authenticate(
-        strategies,
-        { session: false },
-        (err: unknown, user: unknown, info: unknown) => resolve({ err, user, info }),
+      const middleware = this.passport.authenticate(strategies, { session: false }, (err: unknown, user: unknown) =>
+        resolve({ err, user }),
       ) as (req: object, res: object, next: (err?: unknown) => void) => void;
-      middleware(req, res, (err?: unknown) =>
-        err ? reject(err) : resolve({ err: undefined, user: false, info: undefined }),
-      );
+      middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve({ err: undefined, user: false })));
     });
   }
 }

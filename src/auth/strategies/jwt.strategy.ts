@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { NO_GLOBAL_PASSPORT } from './no-global-passport';
 import { KeyObject } from 'node:crypto';
 import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { Clock } from '../../common/clock';
@@ -11,10 +9,11 @@ import { CredentialRequest } from '../credential/extract-credential';
 import { VerifiedCredential } from '../credential/principal-cache';
 import { SigningKeyService } from '../../signing-keys/signing-key.service';
 import { issuedInThePast, JWT_KEY, TokenClaims } from '../token.service';
+import { OwnPassportStrategy } from './own-passport-strategy';
 
 /** Access tokens only; the algorithm is pinned and the secret is a KeyObject (see JWT_KEY). */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class JwtStrategy extends OwnPassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(JWT_KEY) key: KeyObject,
@@ -52,10 +51,5 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.clock.now()) return false;
     if (!issuedInThePast(claims, this.clock.now())) return false;
     return { via: 'jwt', userId: claims.sub, sessionId: claims.sid, tokenId: claims.jti, exp: claims.exp };
-  }
-
-  /** Not passport's process-wide instance: see AppPassport. */
-  getPassportInstance() {
-    return NO_GLOBAL_PASSPORT as never;
   }
 }
