@@ -43,8 +43,11 @@ export class WebhookOutbox implements OnModuleInit {
     const clock = this.clock;
     for (const name of WEBHOOK_EVENTS)
       this.unitOfWork.onEventInTransaction(name, function* (event: DomainEvent, unit) {
+        // Postgres: an endpoint deleted meanwhile is either waited for (its delete takes the rows after this
+        // transaction) or not seen (deleted first), never referenced by a delivery after it is gone — the insert below
+        // would fail the change with a foreign-key error. SQLite runs one writing transaction at a time.
         const endpoints = yield* unit.read<{ id: string; events: string }>({
-          sql: 'SELECT id, events FROM webhook_endpoints WHERE enabled = TRUE',
+          sql: `SELECT id, events FROM webhook_endpoints WHERE enabled = TRUE${unit.postgres ? ' FOR KEY SHARE' : ''}`,
           params: {},
         });
         const subscribed = endpoints.filter((e) => e.events.split(',').includes(event.name));

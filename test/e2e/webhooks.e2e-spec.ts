@@ -9,7 +9,7 @@ import { User } from '../../src/users/entities/user.entity';
 import { WebhookDelivery } from '../../src/webhooks/entities/webhook-delivery.entity';
 import { WebhookEndpoint } from '../../src/webhooks/entities/webhook-endpoint.entity';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
-import { createTestApp, TestApp } from '../app.factory';
+import { createTestApp, currentDriver, TestApp } from '../app.factory';
 import { createAdmin, createUser, TestUser } from '../factories/user.factory';
 import { recordSecret } from '../security/secrets';
 
@@ -426,6 +426,35 @@ describe('webhooks', () => {
       await dispatcher.drain();
       expect(r.got).toEqual([]);
       expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: u.id })).fullName).toBeNull();
+    });
+
+    it('an endpoint deleted while an event is written: the change succeeds, no delivery points at it', async () => {
+      const r = await receiver();
+      const { id } = await register(t, r.url, ['user.created']);
+      if (currentDriver() === 'postgres') {
+        // The delete holds the endpoint's row while a registration's transaction writes its event, then commits.
+        const deleting = t.dataSource.createQueryRunner();
+        await deleting.connect();
+        await deleting.startTransaction();
+        await deleting.query('DELETE FROM webhook_endpoints WHERE id = $1', [id]);
+        const creating = createUser(t);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await deleting.commitTransaction();
+        await deleting.release();
+        await expect(creating).resolves.toMatchObject({ id: expect.any(String) });
+      } else {
+        // SQLite runs one writing transaction at a time: the two only ever run one after the other.
+        const results = await Promise.allSettled([
+          createUser(t),
+          t.http.delete(`/auth/admin/webhooks/${id}`).set(key(admin)).expect(204),
+          createUser(t),
+        ]);
+        expect(results.filter((x) => x.status === 'rejected').map((x) => String(x.reason))).toEqual([]);
+      }
+      const orphans = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM webhook_deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.id IS NULL',
+      );
+      expect(Number(orphans[0].n)).toBe(0);
     });
   });
 
