@@ -22,6 +22,7 @@ import { scopesInOpenApi } from './personal-keys/openapi-scopes';
 import { API_HEADERS, pageHeaders } from './common/security-headers';
 import { VALIDATION_PIPE } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { GATE_PATH, gateInOpenApi, registerGateRoute } from './gate/gate-route';
 import { VERSION } from './version';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -83,9 +84,11 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.useBodyParser('application/x-www-form-urlencoded', {}, parsers.form);
 
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
+  // The gate sets its own: an allowed answer is read by the proxy, not a browser.
   const pages = pageHeaders(DOCS_CSP);
   fastify.addHook('onRequest', (req, reply, done) => {
-    reply.headers(isPagePath(req.url) ? pages : API_HEADERS).header('x-request-id', req.id);
+    if (!isUnder(req.url, GATE_PATH)) reply.headers(isPagePath(req.url) ? pages : API_HEADERS);
+    reply.header('x-request-id', req.id);
     done();
   });
   fastify.addHook('preValidation', rejectHostileInput);
@@ -128,6 +131,7 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   app.useGlobalPipes(VALIDATION_PIPE);
+  registerGateRoute(app);
   setupOpenApi(app);
   await registerAdminUi(app, config);
   return app;
@@ -149,6 +153,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
       .build(),
   );
   scopesInOpenApi(document);
+  gateInOpenApi(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     swaggerOptions: { persistAuthorization: false },

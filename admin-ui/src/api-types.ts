@@ -584,50 +584,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        get: operations["GateController_verify_get"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        put: operations["GateController_verify_put"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        post: operations["GateController_verify_post"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        delete: operations["GateController_verify_delete"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        options: operations["GateController_verify_options"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        head: operations["GateController_verify_head"];
-        /**
-         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
-         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
-         */
-        patch: operations["GateController_verify_patch"];
-        trace?: never;
-    };
     "/auth/email-verification": {
         parameters: {
             query?: never;
@@ -1270,6 +1226,50 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        get: operations["gate_verify_get"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        put: operations["gate_verify_put"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        post: operations["gate_verify_post"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        delete: operations["gate_verify_delete"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        options: operations["gate_verify_options"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        head: operations["gate_verify_head"];
+        /**
+         * Forward auth: 200 with X-User-* identity headers, or 401/403/429 problem+json (any method)
+         * @description The original request comes in X-Forwarded-Method/-Uri (Caddy, Traefik) or X-Original-Method/-URI (nginx). `?mode=nginx` answers a 429 as 403 with X-Auth-Status: 429, X-Auth-Reason and Retry-After.
+         */
+        patch: operations["gate_verify_patch"];
         trace?: never;
     };
 }
@@ -3590,139 +3590,6 @@ export interface operations {
             };
         };
     };
-    GateController_verify_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
-    GateController_verify_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-        };
-    };
     EmailController_requestVerification: {
         parameters: {
             query?: never;
@@ -4632,6 +4499,335 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    gate_verify_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+        };
+    };
+    gate_verify_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity in X-User-* headers and the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description No or a bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Suspended, inactive or lacking the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
+            };
+            /** @description Over a rate limit or the month quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": Record<string, never>;
+                };
             };
         };
     };

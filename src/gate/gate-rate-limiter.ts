@@ -20,7 +20,7 @@ export interface RateLimitOutcome {
 }
 
 /** The request name of forwarded traffic in the rate-limit plan (it shares the identity's windows). */
-const ROUTE = 'GateController.verify';
+const ROUTE = 'gate.verify';
 
 /**
  * Counts a forwarded request in its identity's minute/hour/day windows: the same plan, keys and storage as the API's

@@ -137,6 +137,35 @@ describe('the gate: GET /auth/verify', () => {
     await nginx('/%E0%A4%A', { 'X-API-Key': v.apiKey }).expect(400);
   });
 
+  it("served outside Nest's pipeline: an allowed answer is for the proxy, refusals and errors carry the API's headers", async () => {
+    const u = await createUser(t);
+    const ok = await nginx('/translate', { 'X-API-Key': u.apiKey, 'X-Request-Id': 'gate-req-1' }).expect(200);
+    expect(ok.headers['x-request-id']).toBe('gate-req-1');
+    expect(ok.headers['cache-control']).toBe('no-store');
+    // The browser headers mean nothing to nginx or Caddy, which copy the identity headers onward and drop the rest.
+    for (const h of ['content-security-policy', 'x-frame-options', 'strict-transport-security'])
+      expect(ok.headers[h]).toBeUndefined();
+    const refused = await nginx('/translate').expect(401);
+    expect(refused.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
+    expect(refused.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(refused.headers['x-request-id']).toBeDefined();
+    // What Fastify refuses before the decision (a body the gate never reads, malformed) is problem+json too.
+    const malformed = await t.http
+      .post('/auth/verify')
+      .set({ 'content-type': 'application/json', 'X-API-Key': u.apiKey })
+      .send('{"a":')
+      .expect(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(malformed.headers['x-content-type-options']).toBe('nosniff');
+    expect(malformed.body).toMatchObject({ status: 400, code: 'MALFORMED_BODY', instance: '/auth/verify' });
+    const xml = await t.http.put('/api/auth/verify').set('content-type', 'application/xml').send('<a/>').expect(415);
+    expect(xml.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('route classes at segment boundaries: each request counts once in its kind and in total_requests', async () => {
     const u = await createUser(t);
     const before = await me(u); // counts one API request itself
