@@ -58,3 +58,47 @@ describe('ReadThroughCache', () => {
     expect([c.get('y'), c.get('z')]).toEqual([undefined, undefined]);
   });
 });
+
+describe('ReadThroughCache with a TTL', () => {
+  /** lru-cache's clock, moved by the test (its TTL checks read it, cached for ttlResolution ms). */
+  const clock = () => {
+    const c = { t: 1_000_000, now: () => c.t };
+    return c;
+  };
+
+  it('gives entries read together different lives within 80–100 % of the TTL', async () => {
+    const perf = clock();
+    const c = new ReadThroughCache<Row>({ max: 1000, ttl: 10_000, ttlResolution: 0, perf });
+    for (let i = 0; i < 200; i++) await c.load(`k${i}`, async () => ({ id: `k${i}`, v: i }));
+    const alive = (ms: number) => {
+      perf.t = 1_000_000 + ms;
+      return Array.from({ length: 200 }, (_, i) => c.get(`k${i}`)).filter(Boolean).length;
+    };
+    expect(alive(7_900)).toBe(200);
+    const midway = alive(9_000);
+    expect(midway).toBeGreaterThan(0);
+    expect(midway).toBeLessThan(200);
+    expect(alive(10_100)).toBe(0);
+  });
+
+  it('update() changes a cached entry without extending its life, and makes reads under way stale', async () => {
+    const perf = clock();
+    const c = new ReadThroughCache<Row>({ max: 10, ttl: 10_000, ttlResolution: 0, perf });
+    await c.load('a', async () => ({ id: 'a', v: 1 }));
+    perf.t += 5_000;
+    c.update('a', (row) => ({ ...row, v: row.v + 1 }));
+    expect(c.get('a')).toEqual({ id: 'a', v: 2 });
+    perf.t += 2_900; // 7.9 s after the read: alive (a life is at least 8 s)
+    expect(c.get('a')).toEqual({ id: 'a', v: 2 });
+    perf.t += 2_200; // 10.1 s after the read: gone (an update restarting the life would keep it to 13 s at least)
+    expect(c.get('a')).toBeUndefined();
+    c.update('missing', (row) => row); // absent: nothing stored
+    expect(c.get('missing')).toBeUndefined();
+    const read = deferred();
+    const loading = c.load('b', () => read.promise);
+    c.update('b', (row) => row);
+    read.finish({ id: 'b', v: 1 });
+    await loading;
+    expect(c.get('b')).toBeUndefined();
+  });
+});

@@ -1,17 +1,24 @@
 import { LRUCache } from 'lru-cache';
 
+/** An entry's life is drawn between this share of the TTL and all of it. */
+const SHORTEST_LIFE = 0.8;
+
 /**
  * An LRU cache of database reads that invalidations may race. A read that was under way when its key was
  * invalidated is not stored when it finishes: it may hold the row as it was before the change, and storing it
- * would undo the invalidation until the entry expires.
+ * would undo the invalidation until the entry expires. With a TTL, each entry lives a random 80–100 % of it, so
+ * entries read together (every caller at start) are not read again together: one database read per expiry instead
+ * of a burst that holds the event loop (SQLite reads are synchronous).
  */
 export class ReadThroughCache<V extends object> {
   private readonly cache: LRUCache<string, V>;
   /** Reads under way, per key; each marks itself stale when its key (or everything) is invalidated meanwhile. */
   private readonly reading = new Map<string, Set<{ stale: boolean }>>();
+  private readonly ttl: number;
 
   constructor(options: LRUCache.Options<string, V, unknown>) {
     this.cache = new LRUCache(options);
+    this.ttl = options.ttl ?? 0;
   }
 
   get(key: string): V | undefined {
@@ -26,12 +33,25 @@ export class ReadThroughCache<V extends object> {
     marks.add(mark);
     try {
       const value = await read();
-      if (value !== null && store && !mark.stale) this.cache.set(key, value);
+      if (value !== null && store && !mark.stale) this.cache.set(key, value, this.life());
       return value;
     } finally {
       marks.delete(mark);
       if (!marks.size) this.reading.delete(key);
     }
+  }
+
+  /**
+   * Replaces a cached entry with what `change` makes of it, its expiry unchanged (nothing when absent): for a change
+   * this instance wrote and knows the effect of. Reads under way are stale, as for a delete.
+   */
+  update(key: string, change: (value: V) => V): void {
+    const value = this.cache.get(key, { updateAgeOnGet: false });
+    if (value) {
+      const left = this.cache.getRemainingTTL(key);
+      this.cache.set(key, change(value), Number.isFinite(left) && left > 0 ? { ttl: left } : undefined);
+    }
+    for (const mark of this.reading.get(key) ?? []) mark.stale = true;
   }
 
   delete(key: string): void {
@@ -48,6 +68,10 @@ export class ReadThroughCache<V extends object> {
   clear(): void {
     this.cache.clear();
     this.staleAll();
+  }
+
+  private life(): { ttl: number } | undefined {
+    return this.ttl ? { ttl: Math.round(this.ttl * (SHORTEST_LIFE + (1 - SHORTEST_LIFE) * Math.random())) } : undefined;
   }
 
   private staleAll(): void {

@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
+import { writeInSlices } from '../database/write-in-slices';
 import { RedisService } from '../redis/redis.service';
 import { UsageAddition, UsersRepository } from '../users/users.repository';
 import { PrincipalCache, UserProfile } from '../auth/credential/principal-cache';
@@ -295,7 +296,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Writes every buffered count; on failure the counts are put back for the next attempt. */
+  /** Writes every buffered count; on failure what was not written is put back for the next attempt. */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
@@ -305,15 +306,19 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
   private async doFlush(): Promise<void> {
     const entries = this.take();
     if (!entries.length) return;
-    try {
-      await this.uow.run(function* (unit) {
-        for (const e of entries) yield* UsersRepository.addUsage(unit, e);
-      });
-    } catch (err) {
-      this.putBack(entries);
-      this.logger.warn(`usage flush failed, will retry: ${(err as Error).message}`);
-      throw err;
-    }
+    await writeInSlices(
+      entries,
+      async (slice) => {
+        await this.uow.run(function* (unit) {
+          for (const e of slice) yield* UsersRepository.addUsage(unit, e);
+        });
+        for (const e of slice) this.state.applyWritten(e.userId, (row) => UsersRepository.withUsage(row, e));
+      },
+      (rest, err) => {
+        this.putBack([...rest]);
+        this.logger.warn(`usage flush failed, ${rest.length} users' counts kept for the next attempt: ${err.message}`);
+      },
+    );
   }
 
   /** Before any module's shutdown hook, so the database is still connected (TypeORM closes it in its own). */

@@ -26,6 +26,14 @@ describe('monthly quotas', () => {
     expect(new Date(monthEnd(t)).toISOString()).toBe('2027-01-01T00:00:00.000Z');
     expect(monthOf(monthEnd(t))).toBe('2027-01');
     expect(new Date(monthEnd(Date.UTC(2028, 1, 10))).toISOString()).toBe('2028-03-01T00:00:00.000Z');
+    // The remembered month answers only inside its bounds: back and forth across a boundary, and far away.
+    const first = Date.UTC(2027, 0, 1);
+    expect([monthOf(first - 1), monthOf(first), monthOf(first - 1), monthOf(Date.UTC(1999, 4, 5))]).toEqual([
+      '2026-12',
+      '2027-01',
+      '2026-12',
+      '1999-05',
+    ]);
   });
 
   it('the quota in effect: an override (null: unlimited) wins over the default, an absent kind keeps it', () => {

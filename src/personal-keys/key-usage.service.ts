@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { atomically } from '../database/atomic-writes';
+import { writeInSlices } from '../database/write-in-slices';
 import { PersonalKeysRepository } from './personal-keys.repository';
 
 const FLUSH_EVERY_MS = 10_000;
@@ -42,13 +43,14 @@ export class KeyUsage implements OnModuleInit, OnApplicationShutdown {
     if (!this.dataSource.isInitialized || !this.used.size) return;
     const batch = [...this.used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.used = new Map();
-    try {
-      await atomically(this.dataSource, (unit) => PersonalKeysRepository.touch(unit, batch));
-    } catch (err) {
-      for (const [id, at] of batch) if (!this.used.has(id)) this.used.set(id, at);
-      this.logger.warn(`key usage flush failed, will retry: ${(err as Error).message}`);
-      throw err;
-    }
+    await writeInSlices(
+      batch,
+      (slice) => atomically(this.dataSource, (unit) => PersonalKeysRepository.touch(unit, slice)),
+      (rest, err) => {
+        for (const [id, at] of rest) if (!this.used.has(id)) this.used.set(id, at);
+        this.logger.warn(`key usage flush failed, ${rest.length} stamps kept for the next attempt: ${err.message}`);
+      },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -21,8 +21,17 @@ export const ZERO_COUNTS: Readonly<MonthCounts> = Object.freeze({
   audio_seconds: 0,
 });
 
+/** The month last asked for and its bounds: every forwarded request asks, nearly always for the current month. */
+let last = { month: '', from: 0, to: 0 };
+
 /** The UTC calendar month of an instant, `YYYY-MM`. */
-export const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+export function monthOf(ms: number): string {
+  if (ms >= last.from && ms < last.to) return last.month;
+  const d = new Date(ms);
+  const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  last = { month: d.toISOString().slice(0, 7), from, to: monthEnd(ms) };
+  return last.month;
+}
 
 /** The first instant of the next UTC month (when this month's quotas reset). */
 export function monthEnd(ms: number): number {

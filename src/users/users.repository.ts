@@ -115,6 +115,20 @@ export interface UsageAddition {
   lifetime: { transcriptions: number; translations: number; tts: number };
 }
 
+/** The usage columns of a user row that `addUsage` writes. */
+type UsageColumns = Pick<
+  User,
+  | 'usageTranscriptions'
+  | 'usageTranslations'
+  | 'usageTts'
+  | 'usageMonth'
+  | 'usageMonthRequests'
+  | 'usageMonthTranscriptions'
+  | 'usageMonthTranslations'
+  | 'usageMonthTts'
+  | 'usageMonthAudioSeconds'
+>;
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const count = (v: unknown): number => Number(v ?? 0) || 0;
 
@@ -518,6 +532,25 @@ export class UsersRepository {
         a: c.audio_seconds,
       },
     });
+  }
+  /** The row as `addUsage` leaves it (the same rule, for a cached copy of the row). */
+  static withUsage<R extends UsageColumns>(row: Readonly<R>, e: UsageAddition): R {
+    const c = e.month_counts;
+    const same = row.usageMonth === e.month;
+    const later = row.usageMonth !== null && row.usageMonth > e.month;
+    const month = (current: number, add: number) => (same ? current + add : later ? current : add);
+    return {
+      ...row,
+      usageTranscriptions: row.usageTranscriptions + e.lifetime.transcriptions,
+      usageTranslations: row.usageTranslations + e.lifetime.translations,
+      usageTts: row.usageTts + e.lifetime.tts,
+      usageMonthRequests: month(row.usageMonthRequests, c.requests),
+      usageMonthTranscriptions: month(row.usageMonthTranscriptions, c.transcriptions),
+      usageMonthTranslations: month(row.usageMonthTranslations, c.translations),
+      usageMonthTts: month(row.usageMonthTts, c.tts),
+      usageMonthAudioSeconds: month(row.usageMonthAudioSeconds, c.audio_seconds),
+      usageMonth: later ? row.usageMonth : e.month,
+    };
   }
 
   /**

@@ -224,9 +224,13 @@ export class PrincipalCache implements OnModuleInit {
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 'u', id }));
   }
 
-  /** This instance only: for changes other instances may see late (buffered usage counts it just wrote). */
-  forgetUsers(ids: Iterable<string>): void {
-    for (const id of ids) this.users.delete(id);
+  /**
+   * This instance only: a change to a user's row that it just wrote and knows the effect of (buffered usage counts),
+   * applied to the cached row; other instances catch up within the state TTL. Applying, not dropping: re-reading
+   * every active caller after each flush would cost as many database reads as there are callers, at once.
+   */
+  applyWritten(id: string, change: (profile: Readonly<UserProfile>) => UserProfile): void {
+    this.users.update(id, (state) => ({ snapshot: state.snapshot, profile: Object.freeze(change(state.profile)) }));
   }
 
   /** Drops a session's cached state on every instance. */

@@ -2,11 +2,19 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { UnitOfWork } from '../../database/unit-of-work';
+import { writeInSlices } from '../../database/write-in-slices';
 import { SessionsRepository } from '../../sessions/sessions.repository';
 import { UsersRepository } from '../../users/users.repository';
 import { PrincipalCache } from './principal-cache';
 
 const FLUSH_EVERY_MS = 10_000;
+
+/** One buffered row write: a user's request count or API-key stamp, or a session's last activity. */
+interface Write {
+  kind: 'requests' | 'api_key' | 'session';
+  id: string;
+  value: number;
+}
 
 const sortedById = <V>(m: Map<string, V>): Map<string, V> =>
   new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -59,7 +67,7 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     this.apiKeyUsed.delete(userId);
   }
 
-  /** Writes everything buffered; on failure the counts are put back for the next attempt (nothing lost). */
+  /** Writes everything buffered; on failure what was not written is put back for the next attempt (nothing lost). */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = this.doFlush().finally(() => (this.flushing = undefined));
@@ -68,31 +76,45 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
 
   private async doFlush(): Promise<void> {
     if (!this.dataSource.isInitialized) return;
+    if (!this.pending) return;
     // Rows in id order: instances flushing at once (a rolling restart) lock them in the same order, so never deadlock.
-    // (apiKeyUsed's ids are a subset of requests': the second pass over users takes no new lock out of order.)
-    const requests = sortedById(this.requests);
-    const apiKeyUsed = sortedById(this.apiKeyUsed);
-    const sessionActive = sortedById(this.sessionActive);
-    if (!requests.size && !apiKeyUsed.size && !sessionActive.size) return;
+    // (apiKeyUsed's ids are a subset of requests': the pass over users' stamps takes no new lock out of order.)
+    const writes: Write[] = [
+      ...[...sortedById(this.requests)].map(([id, n]): Write => ({ kind: 'requests', id, value: n })),
+      ...[...sortedById(this.apiKeyUsed)].map(([id, at]): Write => ({ kind: 'api_key', id, value: at })),
+      ...[...sortedById(this.sessionActive)].map(([id, at]): Write => ({ kind: 'session', id, value: at })),
+    ];
     this.requests = new Map();
     this.apiKeyUsed = new Map();
     this.sessionActive = new Map();
-    try {
-      const { users, sessions } = this;
-      await this.uow.run(function* (unit) {
-        for (const [id, n] of requests) yield* users.addRequests(unit, id, n);
-        for (const [id, at] of apiKeyUsed) yield* users.touchApiKey(unit, id, new Date(at));
-        for (const [id, at] of sessionActive) yield* sessions.touch(unit, id, new Date(at));
-      });
-      // This instance's cached rows now lag the counts it wrote (other instances catch up within the state TTL).
-      this.cache.forgetUsers(requests.keys());
-    } catch (err) {
-      for (const [id, n] of requests) this.requests.set(id, (this.requests.get(id) ?? 0) + n);
-      for (const [id, at] of apiKeyUsed) if (!this.apiKeyUsed.has(id)) this.apiKeyUsed.set(id, at);
-      for (const [id, at] of sessionActive) if (!this.sessionActive.has(id)) this.sessionActive.set(id, at);
-      this.logger.warn(`usage flush failed, will retry: ${(err as Error).message}`);
-      throw err;
-    }
+    const { users, sessions, cache } = this;
+    await writeInSlices(
+      writes,
+      async (slice) => {
+        await this.uow.run(function* (unit) {
+          for (const w of slice)
+            if (w.kind === 'requests') yield* users.addRequests(unit, w.id, w.value);
+            else if (w.kind === 'api_key') yield* users.touchApiKey(unit, w.id, new Date(w.value));
+            else yield* sessions.touch(unit, w.id, new Date(w.value));
+        });
+        // This instance's cached rows gain what it wrote (other instances catch up within the state TTL).
+        for (const w of slice)
+          if (w.kind === 'requests')
+            cache.applyWritten(w.id, (p) => ({ ...p, usageTotalRequests: p.usageTotalRequests + w.value }));
+          else if (w.kind === 'api_key')
+            cache.applyWritten(w.id, (p) => ({ ...p, apiKeyLastUsedAt: new Date(w.value) }));
+      },
+      (rest, err) => {
+        for (const w of rest) {
+          if (w.kind === 'requests') this.requests.set(w.id, (this.requests.get(w.id) ?? 0) + w.value);
+          else {
+            const stamps = w.kind === 'api_key' ? this.apiKeyUsed : this.sessionActive;
+            if (!stamps.has(w.id)) stamps.set(w.id, w.value);
+          }
+        }
+        this.logger.warn(`usage flush failed, ${rest.length} rows kept for the next attempt: ${err.message}`);
+      },
+    );
   }
 
   private get pending(): number {
