@@ -81,22 +81,29 @@ describe('ReadThroughCache with a TTL', () => {
     expect(alive(10_100)).toBe(0);
   });
 
-  it('update() changes a cached entry without extending its life, and makes reads under way stale', async () => {
+  it('update() changes an entry stored before the write without extending its life; newer entries are dropped', async () => {
     const perf = clock();
     const c = new ReadThroughCache<Row>({ max: 10, ttl: 10_000, ttlResolution: 0, perf });
     await c.load('a', async () => ({ id: 'a', v: 1 }));
+    const before = c.point(); // the write begins
+    await c.load('late', async () => ({ id: 'late', v: 2 })); // read while the write ran: may hold it already
     perf.t += 5_000;
-    c.update('a', (row) => ({ ...row, v: row.v + 1 }));
+    c.update('a', (row) => ({ ...row, v: row.v + 1 }), before);
+    c.update('late', (row) => ({ ...row, v: row.v + 1 }), before);
     expect(c.get('a')).toEqual({ id: 'a', v: 2 });
+    expect(c.get('late')).toBeUndefined();
+    // An updated entry can be updated again by a later write.
+    c.update('a', (row) => ({ ...row, v: row.v + 1 }), c.point());
+    expect(c.get('a')).toEqual({ id: 'a', v: 3 });
     perf.t += 2_900; // 7.9 s after the read: alive (a life is at least 8 s)
-    expect(c.get('a')).toEqual({ id: 'a', v: 2 });
+    expect(c.get('a')).toEqual({ id: 'a', v: 3 });
     perf.t += 2_200; // 10.1 s after the read: gone (an update restarting the life would keep it to 13 s at least)
     expect(c.get('a')).toBeUndefined();
-    c.update('missing', (row) => row); // absent: nothing stored
+    c.update('missing', (row) => row, c.point()); // absent: nothing stored
     expect(c.get('missing')).toBeUndefined();
     const read = deferred();
     const loading = c.load('b', () => read.promise);
-    c.update('b', (row) => row);
+    c.update('b', (row) => row, c.point());
     read.finish({ id: 'b', v: 1 });
     await loading;
     expect(c.get('b')).toBeUndefined();

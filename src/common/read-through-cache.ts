@@ -15,6 +15,9 @@ export class ReadThroughCache<V extends object> {
   /** Reads under way, per key; each marks itself stale when its key (or everything) is invalidated meanwhile. */
   private readonly reading = new Map<string, Set<{ stale: boolean }>>();
   private readonly ttl: number;
+  /** When each cached value was stored, in stores since start (see `update`). */
+  private readonly storedAt = new WeakMap<V, number>();
+  private stores = 0;
 
   constructor(options: LRUCache.Options<string, V, unknown>) {
     this.cache = new LRUCache(options);
@@ -33,7 +36,10 @@ export class ReadThroughCache<V extends object> {
     marks.add(mark);
     try {
       const value = await read();
-      if (value !== null && store && !mark.stale) this.cache.set(key, value, this.life());
+      if (value !== null && store && !mark.stale) {
+        this.storedAt.set(value, ++this.stores);
+        this.cache.set(key, value, this.life());
+      }
       return value;
     } finally {
       marks.delete(mark);
@@ -41,16 +47,24 @@ export class ReadThroughCache<V extends object> {
     }
   }
 
+  /** A point in this cache's history, taken before a write: `update` trusts only entries stored before it. */
+  point(): number {
+    return this.stores;
+  }
+
   /**
-   * Replaces a cached entry with what `change` makes of it, its expiry unchanged (nothing when absent): for a change
-   * this instance wrote and knows the effect of. Reads under way are stale, as for a delete.
+   * A change this instance wrote and knows the effect of, applied to the cached entry with its expiry unchanged
+   * (nothing when absent). Only to an entry stored before `before` (a `point()` taken before the write began): one
+   * read later may already hold the change, so it is dropped instead. Reads under way are stale, as for a delete.
    */
-  update(key: string, change: (value: V) => V): void {
+  update(key: string, change: (value: V) => V, before: number): void {
     const value = this.cache.get(key, { updateAgeOnGet: false });
-    if (value) {
+    if (value && (this.storedAt.get(value) ?? Infinity) <= before) {
       const left = this.cache.getRemainingTTL(key);
-      this.cache.set(key, change(value), Number.isFinite(left) && left > 0 ? { ttl: left } : undefined);
-    }
+      const changed = change(value);
+      this.storedAt.set(changed, this.storedAt.get(value)!);
+      this.cache.set(key, changed, Number.isFinite(left) && left > 0 ? { ttl: left } : undefined);
+    } else if (value) this.cache.delete(key);
     for (const mark of this.reading.get(key) ?? []) mark.stale = true;
   }
 

@@ -309,10 +309,11 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     await writeInSlices(
       entries,
       async (slice) => {
+        const before = this.state.beforeWrite();
         await this.uow.run(function* (unit) {
           for (const e of slice) yield* UsersRepository.addUsage(unit, e);
         });
-        for (const e of slice) this.state.applyWritten(e.userId, (row) => UsersRepository.withUsage(row, e));
+        for (const e of slice) this.state.applyWritten(e.userId, (row) => UsersRepository.withUsage(row, e), before);
       },
       (rest, err) => {
         this.putBack([...rest]);

@@ -224,13 +224,23 @@ export class PrincipalCache implements OnModuleInit {
     await this.redis.publish(CHANNEL, JSON.stringify({ k: 'u', id }));
   }
 
+  /** Taken before a write whose effect `applyWritten` will apply (see ReadThroughCache.update). */
+  beforeWrite(): number {
+    return this.users.point();
+  }
+
   /**
    * This instance only: a change to a user's row that it just wrote and knows the effect of (buffered usage counts),
    * applied to the cached row; other instances catch up within the state TTL. Applying, not dropping: re-reading
-   * every active caller after each flush would cost as many database reads as there are callers, at once.
+   * every active caller after each flush would cost as many database reads as there are callers, at once. `before`
+   * is `beforeWrite()`'s point: a row read after it may already hold the change and is dropped instead.
    */
-  applyWritten(id: string, change: (profile: Readonly<UserProfile>) => UserProfile): void {
-    this.users.update(id, (state) => ({ snapshot: state.snapshot, profile: Object.freeze(change(state.profile)) }));
+  applyWritten(id: string, change: (profile: Readonly<UserProfile>) => UserProfile, before: number): void {
+    this.users.update(
+      id,
+      (state) => ({ snapshot: state.snapshot, profile: Object.freeze(change(state.profile)) }),
+      before,
+    );
   }
 
   /** Drops a session's cached state on every instance. */

@@ -91,6 +91,7 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
     await writeInSlices(
       writes,
       async (slice) => {
+        const before = cache.beforeWrite();
         await this.uow.run(function* (unit) {
           for (const w of slice)
             if (w.kind === 'requests') yield* users.addRequests(unit, w.id, w.value);
@@ -100,9 +101,9 @@ export class UsageBuffer implements OnModuleInit, OnApplicationShutdown {
         // This instance's cached rows gain what it wrote (other instances catch up within the state TTL).
         for (const w of slice)
           if (w.kind === 'requests')
-            cache.applyWritten(w.id, (p) => ({ ...p, usageTotalRequests: p.usageTotalRequests + w.value }));
+            cache.applyWritten(w.id, (p) => ({ ...p, usageTotalRequests: p.usageTotalRequests + w.value }), before);
           else if (w.kind === 'api_key')
-            cache.applyWritten(w.id, (p) => ({ ...p, apiKeyLastUsedAt: new Date(w.value) }));
+            cache.applyWritten(w.id, (p) => ({ ...p, apiKeyLastUsedAt: new Date(w.value) }), before);
       },
       (rest, err) => {
         for (const w of rest) {
