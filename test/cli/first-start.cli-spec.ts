@@ -34,7 +34,7 @@ describe('first start with an empty database', () => {
   it('in development, creates an admin with a generated password and API key printed once in a console block, never in the log', async () => {
     const env = { DATABASE_URL: db.url, NODE_ENV: 'development' };
     const first = await startService(env);
-    const { stdout } = first.output();
+    const stdout = await first.waitForStdout('printed once to the console (not to the log)');
     const blocks = stdout.match(BLOCK) ?? [];
     expect(blocks).toHaveLength(1);
     const block = blocks[0] as string;
@@ -86,7 +86,7 @@ describe('first start with an empty database', () => {
     });
     try {
       expect(await login(svc.url, 'boss@example.com', 'granite-harbor-81')).toBe(200);
-      const { stdout } = svc.output();
+      const stdout = await svc.waitForStdout('from ADMIN_EMAIL/ADMIN_USERNAME/ADMIN_PASSWORD');
       expect(stdout).not.toMatch(BLOCK);
       expect(stdout).not.toContain('granite-harbor-81');
       expect(

@@ -166,6 +166,8 @@ export interface RunningService {
   port: number;
   child: ChildProcess;
   output(): { stdout: string; stderr: string };
+  /** Resolves with stdout once it holds `text`: a log line may reach the pipe after /health answers (pino writes async). */
+  waitForStdout(text: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<RunResult>;
 }
 
@@ -216,6 +218,11 @@ export async function startService(
     port,
     child,
     output: () => ({ stdout, stderr }),
+    waitForStdout: async (text: string, timeoutMs = 10_000): Promise<string> => {
+      const until = Date.now() + timeoutMs;
+      while (!stdout.includes(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return stdout;
+    },
     stop: async () => {
       if (exited === undefined) child.kill('SIGTERM');
       await closed;
