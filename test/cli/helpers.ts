@@ -166,7 +166,7 @@ export interface RunningService {
   port: number;
   child: ChildProcess;
   output(): { stdout: string; stderr: string };
-  /** Resolves with stdout once it holds `text`: a log line may reach the pipe after /health answers (pino writes async). */
+  /** Stdout once it holds `text`: a log line may reach the pipe after /health answers (pino writes asynchronously). */
   waitForStdout(text: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<RunResult>;
 }
