@@ -59,10 +59,11 @@ export class ReadThroughCache<V extends object> {
    */
   update(key: string, change: (value: V) => V, before: number): void {
     const value = this.cache.get(key, { updateAgeOnGet: false });
-    if (value && (this.storedAt.get(value) ?? Infinity) <= before) {
+    const stored = value && this.storedAt.get(value);
+    if (value && stored !== undefined && stored <= before) {
       const left = this.cache.getRemainingTTL(key);
       const changed = change(value);
-      this.storedAt.set(changed, this.storedAt.get(value)!);
+      this.storedAt.set(changed, stored);
       this.cache.set(key, changed, Number.isFinite(left) && left > 0 ? { ttl: left } : undefined);
     } else if (value) this.cache.delete(key);
     for (const mark of this.reading.get(key) ?? []) mark.stale = true;

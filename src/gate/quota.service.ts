@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
 import { writeInSlices } from '../database/write-in-slices';
 import { RedisService } from '../redis/redis.service';
-import { UsageAddition, UsersRepository } from '../users/users.repository';
+import { MonthUsageColumns, UsageAddition, UsersRepository } from '../users/users.repository';
 import { PrincipalCache, UserProfile } from '../auth/credential/principal-cache';
 import {
   crossedThresholds,
@@ -47,17 +47,7 @@ export interface ForwardDecision {
   retryAfter?: number;
 }
 
-type Row = Pick<
-  UserProfile,
-  | 'id'
-  | 'quotaOverrides'
-  | 'usageMonth'
-  | 'usageMonthRequests'
-  | 'usageMonthTranscriptions'
-  | 'usageMonthTranslations'
-  | 'usageMonthTts'
-  | 'usageMonthAudioSeconds'
->;
+type Row = Pick<UserProfile, 'id' | 'quotaOverrides'> & MonthUsageColumns;
 
 const JOB_KIND: Record<string, 'transcriptions' | 'translations' | 'tts'> = {
   transcribe: 'transcriptions',
@@ -283,7 +273,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     return taken.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.month < b.month ? -1 : 1));
   }
 
-  private putBack(entries: Pending[]): void {
+  private putBack(entries: readonly Pending[]): void {
     for (const e of entries) {
       const key = `${e.userId}|${e.month}`;
       const p = this.pending.get(key);
@@ -316,7 +306,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
         for (const e of slice) this.state.applyWritten(e.userId, (row) => UsersRepository.withUsage(row, e), before);
       },
       (rest, err) => {
-        this.putBack([...rest]);
+        this.putBack(rest);
         this.logger.warn(`usage flush failed, ${rest.length} users' counts kept for the next attempt: ${err.message}`);
       },
     );

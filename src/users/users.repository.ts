@@ -115,12 +115,9 @@ export interface UsageAddition {
   lifetime: { transcriptions: number; translations: number; tts: number };
 }
 
-/** The usage columns of a user row that `addUsage` writes. */
-type UsageColumns = Pick<
+/** A user row's counts of its current month (`usage_month` names the month). */
+export type MonthUsageColumns = Pick<
   User,
-  | 'usageTranscriptions'
-  | 'usageTranslations'
-  | 'usageTts'
   | 'usageMonth'
   | 'usageMonthRequests'
   | 'usageMonthTranscriptions'
@@ -128,6 +125,9 @@ type UsageColumns = Pick<
   | 'usageMonthTts'
   | 'usageMonthAudioSeconds'
 >;
+
+/** The usage columns of a user row that `addUsage` writes. */
+type UsageColumns = MonthUsageColumns & Pick<User, 'usageTranscriptions' | 'usageTranslations' | 'usageTts'>;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const count = (v: unknown): number => Number(v ?? 0) || 0;
@@ -533,6 +533,7 @@ export class UsersRepository {
       },
     });
   }
+
   /** The row as `addUsage` leaves it (the same rule, for a cached copy of the row). */
   static withUsage<R extends UsageColumns>(row: Readonly<R>, e: UsageAddition): R {
     const c = e.month_counts;

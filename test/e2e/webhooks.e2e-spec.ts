@@ -109,6 +109,19 @@ async function eventually(check: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
+/** Resolves once a session of the test's Postgres database waits for a row lock (polled, 10 s at most). */
+async function waitForLockWait(app: TestApp): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const [row] = await app.dataSource.query(
+      `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (Number(row.n) > 0) return;
+    if (Date.now() > until) throw new Error('no transaction waited for the lock');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('webhooks', () => {
   let t: TestApp;
   let admin: TestUser;
@@ -438,7 +451,7 @@ describe('webhooks', () => {
         await deleting.startTransaction();
         await deleting.query('DELETE FROM webhook_endpoints WHERE id = $1', [id]);
         const creating = createUser(t);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLockWait(t); // the registration's transaction is now blocked on the endpoint's row
         await deleting.commitTransaction();
         await deleting.release();
         await expect(creating).resolves.toMatchObject({ id: expect.any(String) });
