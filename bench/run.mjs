@@ -351,6 +351,63 @@ function cannon(
   });
 }
 
+/**
+ * An open-loop load at a fixed rate: request i leaves at start + i / rate, evenly spaced, over up to `connections`
+ * keep-alive connections (more wait for one), and its latency counts from when it was due, so a slow answer that
+ * delays the next sends is not hidden (coordinated omission). autocannon's rate option is no such load: each
+ * connection sends its share of the second at once and then waits for the next, so the server gets a burst every
+ * second and latency measures the burst's queue.
+ */
+function paced(url, { duration, rate, connections, method = 'GET', headers = {}, body }) {
+  const rec = new Recorder();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  const total = Math.round(duration * rate);
+  const interval = 1000 / rate;
+  const started = performance.now();
+  let answered = 0;
+  return new Promise((resolveRun) => {
+    const done = () => {
+      if (++answered < total) return;
+      agent.destroy();
+      resolveRun({ rec, seconds: (performance.now() - started) / 1000 });
+    };
+    const send = (due) => {
+      const req = http.request(
+        {
+          agent,
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method,
+          headers: payload ? { ...headers, 'content-length': payload.length } : headers,
+          timeout: 30_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            rec.add(performance.now() - due, res.statusCode);
+            done();
+          });
+        },
+      );
+      req.on('error', () => {
+        rec.socketErrors++;
+        done();
+      });
+      req.end(payload);
+    };
+    let next = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (next < total && started + next * interval <= now) send(started + next++ * interval);
+      if (next < total) setTimeout(tick, Math.max(0, started + next * interval - performance.now()));
+    };
+    tick();
+  });
+}
+
 const summarize = ({ rec, seconds }) => ({
   rps: rec.ok / seconds,
   p50: rec.percentile(50),
@@ -1042,10 +1099,10 @@ async function webhooksScenario(base, pid, db, newUser) {
   };
   const url = `${base}/auth/admin/users/${target.id}/suspend`;
   const load = (duration) =>
-    cannon(url, {
+    paced(url, {
       duration,
       connections: 10,
-      overallRate: opts.webhookRate,
+      rate: opts.webhookRate,
       method: 'POST',
       headers,
       body: JSON.stringify({ reason: 'bench' }),
