@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsExclusively } from './migrate';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Module({
   imports: [
@@ -25,5 +26,6 @@ import { runMigrationsExclusively } from './migrate';
       },
     }),
   ],
+  providers: [SqliteCheckpointer],
 })
 export class DatabaseModule {}
