@@ -117,15 +117,11 @@ export class WebhookDeliveriesRepository {
   }
 
   /**
-   * Records tries and their consequences in one unit (one commit for a whole batch: fewer write transactions for
-   * the requests' own writes to wait behind), each only while its claim is still ours. An exhausted schedule fails
+   * Records a try and its consequences in one unit, only while its claim is still ours. An exhausted schedule fails
    * the delivery and disables the endpoint unless it has succeeded since this delivery was created.
    */
-  async complete(tries: readonly CompletedTry[]): Promise<void> {
-    if (!tries.length) return;
-    await atomically(this.dataSource, function* (unit) {
-      for (const done of tries) yield* recordTry(unit, done);
-    });
+  async record(done: CompletedTry): Promise<void> {
+    await atomically(this.dataSource, (unit) => recordTry(unit, done));
   }
 }
 

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { HttpAdapterHost } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -21,9 +22,8 @@ import { WEBHOOK_EVENTS } from './webhooks.enums';
 /** Deliveries claimed per look at the queue, and sent at once. */
 const BATCH = 16;
 /**
- * A committed event is looked at this much later, so that the deliveries of the requests around it go out as one
- * batch: one claim and one commit for them all, rather than write transactions that the requests' own writes wait
- * behind (SQLite has one writer).
+ * A committed event is looked at this much later, so that the deliveries of the requests around it share one
+ * claim (one write transaction for them all, rather than one per event).
  */
 const KICK_DELAY_MS = 25;
 
@@ -114,15 +114,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * One batch: claims up to BATCH due deliveries, tries each at once, and records the tries together; returns how
-   * many this worker tried. A crash before the record re-sends the batch after its lease (same ids: receivers
-   * de-duplicate by `webhook-id`).
+   * One batch: claims up to BATCH due deliveries, sends them without waiting for each other's answers, and records
+   * each try when its answer (or its error) is in; returns how many this worker tried. The worker shares the event
+   * loop with the requests, so it works in small pieces: between two sends, and between two records, the requests
+   * that arrived meanwhile run (setImmediate lets the loop read them), and no piece holds the loop for a batch. A
+   * crash before a record re-sends that delivery after its lease (same id: receivers de-duplicate by `webhook-id`).
    */
   async sendDue(): Promise<number> {
     const now = this.clock.date();
     const lease = this.config.webhooks.timeoutMs + 60_000;
     const claims = await this.deliveries.claimDue(now, BATCH, lease);
-    const work = Promise.all(claims.map((c) => this.tryOnce(c))).then((tries) => this.deliveries.complete(tries));
+    const secrets = new Map<string, string[]>();
+    const work = (async () => {
+      const recorded: Promise<void>[] = [];
+      for (const claim of claims) {
+        await nextTurn();
+        recorded.push(
+          this.tryOnce(claim, secrets).then(async (done) => {
+            await nextTurn();
+            await this.deliveries.record(done);
+          }),
+        );
+      }
+      await Promise.all(recorded);
+    })();
     this.inFlight.add(work);
     try {
       await work;
@@ -132,14 +147,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     return claims.length;
   }
 
-  private async tryOnce(claim: ClaimedDelivery): Promise<CompletedTry> {
+  /** One try of a claimed delivery; `secrets` keeps an endpoint's decrypted secrets for the rest of the batch. */
+  private async tryOnce(claim: ClaimedDelivery, secrets: Map<string, string[]>): Promise<CompletedTry> {
     const { delivery, endpoint } = claim;
     const at = this.clock.date();
     const started = performance.now();
     let result: { status?: number; error?: string };
     try {
+      let keys = secrets.get(endpoint.id);
+      if (!keys) secrets.set(endpoint.id, (keys = this.secrets(claim, at)));
       const headers = {
-        ...signedHeaders(delivery.id, at, delivery.payload, this.secrets(claim, at)),
+        ...signedHeaders(delivery.id, at, delivery.payload, keys),
         'user-agent': `Voicegate-Webhooks/${VERSION}`,
       };
       result = await sendWebhook(endpoint.url, delivery.payload, headers, {
