@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { ACCOUNT_UI_PATH, ADMIN_UI_PATH, registerAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { clientErrorHandler, frameworkErrorHandler } from './common/framework-errors';
+import { RequestGaps } from './common/request-gaps';
 import { createRootLogger, lazyChildLogger, PinoNestLogger, redactUrl } from './common/logger';
 import { rejectHostileInput } from './common/request-input';
 import { applyBodyLimits } from './common/body-limits';
@@ -86,7 +87,9 @@ export async function createApp(config: AppConfig, opts: CreateAppOptions = {}):
   // helmet's headers depend on its options only (no nonces), so they are computed once and copied onto each reply.
   // The gate sets its own: an allowed answer is read by the proxy, not a browser.
   const pages = pageHeaders(DOCS_CSP);
+  const gaps = app.get(RequestGaps);
   fastify.addHook('onRequest', (req, reply, done) => {
+    gaps.track(reply.raw);
     if (!isUnder(req.url, GATE_PATH)) reply.headers(isPagePath(req.url) ? pages : API_HEADERS);
     reply.header('x-request-id', req.id);
     done();

@@ -4,6 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Clock } from '../common/clock';
+import { RequestGaps } from '../common/request-gaps';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MultiFernet } from '../service-keys/fernet';
@@ -52,6 +53,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly emitter: EventEmitter2,
     private readonly clock: Clock,
     private readonly http: HttpAdapterHost,
+    private readonly gaps: RequestGaps,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -116,22 +118,28 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /**
    * One batch: claims up to BATCH due deliveries, sends them without waiting for each other's answers, and records
    * each try when its answer (or its error) is in; returns how many this worker tried. The worker shares the event
-   * loop with the requests, so it works in small pieces: between two sends, and between two records, the requests
-   * that arrived meanwhile run (setImmediate lets the loop read them), and no piece holds the loop for a batch. A
-   * crash before a record re-sends that delivery after its lease (same id: receivers de-duplicate by `webhook-id`).
+   * loop with the requests, so it works in small pieces (a send, a record), each started in a gap between requests
+   * (RequestGaps) rather than while one is being answered. A crash before a record re-sends that delivery after its
+   * lease (same id: receivers de-duplicate by `webhook-id`).
    */
   async sendDue(): Promise<number> {
     const now = this.clock.date();
     const lease = this.config.webhooks.timeoutMs + 60_000;
     const claims = await this.deliveries.claimDue(now, BATCH, lease);
     const secrets = new Map<string, string[]>();
+    // Once no gap came in time, the rest of the batch goes on at the loop's pace: the load is sustained.
+    let patient = true;
+    const turn = async () => {
+      if (patient) patient = await this.gaps.gap();
+      else await nextTurn();
+    };
     const work = (async () => {
       const recorded: Promise<void>[] = [];
       for (const claim of claims) {
-        await nextTurn();
+        await turn();
         recorded.push(
           this.tryOnce(claim, secrets).then(async (done) => {
-            await nextTurn();
+            await turn();
             await this.deliveries.record(done);
           }),
         );
