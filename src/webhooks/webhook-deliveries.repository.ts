@@ -63,7 +63,8 @@ export class WebhookDeliveriesRepository {
   /**
    * Takes up to `limit` due deliveries of enabled endpoints for `leaseMs`. The UPDATE re-checks each row's claim
    * condition, so of several workers (instances) racing for a row, only the one whose statement changed it gets it
-   * (read back by its token); a worker that dies mid-send lets it go when the lease ends, and another retries it.
+   * (read back by its token among the rows it chose, through the primary key: lock_token has no index); a worker
+   * that dies mid-send lets it go when the lease ends, and another retries it.
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const t = toDbTime(now, this.postgres);
@@ -92,8 +93,8 @@ export class WebhookDeliveriesRepository {
       `SELECT d.id, d.endpoint_id, d.event_type, d.payload, d.attempts, d.created_at, e.url, e.secret_encrypted,
               e.previous_secret_encrypted, e.previous_secret_expires_at
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-        WHERE d.lock_token = :token`,
-      { token },
+        WHERE d.id IN (:...ids) AND d.lock_token = :token`,
+      { ids: due.map((d) => d.id), token },
     );
     return rows.map((r) => ({
       token,
