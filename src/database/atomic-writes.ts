@@ -15,9 +15,14 @@ interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   all(...params: unknown[]): unknown[];
 }
-interface SqliteDatabase {
+/** better-sqlite3's connection, as TypeORM's driver holds it (one per data source). */
+export interface SqliteDatabase {
+  /** The file's path. */
+  name: string;
+  memory: boolean;
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate(): T };
+  pragma(source: string): unknown;
 }
 
 /** A statement of a unit: a TypeORM query builder, or SQL with `:named` parameters. */
@@ -44,7 +49,7 @@ export type Steps<T> = (unit: Unit) => Generator<Prepared, T, Outcome>;
 const sqliteParam = (value: unknown): unknown =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Date ? toDbTime(value, false) : value;
 
-const sqliteDatabase = (dataSource: DataSource): SqliteDatabase =>
+export const sqliteDatabase = (dataSource: DataSource): SqliteDatabase =>
   (dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
 
 /** Prepared statements per connection, by SQL text: preparing costs more than running a short statement. */

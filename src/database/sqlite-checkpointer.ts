@@ -2,9 +2,10 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { HttpAdapterHost } from '@nestjs/core';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
+import { sqliteDatabase } from './atomic-writes';
 
 /** How often the WAL is copied back into the database file while the service runs. */
-export const CHECKPOINT_EVERY_MS = 1000;
+const CHECKPOINT_EVERY_MS = 1000;
 /** SQLite's own default: a commit that finds the WAL this many pages long checkpoints it itself. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
@@ -12,12 +13,6 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 export interface CheckpointResult {
   log: number;
   checkpointed: number;
-}
-
-interface SqliteConnection {
-  name: string;
-  memory: boolean;
-  pragma(source: string): unknown;
 }
 
 /*
@@ -61,7 +56,7 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     if (this.dataSource.options.type !== 'better-sqlite3' || !this.http.httpAdapter) return;
-    const connection = this.connection();
+    const connection = sqliteDatabase(this.dataSource);
     if (connection.memory) return;
     const worker = new Worker(WORKER, {
       eval: true,
@@ -69,10 +64,10 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, BeforeApplica
     });
     worker.unref();
     worker.on('message', (result: CheckpointResult) => (this.last = result));
-    worker.on('error', (err) => {
-      this.logger.error(`WAL checkpoints are back on the connection: the checkpoint worker failed (${err.message})`);
-      this.selfCheckpoints(true);
-    });
+    // A failed worker exits next: the exit puts the checkpoints back on the connection.
+    worker.on('error', (err) =>
+      this.logger.error(`WAL checkpoints are back on the connection: the checkpoint worker failed (${err.message})`),
+    );
     worker.on('exit', () => {
       if (this.worker === worker) this.selfCheckpoints(true);
       this.worker = undefined;
@@ -91,12 +86,8 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, BeforeApplica
     await exited;
   }
 
-  private connection(): SqliteConnection {
-    return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
-  }
-
   private selfCheckpoints(on: boolean): void {
     if (!this.dataSource.isInitialized) return;
-    this.connection().pragma(`wal_autocheckpoint = ${on ? SQLITE_AUTOCHECKPOINT_PAGES : 0}`);
+    sqliteDatabase(this.dataSource).pragma(`wal_autocheckpoint = ${on ? SQLITE_AUTOCHECKPOINT_PAGES : 0}`);
   }
 }

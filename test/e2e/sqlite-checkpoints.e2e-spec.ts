@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
+import { sqliteDatabase } from '../../src/database/atomic-writes';
 import { SqliteCheckpointer } from '../../src/database/sqlite-checkpointer';
 import { createTestApp, currentDriver, TestApp } from '../app.factory';
 import { createUser } from '../factories/user.factory';
@@ -12,13 +13,10 @@ const until = async (what: string, ok: () => boolean, ms = 10_000) => {
   }
 };
 
-type Connection = { pragma(source: string, options: { simple: true }): unknown };
 /** The service connection's own checkpoint threshold in pages (0: it never checkpoints in a commit). */
 const autocheckpoint = (t: TestApp) =>
-  (t.get(DataSource).driver as unknown as { databaseConnection: Connection }).databaseConnection.pragma(
-    'wal_autocheckpoint',
-    { simple: true },
-  );
+  (sqliteDatabase(t.get(DataSource)).prepare('PRAGMA wal_autocheckpoint').all() as { wal_autocheckpoint: number }[])[0]
+    .wal_autocheckpoint;
 
 // SQLite only: Postgres checkpoints in its own background process.
 (currentDriver() === 'sqlite' ? describe : describe.skip)('SQLite checkpoints run beside the requests', () => {
